@@ -1,0 +1,101 @@
+public typealias AgentID = String
+
+/// What an agent is doing, as supervisors and the router see it.
+public enum AgentState: String, Sendable, Codable, CaseIterable {
+    case loggedOut = "logged_out"
+    case notReady = "not_ready"
+    case ready
+    case ringing
+    case busy
+    case wrapUp = "wrap_up"
+
+    /// Logged in: every state but `logged_out`.
+    public var isLoggedIn: Bool { self != .loggedOut }
+}
+
+/// Who an agent is: what `agent.upsert` sets. Survives restarts.
+public struct AgentProfile: Sendable, Equatable, Codable {
+    public var id: AgentID
+    public var name: String
+    /// The seat (extension or endpoint) the PBX rings; `agent.login` may name another.
+    public var seat: String
+    /// Skill → level 1...10.
+    public var skills: [String: Int]
+    /// Language and dialect codes the agent speaks (`zh`, `yue`, `en`, ...).
+    public var languages: [String]
+
+    public init(id: AgentID, name: String, seat: String, skills: [String: Int] = [:], languages: [String] = []) {
+        self.id = id
+        self.name = name
+        self.seat = seat
+        self.skills = skills
+        self.languages = languages
+    }
+}
+
+/// An agent: profile plus live state. The state belongs to the agent, not to a
+/// connection: a softphone that reconnects, or a daemon restart, does not change it.
+public struct Agent: Sendable, Equatable, Codable {
+    public var profile: AgentProfile
+    /// SHA-256 of the agent's token, hex; nil until one is issued.
+    public var tokenHash: String?
+
+    public var state: AgentState = .loggedOut
+    /// Why the agent is `not_ready` (`break`, `no_answer`, ...).
+    public var reason: String?
+    /// When `state` last changed.
+    public var since: Instant
+    /// The seat in use while logged in (from `agent.login`, else the profile's).
+    public var activeSeat: String?
+    /// The call ringing, connected or in wrap-up on this agent.
+    public var call: CallID?
+    /// When the agent last became free to take a call (longest-idle routing).
+    public var idleSince: Instant?
+    /// The call this agent is wrapping up, while `wrap_up`.
+    public var wrapUp: WrapUp?
+    /// The state the agent asked for while busy; applied when the call and wrap-up end.
+    public var pendingState: AgentState?
+    public var pendingReason: String?
+    /// Calls answered today and their talk seconds (reset at local midnight).
+    public var answeredToday: Int = 0
+    public var talkSecondsToday: Double = 0
+
+    public init(profile: AgentProfile, tokenHash: String? = nil, since: Instant) {
+        self.profile = profile
+        self.tokenHash = tokenHash
+        self.since = since
+    }
+
+    public var id: AgentID { profile.id }
+    public var seat: String { activeSeat ?? profile.seat }
+
+    /// Whether the agent has every skill at the given minimum levels.
+    public func hasSkills(_ required: [String: Int]) -> Bool {
+        for (skill, level) in required where (profile.skills[skill] ?? 0) < level { return false }
+        return true
+    }
+}
+
+/// The after-call work an agent is doing: which call leg, and until when.
+public struct WrapUp: Sendable, Equatable, Codable {
+    public var call: CallID
+    public var serial: UInt64
+    public var leg: Int
+    public var queue: QueueID
+    /// When the call (leg) ended and wrap-up began.
+    public var start: Instant
+    /// When wrap-up ends by itself.
+    public var until: Instant
+    /// Talk seconds of the call, for the queue's handle time when wrap-up ends.
+    public var talkSeconds: Double
+
+    public init(call: CallID, serial: UInt64, leg: Int, queue: QueueID, start: Instant, until: Instant, talkSeconds: Double) {
+        self.call = call
+        self.serial = serial
+        self.leg = leg
+        self.queue = queue
+        self.start = start
+        self.until = until
+        self.talkSeconds = talkSeconds
+    }
+}

@@ -1,0 +1,80 @@
+public typealias CallID = String
+
+/// Where a call is in its life: offered → queued → ringing → connected → ended.
+/// (`offered` is the instant of `call.offer`; the call is queued or ringing at once.)
+public enum CallState: String, Sendable, Codable {
+    case queued
+    case ringing
+    case connected
+    case ended
+}
+
+/// How a call (or a leg of it) ended.
+public enum CallOutcome: String, Sendable, Codable {
+    /// Connected to an agent and hung up.
+    case completed
+    /// The caller hung up before an agent answered.
+    case abandoned
+    /// Moved to another queue or agent; the call goes on as a new leg.
+    case transferred
+}
+
+/// Who hung up.
+public enum HangupSide: String, Sendable, Codable, CaseIterable {
+    case caller, agent, system
+}
+
+/// One call as the daemon knows it. Each transfer starts a new `leg` with the
+/// same call id; the call log keeps one row per leg.
+public struct Call: Sendable, Equatable, Codable {
+    public var id: CallID
+    /// Unique for the life of this call (a PBX may reuse call ids over time).
+    public var serial: UInt64
+    public var leg: Int = 1
+    public var from: String
+    public var to: String
+    public var queue: QueueID
+    public var attributes: [String: String]
+
+    public var state: CallState = .queued
+    public var agent: AgentID?
+    /// Place in line: lower goes first among equal priority. Kept across no-answers.
+    public var ticket: UInt64
+    public var priority: Int = 0
+    /// Offers made to agents that did not answer.
+    public var attempts: Int = 0
+
+    public var offeredAt: Instant
+    /// When this leg entered its queue (the start of its wait).
+    public var queuedAt: Instant
+    public var ringingAt: Instant?
+    public var answeredAt: Instant?
+    public var endedAt: Instant?
+
+    public var outcome: CallOutcome?
+    public var hangupBy: HangupSide?
+    public var cause: String?
+
+    public init(id: CallID, from: String, to: String, queue: QueueID, attributes: [String: String], ticket: UInt64, at: Instant) {
+        self.id = id
+        self.serial = ticket
+        self.from = from
+        self.to = to
+        self.queue = queue
+        self.attributes = attributes
+        self.ticket = ticket
+        self.offeredAt = at
+        self.queuedAt = at
+    }
+
+    /// Seconds waited: queue entry to answer, or to now/end if never answered.
+    public func waitSeconds(now: Instant) -> Double {
+        (answeredAt ?? endedAt ?? now).seconds(since: queuedAt)
+    }
+
+    /// Seconds talked: answer to end (or now).
+    public func talkSeconds(now: Instant) -> Double {
+        guard let answeredAt else { return 0 }
+        return (endedAt ?? now).seconds(since: answeredAt)
+    }
+}

@@ -1,0 +1,114 @@
+/// Agents and queues: login, logout, ready / not ready, administration.
+extension CallCenter {
+    mutating func login(_ id: AgentID, seat: String?, now: Instant) throws -> Outcome {
+        guard var agent = agents[id] else { throw CoreError.noSuchAgent(id) }
+        let wanted = seat ?? agent.activeSeat ?? agent.profile.seat
+        if let holder = agents.values.first(where: { $0.id != id && $0.state.isLoggedIn && $0.seat == wanted }) {
+            throw CoreError(.conflict, "seat '\(wanted)' is in use by agent '\(holder.id)'; log that agent out or pick another seat")
+        }
+        if agent.state.isLoggedIn {
+            // A softphone reconnecting: keep the state; move the seat only when idle.
+            if seat != nil && wanted != agent.seat {
+                guard agent.state != .ringing && agent.state != .busy else {
+                    throw CoreError(.invalidTransition, "agent '\(id)' is \(agent.state.rawValue) on seat '\(agent.seat)': change seats after the call")
+                }
+                agent.activeSeat = wanted
+                agents[id] = agent
+                changes.agents.insert(id)
+                effects.append(.notice(.agent(agent)))
+            }
+            return .agent(agent)
+        }
+        agent.activeSeat = wanted
+        transition(&agent, to: .notReady, reason: "login", now: now)
+        return .agent(agent)
+    }
+
+    mutating func logout(_ id: AgentID, now: Instant) throws -> Outcome {
+        guard var agent = agents[id] else { throw CoreError.noSuchAgent(id) }
+        switch agent.state {
+        case .loggedOut:
+            return .agent(agent)
+        case .busy:
+            throw CoreError(.invalidTransition, "agent '\(id)' is on call '\(agent.call ?? "?")': finish the call before logging out")
+        case .ringing:
+            if let call = agent.call {
+                effects.append(.cancelRoute(call: call, agent: id, seat: agent.seat, reason: "agent_logged_out"))
+                unanswered(call, reason: "logged_out", now: now)
+                agent = agents[id] ?? agent
+            }
+        case .wrapUp:
+            endWrapUp(&agent, now: now, next: .loggedOut)
+            return .agent(agents[id] ?? agent)
+        case .ready, .notReady:
+            break
+        }
+        transition(&agent, to: .loggedOut, now: now)
+        return .agent(agent)
+    }
+
+    mutating func setState(_ id: AgentID, to state: AgentState, reason: String?, now: Instant) throws -> Outcome {
+        guard var agent = agents[id] else { throw CoreError.noSuchAgent(id) }
+        guard state == .ready || state == .notReady else {
+            throw CoreError(.badRequest, "field 'state' must be \"ready\" or \"not_ready\", not \"\(state.rawValue)\"")
+        }
+        switch agent.state {
+        case .loggedOut:
+            throw CoreError(.invalidTransition, "agent '\(id)' is logged out: log in first (agent.login)")
+        case .ringing:
+            throw CoreError(.invalidTransition, "agent '\(id)' has call '\(agent.call ?? "?")' ringing: answer it or let it time out first")
+        case .busy:
+            // Takes effect when the call and its wrap-up are over.
+            agent.pendingState = state == .ready ? nil : state
+            agent.pendingReason = state == .ready ? nil : reason
+            agents[id] = agent
+            changes.agents.insert(id)
+            effects.append(.notice(.agent(agent)))
+            return .agent(agent)
+        case .wrapUp:
+            endWrapUp(&agent, now: now, next: state, reason: reason)
+            return .agent(agents[id] ?? agent)
+        case .ready, .notReady:
+            transition(&agent, to: state, reason: reason, now: now)
+            if state == .ready { offerWork(to: id, now: now) }
+            return .agent(agents[id] ?? agent)
+        }
+    }
+
+    mutating func upsertAgent(_ profile: AgentProfile, tokenHash: String?, now: Instant) throws -> Outcome {
+        if let bad = profile.skills.first(where: { !(1...10).contains($0.value) }) {
+            throw CoreError(.badRequest, "skill '\(bad.key)' has level \(bad.value): levels go from 1 to 10")
+        }
+        var agent = agents[profile.id] ?? {
+            agentCounts[.loggedOut, default: 0] += 1
+            return Agent(profile: profile, since: now)
+        }()
+        agent.profile = profile
+        if let tokenHash { agent.tokenHash = tokenHash }
+        agents[profile.id] = agent
+        changes.agents.insert(profile.id)
+        effects.append(.notice(.agent(agent)))
+        // New skills may make a ready agent eligible for waiting calls.
+        if agent.state == .ready { offerWork(to: profile.id, now: now) }
+        return .agentSaved(agents[profile.id] ?? agent)
+    }
+
+    mutating func upsertQueue(_ config: QueueConfig, now: Instant) throws -> Outcome {
+        if let bad = config.skills.first(where: { !(1...10).contains($0.value) }) {
+            throw CoreError(.badRequest, "skill '\(bad.key)' has minimum level \(bad.value): levels go from 1 to 10")
+        }
+        for (name, value) in [("wrap_up", config.wrapUp), ("ring_timeout", config.ringTimeout), ("service_level", config.serviceLevel), ("max_wait", config.maxWait ?? 0)] where value < 0 {
+            throw CoreError(.badRequest, "field '\(name)' is \(value): durations are seconds ≥ 0")
+        }
+        guard config.ringTimeout > 0 else {
+            throw CoreError(.badRequest, "field 'ring_timeout' must be more than 0 seconds")
+        }
+        var queue = queues[config.id] ?? Queue(config: config, counters: QueueCounters(day: day(of: now)))
+        queue.config = config
+        queues[config.id] = queue
+        changes.queues.insert(config.id)
+        effects.append(.notice(.queue(config.id)))
+        dispatch(queue: config.id, now: now)
+        return .queue(queue)
+    }
+}

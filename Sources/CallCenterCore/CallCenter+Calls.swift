@@ -1,0 +1,270 @@
+/// The call lifecycle: offer, answer, no answer, hangup, transfer.
+extension CallCenter {
+    mutating func offerCall(
+        _ id: CallID, from: String, to: String, queue requested: QueueID?, attributes: [String: String], now: Instant
+    ) throws -> Outcome {
+        if let existing = calls[id] {
+            throw CoreError(.conflict, "call '\(id)' is already known (it is \(existing.state.rawValue)); call ids must be unique")
+        }
+        let queueID = requested ?? settings.defaultQueue
+        guard queues[queueID] != nil else { throw CoreError.noSuchQueue(queueID) }
+
+        let call = Call(id: id, from: from, to: to, queue: queueID, attributes: attributes, ticket: takeTicket(), at: now)
+        calls[id] = call
+        touch(id)
+        count(in: queueID, now: now) { $0.offered += 1 }
+        publish("call.offered", id)
+        let position = enqueue(id, now: now)
+        dispatch(queue: queueID, now: now)
+
+        let routed = calls[id]?.state == .ringing
+        return .offered(OfferResult(
+            call: id, queue: queueID, priority: call.priority,
+            position: routed ? 0 : position, ewt: routed ? 0 : estimatedWait(position: position, queue: queueID, now: now)
+        ))
+    }
+
+    mutating func answer(_ id: CallID, by agentID: AgentID, now: Instant) throws -> Outcome {
+        guard var call = calls[id] else { throw CoreError.noSuchCall(id) }
+        guard var agent = agents[agentID] else { throw CoreError.noSuchAgent(agentID) }
+        guard call.state == .ringing else {
+            throw CoreError(.invalidTransition, "call '\(id)' is \(call.state.rawValue), not ringing: only a ringing call can be answered")
+        }
+        guard call.agent == agentID else {
+            throw CoreError(.conflict, "call '\(id)' is ringing on agent '\(call.agent ?? "?")', not '\(agentID)'")
+        }
+        call.state = .connected
+        call.answeredAt = now
+        calls[id] = call
+        touch(id)
+        let wait = call.waitSeconds(now: now)
+        let threshold = queues[call.queue]?.config.serviceLevel ?? 20
+        count(in: call.queue, now: now) {
+            $0.answered += 1
+            $0.answeredWaitSeconds += wait
+            if wait <= threshold { $0.answeredWithinThreshold += 1 }
+        }
+        agent.answeredToday += 1
+        transition(&agent, to: .busy, now: now)
+        publish("call.connected", id)
+        return .call(call)
+    }
+
+    mutating func noAnswer(_ id: CallID, agent agentID: AgentID, now: Instant) throws -> Outcome {
+        guard let call = calls[id] else { throw CoreError.noSuchCall(id) }
+        guard agents[agentID] != nil else { throw CoreError.noSuchAgent(agentID) }
+        guard call.state == .ringing, call.agent == agentID else {
+            throw CoreError(.invalidTransition, "call '\(id)' is not ringing on agent '\(agentID)' (it is \(call.state.rawValue)\(call.agent.map { " on '\($0)'" } ?? ""))")
+        }
+        unanswered(id, reason: "no_answer", now: now)
+        return .call(calls[id] ?? call)
+    }
+
+    mutating func hangup(_ id: CallID, by side: HangupSide, cause: String?, now: Instant) throws -> Outcome {
+        guard var call = calls[id] else { throw CoreError(.notFound, "call '\(id)' is not known (it may have ended already)") }
+        let before = call.state
+        call.endedAt = now
+        call.hangupBy = side
+        call.cause = cause
+        call.state = .ended
+        switch before {
+        case .queued, .ringing:
+            call.outcome = .abandoned
+            if before == .queued { lines[call.queue]?.markLeft() }
+            let wait = call.waitSeconds(now: now)
+            let threshold = queues[call.queue]?.config.serviceLevel ?? 20
+            let short = settings.shortAbandon
+            count(in: call.queue, now: now) {
+                $0.abandoned += 1
+                if wait <= short { $0.shortAbandoned += 1 }
+                if wait > threshold { $0.abandonedAfterThreshold += 1 }
+            }
+            if before == .ringing, let agentID = call.agent, var agent = agents[agentID] {
+                // The caller gave up while the seat rang: the agent is free again
+                // and keeps their place in the idle order.
+                let idle = agent.idleSince
+                transition(&agent, to: .ready, now: now)
+                agent.idleSince = idle
+                agents[agentID] = agent
+            }
+        case .connected:
+            call.outcome = .completed
+            if let agentID = call.agent { startWrapUp(agentID, after: call, now: now) }
+        case .ended:
+            preconditionFailure("ended calls are not kept")
+        }
+        calls[id] = call
+        publish("call.ended", id, reason: call.outcome?.rawValue)
+        finish(id)
+        if before == .ringing, let agentID = call.agent { offerWork(to: agentID, now: now) }
+        return .call(call)
+    }
+
+    mutating func transfer(_ id: CallID, to target: TransferTarget, now: Instant) throws -> Outcome {
+        guard let call = calls[id] else { throw CoreError.noSuchCall(id) }
+        var targetQueue = call.queue
+        switch target {
+        case let .queue(queueID):
+            guard queues[queueID] != nil else { throw CoreError.noSuchQueue(queueID) }
+            targetQueue = queueID
+        case let .agent(agentID):
+            guard let agent = agents[agentID] else { throw CoreError.noSuchAgent(agentID) }
+            guard agent.state == .ready else {
+                throw CoreError(.conflict, "agent '\(agentID)' is \(agent.state.rawValue), not ready: transfer to a queue instead")
+            }
+        }
+        // Close the current leg as transferred.
+        var closed = call
+        closed.state = .ended
+        closed.outcome = .transferred
+        closed.endedAt = now
+        switch call.state {
+        case .queued:
+            lines[call.queue]?.markLeft()
+        case .ringing:
+            if let agentID = call.agent, var agent = agents[agentID] {
+                effects.append(.cancelRoute(call: id, agent: agentID, seat: agent.seat, reason: "transferred"))
+                let idle = agent.idleSince
+                transition(&agent, to: .ready, now: now)
+                agent.idleSince = idle
+                agents[agentID] = agent
+            }
+        case .connected:
+            if let agentID = call.agent { startWrapUp(agentID, after: closed, now: now) }
+        case .ended:
+            preconditionFailure("ended calls are not kept")
+        }
+        changes.legs.append(closed)
+        effects.append(.notice(.call(event: "call.transferred", call: closed, reason: nil)))
+
+        // The call goes on as a new leg.
+        var next = call
+        next.leg += 1
+        next.queue = targetQueue
+        next.state = .queued
+        next.agent = nil
+        next.queuedAt = now
+        next.ringingAt = nil
+        next.answeredAt = nil
+        next.attempts = 0
+        next.ticket = takeTicket()
+        calls[id] = next
+        touch(id)
+        count(in: targetQueue, now: now) { $0.offered += 1 }
+        switch target {
+        case .queue:
+            enqueue(id, now: now)
+            dispatch(queue: targetQueue, now: now)
+        case let .agent(agentID):
+            lines[targetQueue, default: WaitingLine()].insert(.init(priority: next.priority, ticket: next.ticket, call: id))
+            ring(id, on: agentID, now: now)
+        }
+        if case .ringing = call.state, let agentID = call.agent { offerWork(to: agentID, now: now) }
+        return .call(calls[id] ?? next)
+    }
+
+    // MARK: - Helpers
+
+    mutating func takeTicket() -> UInt64 {
+        defer { nextTicket += 1 }
+        return nextTicket
+    }
+
+    /// Puts a queued call in its queue's line; returns its position.
+    @discardableResult
+    mutating func enqueue(_ id: CallID, now: Instant) -> Int {
+        guard let call = calls[id] else { return 0 }
+        let position = lines[call.queue, default: WaitingLine()].insert(.init(priority: call.priority, ticket: call.ticket, call: id))
+        publish("call.queued", id)
+        return position
+    }
+
+    /// Rings `agent`'s seat for a queued call.
+    mutating func ring(_ id: CallID, on agentID: AgentID, now: Instant) {
+        guard var call = calls[id], var agent = agents[agentID] else { return }
+        lines[call.queue]?.markLeft()
+        call.state = .ringing
+        call.agent = agentID
+        call.ringingAt = now
+        calls[id] = call
+        touch(id)
+        agent.call = id
+        transition(&agent, to: .ringing, now: now)
+        let timeout = queues[call.queue]?.config.ringTimeout ?? 20
+        deadlines.insert(Deadline(at: now.adding(seconds: timeout), kind: .ringTimeout(call: id, since: now)))
+        effects.append(.route(call: id, agent: agentID, seat: agent.seat))
+        effects.append(.assigned(call: id, agent: agentID))
+        publish("call.ringing", id)
+    }
+
+    /// A ringing call was not answered: the agent goes `not_ready` (reason
+    /// `no_answer`) and the call goes back to its original place in line.
+    mutating func unanswered(_ id: CallID, reason: String, now: Instant) {
+        guard var call = calls[id], let agentID = call.agent, var agent = agents[agentID] else { return }
+        agent.call = nil
+        transition(&agent, to: .notReady, reason: "no_answer", now: now)
+        call.state = .queued
+        call.agent = nil
+        call.ringingAt = nil
+        call.attempts += 1
+        calls[id] = call
+        touch(id)
+        lines[call.queue, default: WaitingLine()].insert(.init(priority: call.priority, ticket: call.ticket, call: id))
+        publish("call.requeued", id, reason: reason)
+        dispatch(queue: call.queue, now: now)
+    }
+
+    /// Drops an ended call from memory, recording its final leg.
+    mutating func finish(_ id: CallID) {
+        guard let call = calls.removeValue(forKey: id) else { return }
+        changes.legs.append(call)
+    }
+
+    /// After a connected leg ends, its agent wraps up (or is free at once).
+    mutating func startWrapUp(_ agentID: AgentID, after call: Call, now: Instant) {
+        guard var agent = agents[agentID] else { return }
+        let talk = call.talkSeconds(now: now)
+        agent.talkSecondsToday += talk
+        agent.call = nil
+        let wrapSeconds = queues[call.queue]?.config.wrapUp ?? 0
+        let wrap = WrapUp(call: call.id, serial: call.serial, leg: call.leg, queue: call.queue, start: now,
+                          until: now.adding(seconds: wrapSeconds), talkSeconds: talk)
+        if wrapSeconds > 0 {
+            transition(&agent, to: .wrapUp, now: now)
+            agent.wrapUp = wrap
+            agents[agentID] = agent
+            deadlines.insert(Deadline(at: wrap.until, kind: .wrapUpEnd(agent: agentID)))
+        } else {
+            agent.wrapUp = wrap
+            endWrapUp(&agent, now: now)
+        }
+    }
+
+    /// Ends an agent's wrap-up: counts the handle time and moves the agent on
+    /// (to the state they asked for meanwhile, else `ready`).
+    mutating func endWrapUp(_ agent: inout Agent, now: Instant, next: AgentState? = nil, reason: String? = nil) {
+        if let wrap = agent.wrapUp {
+            let wrapSeconds = max(0, now.seconds(since: wrap.start))
+            count(in: wrap.queue, now: now) {
+                $0.handled += 1
+                $0.handleSeconds += wrap.talkSeconds + wrapSeconds
+            }
+            changes.wrapUpsEnded.append((serial: wrap.serial, leg: wrap.leg, at: now))
+        }
+        let state = next ?? agent.pendingState ?? .ready
+        let why = next != nil ? reason : agent.pendingReason
+        agent.pendingState = nil
+        agent.pendingReason = nil
+        transition(&agent, to: state, reason: why, now: now)
+        if state == .ready { offerWork(to: agent.id, now: now) }
+    }
+
+    /// Estimated seconds until a call at `position` is answered.
+    func estimatedWait(position: Int, queue: QueueID, now: Instant) -> Double {
+        guard position > 0 else { return 0 }
+        var handle = settings.defaultHandleTime
+        if let q = queues[queue], q.counters.day == day(of: now), let aht = q.counters.aht { handle = aht }
+        let staffed = [AgentState.ready, .ringing, .busy, .wrapUp].reduce(0) { $0 + agentCounts[$1, default: 0] }
+        return (Double(position) * handle / Double(max(1, staffed))).rounded()
+    }
+}

@@ -1,0 +1,201 @@
+import HeapModule
+
+/// The call center's state and its rules: calls, agents, queues and routing.
+///
+/// A value type driven by inputs: `apply(_:at:)` takes one input with the
+/// instant it happened and returns what to answer and which effects to perform,
+/// or a `CoreError` and no change at all. It never reads a clock or does I/O.
+public struct CallCenter: Sendable {
+    /// Settings that are not per queue.
+    public struct Settings: Sendable, Equatable {
+        /// Where calls go when `call.offer` names no queue.
+        public var defaultQueue: QueueID
+        /// Abandons within this many seconds count as `short_abandon`.
+        public var shortAbandon: Double
+        /// Local time's offset from UTC, for daily counters (reset at local midnight).
+        public var utcOffsetSeconds: Int
+        /// Handle time assumed for estimates before any call has been handled.
+        public var defaultHandleTime: Double
+
+        public init(defaultQueue: QueueID = "general", shortAbandon: Double = 5, utcOffsetSeconds: Int = 0, defaultHandleTime: Double = 180) {
+            self.defaultQueue = defaultQueue
+            self.shortAbandon = shortAbandon
+            self.utcOffsetSeconds = utcOffsetSeconds
+            self.defaultHandleTime = defaultHandleTime
+        }
+    }
+
+    public var settings: Settings
+    public internal(set) var calls: [CallID: Call] = [:]
+    public internal(set) var agents: [AgentID: Agent] = [:]
+    public internal(set) var queues: [QueueID: Queue] = [:]
+
+    var lines: [QueueID: WaitingLine] = [:]
+    var deadlines = Heap<Deadline>()
+    /// Agents in `ready`, the only ones routing looks at.
+    var readyAgents: Set<AgentID> = []
+    /// How many agents are in each state.
+    public internal(set) var agentCounts: [AgentState: Int] = [:]
+    /// Next place-in-line number; also each new call's serial.
+    public internal(set) var nextTicket: UInt64 = 1
+
+    // Per-input scratch: what changed and what to do.
+    var effects: [Effect] = []
+    var changes = ChangeSet()
+    var touchedCalls: [CallID] = []
+
+    public init(settings: Settings = Settings()) {
+        self.settings = settings
+    }
+
+    // MARK: - Applying inputs
+
+    /// The result of an accepted input.
+    public struct Applied: Sendable {
+        public var outcome: Outcome
+        public var effects: [Effect]
+        public var changes: ChangeSet
+    }
+
+    /// Applies one input at `now`. On error nothing changed.
+    public mutating func apply(_ input: Input, at now: Instant) -> Result<Applied, CoreError> {
+        effects = []
+        changes = ChangeSet()
+        touchedCalls = []
+        let outcome: Outcome
+        do {
+            outcome = try perform(input, now: now)
+        } catch let error as CoreError {
+            return .failure(error)
+        } catch {
+            preconditionFailure("core threw a non-core error: \(error)")
+        }
+        for id in touchedCalls {
+            if let call = calls[id] { changes.legs.append(call) }
+        }
+        let applied = Applied(outcome: outcome, effects: effects, changes: changes)
+        effects = []
+        changes = ChangeSet()
+        touchedCalls = []
+        return .success(applied)
+    }
+
+    /// Checks everything first and throws before the first mutation, so a thrown
+    /// error leaves the state untouched.
+    private mutating func perform(_ input: Input, now: Instant) throws -> Outcome {
+        switch input {
+        case let .offerCall(call, from, to, queue, attributes):
+            return try offerCall(call, from: from, to: to, queue: queue, attributes: attributes, now: now)
+        case let .callAnswered(call, agent):
+            return try answer(call, by: agent, now: now)
+        case let .callNoAnswer(call, agent):
+            return try noAnswer(call, agent: agent, now: now)
+        case let .callHangup(call, by, cause):
+            return try hangup(call, by: by, cause: cause, now: now)
+        case let .callTransfer(call, target):
+            return try transfer(call, to: target, now: now)
+        case let .agentLogin(agent, seat):
+            return try login(agent, seat: seat, now: now)
+        case let .agentLogout(agent):
+            return try logout(agent, now: now)
+        case let .agentSetState(agent, state, reason):
+            return try setState(agent, to: state, reason: reason, now: now)
+        case let .upsertQueue(config):
+            return try upsertQueue(config, now: now)
+        case let .upsertAgent(profile, tokenHash):
+            return try upsertAgent(profile, tokenHash: tokenHash, now: now)
+        case .tick:
+            fireDeadlines(now: now)
+            return .none
+        }
+    }
+
+    // MARK: - Bookkeeping shared by the rules
+
+    mutating func touch(_ call: CallID) {
+        touchedCalls.append(call)
+    }
+
+    mutating func publish(_ event: String, _ id: CallID, reason: String? = nil) {
+        if let call = calls[id] { effects.append(.notice(.call(event: event, call: call, reason: reason))) }
+    }
+
+    /// The local day number of `now`, for daily counters.
+    func day(of now: Instant) -> Int {
+        let seconds = now.milliseconds / 1000 + Int64(settings.utcOffsetSeconds)
+        return Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+    }
+
+    /// Updates a queue's counters for today (resetting them at a new day).
+    mutating func count(in queue: QueueID, now: Instant, _ update: (inout QueueCounters) -> Void) {
+        guard var q = queues[queue] else { return }
+        let today = day(of: now)
+        if q.counters.day != today { q.counters = QueueCounters(day: today) }
+        update(&q.counters)
+        queues[queue] = q
+        changes.queues.insert(queue)
+        effects.append(.notice(.queue(queue)))
+    }
+
+    /// Moves an agent to a state, keeping the ready set, counts and projections right.
+    mutating func transition(_ agent: inout Agent, to state: AgentState, reason: String? = nil, now: Instant) {
+        let old = agent.state
+        if old != state {
+            agentCounts[old, default: 0] -= 1
+            agentCounts[state, default: 0] += 1
+            agent.since = now
+        }
+        agent.state = state
+        agent.reason = state == .notReady ? reason : nil
+        if state == .ready {
+            if old != .ready { agent.idleSince = now }
+            readyAgents.insert(agent.id)
+        } else {
+            readyAgents.remove(agent.id)
+        }
+        if state != .wrapUp { agent.wrapUp = nil }
+        if state != .ringing && state != .busy { agent.call = nil }
+        if state == .loggedOut { agent.activeSeat = nil; agent.pendingState = nil; agent.pendingReason = nil }
+        agents[agent.id] = agent
+        changes.agents.insert(agent.id)
+        effects.append(.notice(.agent(agent)))
+    }
+
+    // MARK: - Reading
+
+    /// The earliest deadline still pending; stale ones are dropped.
+    public mutating func nextDeadline() -> Instant? {
+        while let top = deadlines.min {
+            if isLive(top) { return top.at }
+            deadlines.removeMin()
+        }
+        return nil
+    }
+
+    func isLive(_ deadline: Deadline) -> Bool {
+        switch deadline.kind {
+        case let .ringTimeout(call, since):
+            guard let c = calls[call] else { return false }
+            return c.state == .ringing && c.ringingAt == since
+        case let .wrapUpEnd(agent):
+            guard let a = agents[agent], a.state == .wrapUp, let wrap = a.wrapUp else { return false }
+            return wrap.until == deadline.at
+        }
+    }
+
+    /// Live calls waiting in `queue`, in the order they will be served.
+    public func waitingCalls(in queue: QueueID) -> [Call] {
+        guard let line = lines[queue] else { return [] }
+        return line.liveEntries(isLive: isWaiting(in: queue)).compactMap { calls[$0.call] }
+    }
+
+    func isWaiting(in queue: QueueID) -> (WaitingLine.Entry) -> Bool {
+        { [calls] entry in
+            guard let call = calls[entry.call] else { return false }
+            return call.state == .queued && call.queue == queue && call.ticket == entry.ticket
+        }
+    }
+
+    /// How many calls wait in `queue`.
+    public func waitingCount(in queue: QueueID) -> Int { lines[queue]?.count ?? 0 }
+}

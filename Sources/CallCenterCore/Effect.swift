@@ -1,0 +1,64 @@
+/// What the core asks the shell to do after an input is durably committed.
+public enum Effect: Sendable, Equatable {
+    /// Tell the PBX to connect `call` to `agent`'s `seat`.
+    case route(call: CallID, agent: AgentID, seat: String)
+    /// Tell the PBX to stop ringing `seat` for `call` (ring timeout, agent left).
+    case cancelRoute(call: CallID, agent: AgentID, seat: String, reason: String)
+    /// Tell the agent's softphone a call is coming (the screen pop).
+    case assigned(call: CallID, agent: AgentID)
+    /// A change subscribers of a topic want to hear about.
+    case notice(Notice)
+}
+
+/// A published change: `calls`, `agents` and `queues` topics.
+public enum Notice: Sendable, Equatable {
+    /// `call.offered`, `call.queued`, `call.ringing`, `call.connected`, `call.ended`,
+    /// `call.requeued`, `call.transferred`: the call after the change, with a short reason.
+    case call(event: String, call: Call, reason: String?)
+    /// `agent.state`: the agent after the change.
+    case agent(Agent)
+    /// `queue.changed`: the queue's settings or figures moved.
+    case queue(QueueID)
+}
+
+/// What changed in one input, for the store's projections.
+public struct ChangeSet: Sendable, Equatable {
+    /// Call legs to write as they are now, in order (a leg may appear several times;
+    /// the last write wins). Ended legs appear once with their final state.
+    public var legs: [Call] = []
+    /// Wrap-ups that finished: which leg, and when.
+    public var wrapUpsEnded: [(serial: UInt64, leg: Int, at: Instant)] = []
+    public var agents: Set<AgentID> = []
+    public var queues: Set<QueueID> = []
+
+    public init() {}
+
+    public var isEmpty: Bool { legs.isEmpty && wrapUpsEnded.isEmpty && agents.isEmpty && queues.isEmpty }
+
+    public static func == (lhs: ChangeSet, rhs: ChangeSet) -> Bool {
+        lhs.legs == rhs.legs && lhs.agents == rhs.agents && lhs.queues == rhs.queues
+            && lhs.wrapUpsEnded.elementsEqual(rhs.wrapUpsEnded, by: { $0 == $1 })
+    }
+}
+
+/// The core's answer to an accepted input.
+public enum Outcome: Sendable, Equatable {
+    case none
+    case offered(OfferResult)
+    case call(Call)
+    case agent(Agent)
+    case queue(Queue)
+    /// A new or changed agent; `token` only when one was issued.
+    case agentSaved(Agent)
+}
+
+/// The reply to `call.offer`.
+public struct OfferResult: Sendable, Equatable {
+    public var call: CallID
+    public var queue: QueueID
+    public var priority: Int
+    /// 1-based place in line, 0 when the call went straight to an agent.
+    public var position: Int
+    /// Estimated seconds until an agent answers.
+    public var ewt: Double
+}

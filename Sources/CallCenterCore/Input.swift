@@ -1,0 +1,33 @@
+/// Everything that can change the call center's state. Each accepted input is
+/// journaled with the instant it happened before anything it causes leaves the process.
+public enum Input: Sendable, Equatable {
+    // MARK: PBX
+    /// A call arrives. `queue` nil: the default queue.
+    case offerCall(call: CallID, from: String, to: String, queue: QueueID?, attributes: [String: String])
+    case callAnswered(call: CallID, agent: AgentID)
+    case callNoAnswer(call: CallID, agent: AgentID)
+    case callHangup(call: CallID, by: HangupSide, cause: String?)
+    /// Move a call to another queue or straight to an agent.
+    case callTransfer(call: CallID, target: TransferTarget)
+
+    // MARK: Agents
+    case agentLogin(agent: AgentID, seat: String?)
+    case agentLogout(agent: AgentID)
+    /// `ready` or `not_ready` (with a reason).
+    case agentSetState(agent: AgentID, state: AgentState, reason: String?)
+
+    // MARK: Administration
+    case upsertQueue(QueueConfig)
+    /// `tokenHash` non-nil replaces the agent's token (new agents always get one).
+    case upsertAgent(AgentProfile, tokenHash: String?)
+
+    // MARK: Time
+    /// Time has passed: fire every deadline due at or before the input's instant.
+    case tick
+}
+
+/// Where `call.transfer` sends a call.
+public enum TransferTarget: Sendable, Equatable {
+    case queue(QueueID)
+    case agent(AgentID)
+}

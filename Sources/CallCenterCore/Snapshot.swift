@@ -1,0 +1,60 @@
+/// Everything needed to rebuild the core after a restart: what the store keeps
+/// as live state in the same transaction as the journal.
+public struct Snapshot: Sendable, Equatable {
+    public var agents: [Agent]
+    public var queues: [Queue]
+    /// Calls not yet ended (queued, ringing, connected).
+    public var calls: [Call]
+    public var nextTicket: UInt64
+
+    public init(agents: [Agent] = [], queues: [Queue] = [], calls: [Call] = [], nextTicket: UInt64 = 1) {
+        self.agents = agents
+        self.queues = queues
+        self.calls = calls
+        self.nextTicket = nextTicket
+    }
+}
+
+extension CallCenter {
+    /// Rebuilds the state from a snapshot: lines in their order, pending
+    /// deadlines (ring timeouts, wrap-ups) re-armed.
+    public init(settings: Settings = Settings(), restoring snapshot: Snapshot) {
+        self.init(settings: settings)
+        for queue in snapshot.queues { queues[queue.id] = queue }
+        for agent in snapshot.agents {
+            agents[agent.id] = agent
+            agentCounts[agent.state, default: 0] += 1
+            if agent.state == .ready { readyAgents.insert(agent.id) }
+            if agent.state == .wrapUp, let wrap = agent.wrapUp {
+                deadlines.insert(Deadline(at: wrap.until, kind: .wrapUpEnd(agent: agent.id)))
+            }
+        }
+        var maxTicket: UInt64 = 0
+        for call in snapshot.calls.sorted(by: { $0.ticket < $1.ticket }) {
+            calls[call.id] = call
+            maxTicket = max(maxTicket, call.ticket, call.serial)
+            switch call.state {
+            case .queued:
+                lines[call.queue, default: WaitingLine()].insert(.init(priority: call.priority, ticket: call.ticket, call: call.id))
+            case .ringing:
+                if let since = call.ringingAt {
+                    let timeout = queues[call.queue]?.config.ringTimeout ?? 20
+                    deadlines.insert(Deadline(at: since.adding(seconds: timeout), kind: .ringTimeout(call: call.id, since: since)))
+                }
+            case .connected, .ended:
+                break
+            }
+        }
+        nextTicket = max(snapshot.nextTicket, maxTicket + 1)
+    }
+
+    /// The state as a snapshot (what the store would load back).
+    public var snapshot: Snapshot {
+        Snapshot(
+            agents: agents.values.sorted { $0.id < $1.id },
+            queues: queues.values.sorted { $0.id < $1.id },
+            calls: calls.values.sorted { $0.ticket < $1.ticket },
+            nextTicket: nextTicket
+        )
+    }
+}

@@ -1,0 +1,42 @@
+/// Live figures of one queue, by the definitions of `DOMAIN.md` §8.
+public struct QueueStats: Sendable, Equatable {
+    public var queue: QueueID
+    public var waiting: Int
+    /// Age in seconds of the oldest call waiting now (0 when none).
+    public var longestWait: Double
+    /// Agents who may take this queue's calls, by state (logged-out ones omitted).
+    public var agents: [AgentState: Int]
+    /// Today's counters (zero at a new local day).
+    public var counters: QueueCounters
+    public var serviceLevelThreshold: Double
+}
+
+extension CallCenter {
+    /// Figures for one queue, or every queue when `queue` is nil.
+    public func stats(queue: QueueID? = nil, now: Instant) throws -> [QueueStats] {
+        let ids: [QueueID]
+        if let queue {
+            guard queues[queue] != nil else { throw CoreError.noSuchQueue(queue) }
+            ids = [queue]
+        } else {
+            ids = queues.keys.sorted()
+        }
+        let today = day(of: now)
+        return ids.compactMap { id in
+            guard let q = queues[id] else { return nil }
+            var byState: [AgentState: Int] = [:]
+            for agent in agents.values where agent.state.isLoggedIn && agent.hasSkills(q.config.skills) {
+                byState[agent.state, default: 0] += 1
+            }
+            let oldest = waitingCalls(in: id).map(\.queuedAt).min()
+            return QueueStats(
+                queue: id,
+                waiting: waitingCount(in: id),
+                longestWait: oldest.map { max(0, now.seconds(since: $0)) } ?? 0,
+                agents: byState,
+                counters: q.counters.day == today ? q.counters : QueueCounters(day: today),
+                serviceLevelThreshold: q.config.serviceLevel
+            )
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import CallCenterCore
+import CallCenterStore
+import CallCenterWire
+import Foundation
+import Logging
+import TOMLKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns a TOML file into a `DaemonConfig`, refusing unknown keys and wrong
+/// types with the file, the key and what was expected.
+public struct ConfigParser {
+    public var file: String
+    /// Resolves user and group names (injectable for tests).
+    public var lookupUser: (String) -> UInt32? = { name in getpwnam(name).map { $0.pointee.pw_uid } }
+    public var lookupGroup: (String) -> UInt32? = { name in getgrnam(name).map { $0.pointee.gr_gid } }
+
+    public init(file: String) { self.file = file }
+
+    /// Reads and parses the file at `path` over `base`.
+    public static func load(path: String, over base: DaemonConfig) throws -> DaemonConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, key: "", message: "cannot read the file (does it exist and is it readable?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, key: "", message: "the file is not UTF-8 text")
+        }
+        return try ConfigParser(file: path).parse(text, over: base)
+    }
+
+    public func parse(_ text: String, over base: DaemonConfig) throws -> DaemonConfig {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(file: file, key: "", message: "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+        }
+        let root = Self.convert(table)
+        var config = base
+        var reader = Reader(file: file, path: "", value: root)
+        try reader.onlyKeys(["daemon", "routing", "access", "queues"])
+        if let daemon = try reader.table("daemon") {
+            try daemon.onlyKeys(["socket", "database", "socket_mode", "synchronous", "max_line_bytes", "max_output_bytes", "max_in_flight", "log_level"])
+            if let v = try daemon.string("socket") { config.socket = v }
+            if let v = try daemon.string("database") { config.database = v }
+            if let v = try daemon.string("socket_mode") {
+                guard let mode = UInt32(v, radix: 8), mode <= 0o777 else {
+                    throw daemon.error("socket_mode", "expected an octal permission string like \"0660\", got \"\(v)\"")
+                }
+                config.socketMode = mode
+            }
+            if let v = try daemon.string("synchronous") {
+                guard let s = CallCenterStore.Synchronous(rawValue: v) else {
+                    throw daemon.error("synchronous", "expected \"full\" or \"normal\", got \"\(v)\"")
+                }
+                config.synchronous = s
+            }
+            if let v = try daemon.int("max_line_bytes", range: 1024...(16 * 1024 * 1024)) { config.maxLineBytes = v }
+            if let v = try daemon.int("max_output_bytes", range: 4096...(1024 * 1024 * 1024)) { config.maxOutputBytes = v }
+            if let v = try daemon.int("max_in_flight", range: 1...1_000_000) { config.maxInFlight = v }
+            if let v = try daemon.string("log_level") {
+                guard let level = Logger.Level(rawValue: v) else {
+                    throw daemon.error("log_level", "expected one of \(Logger.Level.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(v)\"")
+                }
+                config.logLevel = level
+            }
+        }
+        if let routing = try reader.table("routing") {
+            try routing.onlyKeys(["default_queue", "short_abandon", "default_handle_time"])
+            if let v = try routing.string("default_queue") { config.core.defaultQueue = v }
+            if let v = try routing.seconds("short_abandon") { config.core.shortAbandon = v }
+            if let v = try routing.seconds("default_handle_time") { config.core.defaultHandleTime = v }
+        }
+        if let access = try reader.table("access") {
+            try access.onlyKeys(Role.allCases.map(\.rawValue) + ["agent_uids"])
+            for role in Role.allCases {
+                guard let list = try access.stringArray(role.rawValue) else { continue }
+                config.access.grants[role] = try list.map { try principal($0, key: access.key(role.rawValue)) }
+            }
+            if let map = try access.table("agent_uids") {
+                for (name, _) in map.entries {
+                    let agent = try map.string(name)!
+                    guard let uid = UInt32(name) ?? lookupUser(name) else {
+                        throw map.error(name, "no such user; use a user name or a numeric uid")
+                    }
+                    config.access.agentsByUID[uid] = agent
+                }
+            }
+        }
+        if let queues = try reader.table("queues") {
+            var declared: [QueueConfig] = []
+            for (name, _) in queues.entries.sorted(by: { $0.key < $1.key }) {
+                guard let q = try queues.table(name) else { continue }
+                try q.onlyKeys(["skills", "strategy", "wrap_up", "ring_timeout", "max_wait", "service_level"])
+                var config = QueueConfig(id: name)
+                if let skills = try q.table("skills") {
+                    for (skill, _) in skills.entries {
+                        config.skills[skill] = try skills.int(skill, range: 1...10)
+                    }
+                }
+                if let v = try q.string("strategy") {
+                    guard let s = RoutingStrategy(rawValue: v) else {
+                        throw q.error("strategy", "expected one of \(RoutingStrategy.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(v)\"")
+                    }
+                    config.strategy = s
+                }
+                if let v = try q.seconds("wrap_up") { config.wrapUp = v }
+                if let v = try q.seconds("ring_timeout") {
+                    guard v > 0 else { throw q.error("ring_timeout", "expected seconds > 0, got \(v)") }
+                    config.ringTimeout = v
+                }
+                if let v = try q.seconds("max_wait") { config.maxWait = v == 0 ? nil : v }
+                if let v = try q.seconds("service_level") { config.serviceLevel = v }
+                declared.append(config)
+            }
+            config.queues = declared
+        }
+        if !config.queues.contains(where: { $0.id == config.core.defaultQueue }) {
+            config.queues.append(QueueConfig(id: config.core.defaultQueue))
+        }
+        return config
+    }
+
+    func principal(_ text: String, key: String) throws -> AccessPolicy.Principal {
+        if text == "*" { return .init(.anyone) }
+        if text.hasPrefix("@") {
+            let name = String(text.dropFirst())
+            guard let gid = UInt32(name) ?? lookupGroup(name) else {
+                throw ConfigError(file: file, key: key, message: "no such group '\(name)'; use \"@group\", \"@gid\", a user name, a uid or \"*\"")
+            }
+            return .init(.gid(gid))
+        }
+        guard let uid = UInt32(text) ?? lookupUser(text) else {
+            throw ConfigError(file: file, key: key, message: "no such user '\(text)'; use a user name, a uid, \"@group\" or \"*\"")
+        }
+        return .init(.uid(uid))
+    }
+
+    static func convert(_ value: any TOMLValueConvertible) -> JSONValue {
+        switch value.type {
+        case .table:
+            guard let table = value.table else { return .null }
+            var out: [String: JSONValue] = [:]
+            for (key, element) in table { out[key] = convert(element) }
+            return .object(out)
+        case .array:
+            guard let array = value.array else { return .null }
+            return .array(array.map { convert($0) })
+        case .string: return .string(value.string ?? "")
+        case .int: return .number(Double(value.int ?? 0))
+        case .double: return .number(value.double ?? 0)
+        case .bool: return .bool(value.bool ?? false)
+        case .date, .time, .dateTime: return .string(value.debugDescription)
+        }
+    }
+
+    /// A table being read, with its key path for messages.
+    struct Reader {
+        var file: String
+        var path: String
+        var value: JSONValue
+
+        var entries: [String: JSONValue] { value.objectValue ?? [:] }
+
+        func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+        func error(_ name: String, _ message: String) -> ConfigError {
+            ConfigError(file: file, key: key(name), message: message)
+        }
+
+        func onlyKeys(_ allowed: [String]) throws {
+            for name in entries.keys.sorted() where !allowed.contains(name) {
+                throw error(name, "unknown key; expected one of: \(allowed.joined(separator: ", "))")
+            }
+        }
+
+        func table(_ name: String) throws -> Reader? {
+            guard let v = entries[name] else { return nil }
+            guard case .object = v else { throw error(name, "expected a table, got \(v.typeDescription)") }
+            return Reader(file: file, path: key(name), value: v)
+        }
+
+        func string(_ name: String) throws -> String? {
+            guard let v = entries[name] else { return nil }
+            guard case let .string(s) = v, !s.isEmpty else { throw error(name, "expected a non-empty string, got \(v.typeDescription)") }
+            return s
+        }
+
+        func int(_ name: String, range: ClosedRange<Int>) throws -> Int? {
+            guard let v = entries[name] else { return nil }
+            guard let i = v.intValue, range.contains(i) else {
+                throw error(name, "expected a whole number from \(range.lowerBound) to \(range.upperBound), got \(JSONWriter.string(v))")
+            }
+            return i
+        }
+
+        func seconds(_ name: String) throws -> Double? {
+            guard let v = entries[name] else { return nil }
+            guard let d = v.doubleValue, d >= 0, d.isFinite else { throw error(name, "expected seconds (a number ≥ 0), got \(JSONWriter.string(v))") }
+            return d
+        }
+
+        func stringArray(_ name: String) throws -> [String]? {
+            guard let v = entries[name] else { return nil }
+            guard case let .array(items) = v else { throw error(name, "expected an array of strings, got \(v.typeDescription)") }
+            return try items.map {
+                guard case let .string(s) = $0, !s.isEmpty else { throw error(name, "expected an array of strings, found \($0.typeDescription)") }
+                return s
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import CallCenterWire
+import Logging
+import NIOCore
+
+/// One client connection on its event loop: frames lines, parses JSON (off the
+/// engine thread), hands requests to the engine in order, writes what comes back,
+/// and applies back-pressure and the output bound.
+final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
+    typealias InboundIn = LineFramer.Frame
+    typealias OutboundIn = Never
+    typealias OutboundOut = ByteBuffer
+
+    private let engine: Engine
+    private let limits: Limits
+    private let logger: Logger
+    private var session: Session?
+    /// Requests handed to the engine and not yet answered.
+    private var inFlight = 0
+    private var readPaused = false
+    private var readPending = false
+
+    struct Limits {
+        var maxOutputBytes: () -> Int
+        var maxInFlight: () -> Int
+    }
+
+    init(engine: Engine, limits: Limits, logger: Logger) {
+        self.engine = engine
+        self.limits = limits
+        self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let cred = PeerCredentials.of(context.channel) ?? PeerCredentials(pid: 0, uid: UInt32.max, gid: UInt32.max, groups: [])
+        let session = Session(id: engine.nextSessionID(), channel: context.channel, uid: cred.uid, gids: cred.groups, pid: cred.pid)
+        session.deliver = { [weak self] bytes, replies in self?.deliver(bytes, replies: replies) }
+        self.session = session
+        engine.submit(.opened(session))
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let session { engine.submit(.closed(session)) }
+        session = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let session else { return }
+        switch unwrapInboundIn(data) {
+        case let .line(buffer):
+            let bytes = buffer.readableBytesView
+            if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // blank lines are ignored
+            inFlight += 1
+            switch Request.parse(bytes) {
+            case var .success(request):
+                request.raw = String(decoding: bytes, as: UTF8.self)
+                engine.submit(.request(session, request))
+            case let .failure(failure):
+                engine.submit(.rejected(session, failure))
+            }
+            if inFlight >= limits.maxInFlight() { readPaused = true }
+        case .tooLarge:
+            inFlight += 1
+            engine.submit(.tooLarge(session))
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readPaused { readPending = true } else { context.read() }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    /// Called by the engine (hops to the event loop): writes replies and events.
+    private func deliver(_ bytes: [UInt8], replies: Int) {
+        guard let session else { return }
+        let channel = session.channel
+        channel.eventLoop.execute { [self] in
+            guard !session.overflowed, channel.isActive else { return }
+            if bytes.isEmpty {
+                // A request to close after what was sent (too_large).
+                channel.close(promise: nil)
+                return
+            }
+            session.unsentBytes += bytes.count
+            if session.unsentBytes > limits.maxOutputBytes() {
+                session.overflowed = true
+                logger.warning("session output passed its bound: sent overflow and closed", metadata: ["session": "\(session.id)"])
+                var notice = channel.allocator.buffer(capacity: 24)
+                notice.writeString("{\"event\":\"overflow\"}\n")
+                channel.writeAndFlush(notice).whenComplete { _ in channel.close(promise: nil) }
+                return
+            }
+            var buffer = channel.allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            let count = bytes.count
+            channel.writeAndFlush(buffer).whenComplete { _ in session.unsentBytes -= count }
+            inFlight -= replies
+            if readPaused && inFlight < max(1, limits.maxInFlight() / 2) {
+                readPaused = false
+                if readPending {
+                    readPending = false
+                    channel.read()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import CallCenterCore
+import CallCenterStore
+import CallCenterWire
+import Logging
+
+/// The daemon's settings: embedded defaults, overridden by the TOML file, then by flags.
+/// See `config/callcenterd.toml` for every key with its meaning.
+public struct DaemonConfig: Equatable, Sendable {
+    public var socket: String
+    public var database: String
+    /// Permissions of the socket file the daemon creates (not used under socket activation).
+    public var socketMode: UInt32 = 0o660
+    public var synchronous: CallCenterStore.Synchronous = .full
+    /// Longest request line accepted, in bytes (longer: `too_large`, connection closed).
+    public var maxLineBytes = 64 * 1024
+    /// Unsent output a session may have before it is sent `overflow` and closed.
+    public var maxOutputBytes = 1024 * 1024
+    /// Requests a connection may have in flight before the daemon stops reading from it.
+    public var maxInFlight = 4096
+    public var logLevel: Logger.Level = .info
+    public var core = CallCenter.Settings()
+    /// Queues declared in the file, created or updated at start and on reload.
+    public var queues: [QueueConfig] = []
+    public var access = AccessPolicy()
+
+    public init(defaults paths: DefaultPaths) {
+        socket = paths.socket
+        database = paths.database
+        queues = [QueueConfig(id: core.defaultQueue)]
+    }
+
+    /// What SIGHUP can change without a restart.
+    public func reloadable(from other: DaemonConfig) -> DaemonConfig {
+        var next = self
+        next.logLevel = other.logLevel
+        next.maxOutputBytes = other.maxOutputBytes
+        next.maxInFlight = other.maxInFlight
+        next.access = other.access
+        next.queues = other.queues
+        next.core.shortAbandon = other.core.shortAbandon
+        next.core.defaultHandleTime = other.core.defaultHandleTime
+        return next
+    }
+}
+
+/// Who may take which role, by the peer's Unix credentials.
+/// Root and the daemon's own user may take every role.
+public struct AccessPolicy: Equatable, Sendable {
+    public struct Principal: Equatable, Sendable, Hashable {
+        public enum Kind: Equatable, Sendable, Hashable { case anyone, uid(UInt32), gid(UInt32) }
+        public var kind: Kind
+        public init(_ kind: Kind) { self.kind = kind }
+    }
+
+    public var grants: [Role: [Principal]] = [.agent: [Principal(.anyone)]]
+    /// uid → agent id: such a peer may say hello as that agent without a token.
+    public var agentsByUID: [UInt32: AgentID] = [:]
+
+    public init() {}
+
+    /// Whether a peer with these credentials may take `role`.
+    public func allows(_ role: Role, uid: UInt32, gids: [UInt32], daemonUID: UInt32) -> Bool {
+        if uid == 0 || uid == daemonUID { return true }
+        for principal in grants[role] ?? [] {
+            switch principal.kind {
+            case .anyone: return true
+            case let .uid(u) where u == uid: return true
+            case let .gid(g) where gids.contains(g): return true
+            default: continue
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,133 @@
+import CallCenterStore
+import CallCenterWire
+import Foundation
+import Logging
+import ServiceLifecycle
+import SystemdSupport
+import UnixSignals
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The daemon as one `Service`: recovers the journal, serves the socket, talks to
+/// systemd (READY, STATUS, WATCHDOG, RELOADING, STOPPING), reloads on SIGHUP
+/// and stops gracefully on SIGTERM.
+public final class DaemonService: Service, @unchecked Sendable {
+    public struct Options: Sendable {
+        public var configFile: String?
+        public var socket: String?
+        public var database: String?
+
+        public init(configFile: String? = nil, socket: String? = nil, database: String? = nil) {
+            self.configFile = configFile
+            self.socket = socket
+            self.database = database
+        }
+    }
+
+    let options: Options
+    let logger: Logger
+    private(set) var config: DaemonConfig
+
+    /// Builds the configuration: embedded defaults, then the file, then the flags.
+    public static func configuration(_ options: Options, environment: [String: String]) throws -> DaemonConfig {
+        var config = DaemonConfig(defaults: DefaultPaths.current(environment: environment))
+        if let file = options.configFile { config = try ConfigParser.load(path: file, over: config) }
+        if let socket = options.socket { config.socket = socket }
+        if let database = options.database { config.database = database }
+        return config
+    }
+
+    public init(options: Options, config: DaemonConfig, logger: Logger) {
+        self.options = options
+        self.config = config
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let store = try CallCenterStore(path: config.database, synchronous: config.synchronous)
+        let engine = try Engine(config: config, store: store, logger: logger, daemonUID: UInt32(getuid()))
+        try engine.start()
+        let limitsBox = LimitsBox(maxOutputBytes: config.maxOutputBytes, maxInFlight: config.maxInFlight)
+        let gateway = Gateway(
+            engine: engine, maxLineBytes: config.maxLineBytes,
+            limits: .init(maxOutputBytes: { limitsBox.maxOutputBytes }, maxInFlight: { limitsBox.maxInFlight }),
+            logger: logger
+        )
+        let inherited = options.socket == nil ? SocketActivation.listenFileDescriptors().first : nil
+        do {
+            try await gateway.start(inherited.map { .inherited(fd: $0) } ?? .path(config.socket, mode: config.socketMode))
+        } catch {
+            await engine.shutdown()
+            throw error
+        }
+        _ = SystemdNotifier.ready()
+        updateStatus(engine)
+        logger.info("callcenterd ready", metadata: [
+            "version": "\(DaemonVersion.string)", "database": "\(config.database)",
+            "socket": "\(inherited.map { "fd \($0)" } ?? config.socket)",
+        ])
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in await heartbeat(engine) }
+            group.addTask { [self] in await reloads(engine, limits: limitsBox) }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+
+        _ = SystemdNotifier.stopping()
+        logger.info("stopping: no new connections, finishing what was received")
+        await gateway.stopAccepting()
+        await engine.shutdown()
+        await gateway.closeAll()
+        logger.info("callcenterd stopped")
+    }
+
+    /// STATUS= every few seconds and WATCHDOG=1 at half the watchdog interval.
+    private func heartbeat(_ engine: Engine) async {
+        let watchdog = SystemdNotifier.watchdogInterval()
+        let period: Duration = watchdog.map { min($0 / 2, .seconds(2)) } ?? .seconds(2)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: period)
+            if Task.isCancelled { return }
+            engine.publishFiguresRequest()
+            updateStatus(engine)
+            if watchdog != nil, engine.isAlive { _ = SystemdNotifier.watchdog() }
+        }
+    }
+
+    private func updateStatus(_ engine: Engine) {
+        let f = engine.figures.withLockedValue { $0 }
+        let line = "\(f.waiting) waiting; agents \(f.agents[.ready] ?? 0) ready, \(f.agents[.busy] ?? 0) busy, \(f.agents[.ringing] ?? 0) ringing, \(f.agents[.wrapUp] ?? 0) wrap-up, \(f.agents[.notReady] ?? 0) not ready; \(f.sessions) sessions; journal seq \(f.lastSequence)"
+        _ = SystemdNotifier.status(line)
+    }
+
+    private func reloads(_ engine: Engine, limits: LimitsBox) async {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in signals {
+            _ = SystemdNotifier.reloading()
+            do {
+                let next = try Self.configuration(options, environment: ProcessInfo.processInfo.environment)
+                let notes: [String] = await withCheckedContinuation { continuation in
+                    engine.submit(.reload(next, { continuation.resume(returning: $0) }))
+                }
+                limits.maxOutputBytes = next.maxOutputBytes
+                limits.maxInFlight = next.maxInFlight
+                logger.info("configuration reloaded", metadata: ["notes": "\(notes.joined(separator: "; "))"])
+            } catch {
+                logger.error("configuration not reloaded; keeping the running one", metadata: ["error": "\(error)"])
+            }
+            _ = SystemdNotifier.ready()
+        }
+    }
+}
+
+/// Limits the connections read on every message; SIGHUP may change them.
+final class LimitsBox: @unchecked Sendable {
+    var maxOutputBytes: Int
+    var maxInFlight: Int
+    init(maxOutputBytes: Int, maxInFlight: Int) {
+        self.maxOutputBytes = maxOutputBytes
+        self.maxInFlight = maxInFlight
+    }
+}

@@ -1,0 +1,76 @@
+import CallCenterCore
+import CallCenterWire
+import Logging
+
+extension Engine {
+    /// Turns a change's effects into pushed events for the right sessions.
+    func deliver(_ effects: [Effect], seq: Int64, now: Instant) {
+        for effect in effects {
+            switch effect {
+            case let .route(call, agent, seat):
+                logger.debug("route", metadata: ["call": "\(call)", "agent": "\(agent)", "seat": "\(seat)"])
+                toPBX(call: call, Encode.event("route", seq: seq, ["call": .string(call), "agent": .string(agent), "seat": .string(seat)]))
+            case let .cancelRoute(call, agent, seat, reason):
+                logger.debug("route cancelled", metadata: ["call": "\(call)", "agent": "\(agent)", "reason": "\(reason)"])
+                toPBX(call: call, Encode.event("route.cancel", seq: seq, [
+                    "call": .string(call), "agent": .string(agent), "seat": .string(seat), "reason": .string(reason),
+                ]))
+            case let .assigned(callID, agent):
+                guard let targets = agentSessions[agent], !targets.isEmpty, let call = core.calls[callID] else { continue }
+                let line = Encode.event("call.assigned", seq: seq, [
+                    "call": .string(callID), "from": .string(call.from), "to": .string(call.to), "queue": .string(call.queue),
+                    "agent": .string(agent), "customer": .null, "flags": .array([]),
+                    "attributes": .object(call.attributes.mapValues { .string($0) }),
+                ])
+                for session in targets { outbox.event(session, line) }
+            case let .notice(notice):
+                publish(notice, seq: seq, now: now)
+            }
+        }
+    }
+
+    private func toPBX(call: CallID, _ line: [UInt8]) {
+        if let origin = callOrigin[call], origin.isOpen {
+            outbox.event(origin, line)
+        } else if !pbxSessions.isEmpty {
+            for session in pbxSessions { outbox.event(session, line) }
+        } else {
+            pendingRoutes.append(line)
+        }
+    }
+
+    private func publish(_ notice: Notice, seq: Int64, now: Instant) {
+        switch notice {
+        case let .call(event, call, reason):
+            if event == "call.ended" { callOrigin[call.id] = nil }
+            guard let targets = subscribers[.calls], !targets.isEmpty else { return }
+            var fields = Encode.call(call, now: now)
+            fields["at"] = Encode.time(now)
+            if let reason { fields["reason"] = .string(reason) }
+            let line = Encode.event(event, seq: seq, fields)
+            for session in targets { outbox.event(session, line) }
+        case let .agent(agent):
+            guard let targets = subscribers[.agents], !targets.isEmpty else { return }
+            var fields = Encode.agent(agent)
+            fields["at"] = Encode.time(now)
+            let line = Encode.event("agent.state", seq: seq, fields)
+            for session in targets { outbox.event(session, line) }
+        case let .queue(id):
+            changedQueues.insert(id)
+        }
+    }
+
+    /// One `queue.changed` per changed queue per pass, with its live figures.
+    func publishQueueChanges(seq: Int64) {
+        defer { changedQueues = [] }
+        guard let targets = subscribers[.queues], !targets.isEmpty, !changedQueues.isEmpty else { return }
+        let now = lastNow
+        for id in changedQueues.sorted() {
+            guard let stats = try? core.stats(queue: id, now: now).first else { continue }
+            var fields = Encode.stats(stats)
+            fields["at"] = Encode.time(now)
+            let line = Encode.event("queue.changed", seq: seq, fields)
+            for session in targets { outbox.event(session, line) }
+        }
+    }
+}

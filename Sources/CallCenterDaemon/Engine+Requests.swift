@@ -1,0 +1,248 @@
+import CallCenterCore
+import CallCenterStore
+import CallCenterWire
+import Crypto
+import Foundation
+import Logging
+
+extension Engine {
+    /// Handles one submission of a pass.
+    func handle(_ item: Submission, now: Instant, log: inout PassLog) {
+        switch item {
+        case let .opened(session):
+            sessions.insert(session)
+        case let .closed(session):
+            forget(session)
+        case let .rejected(session, failure):
+            outbox.reply(session, Encode.error(id: failure.id, failure.error))
+        case let .tooLarge(session):
+            outbox.reply(session, Encode.error(id: .null, WireError(.tooLarge, "line longer than \(config.maxLineBytes) bytes; the connection is closed (split the data or raise [daemon] max_line_bytes)")))
+            outbox.close(session)
+        case let .request(session, request):
+            handle(request, from: session, now: now, log: &log)
+        case let .reload(newConfig, done):
+            done(reload(newConfig, now: now, log: &log))
+        case .heartbeat:
+            break
+        }
+    }
+
+    private func handle(_ request: Request, from session: Session, now: Instant, log: inout PassLog) {
+        do {
+            let command = try Command.decode(request, session: session.context)
+            switch command {
+            case .ping:
+                outbox.reply(session, Encode.ok(id: request.id, result: .object(["pong": true, "at": Encode.time(now)])))
+            case let .hello(role, agent, token, client):
+                let result = try hello(session, role: role, agent: agent, token: token, client: client)
+                outbox.reply(session, Encode.ok(id: request.id, result: result))
+            case let .input(input):
+                applyInput(input, now: now, op: request.op, actor: session.actor, payload: request.raw ?? JSONWriter.string(.object(request.fields.values)),
+                           session: session, requestID: request.id, log: &log)
+            case let .upsertAgent(patch, rotate):
+                let existing = core.agents[patch.agent]
+                let profile = try patch.applied(to: existing?.profile)
+                var token: String?
+                if existing == nil || rotate || existing?.tokenHash == nil { token = Self.newToken() }
+                let hash = token.map(Self.hash)
+                let payload = JSONWriter.string(.object([
+                    "agent": .string(profile.id), "name": .string(profile.name), "seat": .string(profile.seat),
+                    "skills": .object(profile.skills.mapValues { .from($0) }), "languages": .array(profile.languages.map { .string($0) }),
+                    "token_hash": .from(hash),
+                ]))
+                applyInput(.upsertAgent(profile, tokenHash: hash), now: now, op: request.op, actor: session.actor, payload: payload,
+                           session: session, requestID: request.id, token: token, log: &log)
+            case let .upsertQueue(patch):
+                let config = patch.applied(to: core.queues[patch.queue]?.config)
+                applyInput(.upsertQueue(config), now: now, op: request.op, actor: session.actor, payload: JSONWriter.string(.object(Encode.queue(config))),
+                           session: session, requestID: request.id, log: &log)
+            case let .subscribe(topics):
+                for topic in topics {
+                    session.topics.insert(topic)
+                    subscribers[topic, default: []].insert(session)
+                }
+                outbox.reply(session, Encode.ok(id: request.id, result: .object(["subscribed": .array(session.topics.map(\.rawValue).sorted().map { .string($0) })])))
+            case let .query(query):
+                outbox.reply(session, Encode.ok(id: request.id, result: try answer(query, now: now, pending: log)))
+            }
+        } catch let error as WireError {
+            outbox.reply(session, Encode.error(id: request.id, error))
+        } catch let error as CoreError {
+            outbox.reply(session, Encode.error(id: request.id, WireError(ErrorCode(rawValue: error.code.rawValue) ?? .badRequest, error.message)))
+        } catch {
+            logger.error("internal error handling a request", metadata: ["op": "\(request.op)", "error": "\(error)"])
+            outbox.reply(session, Encode.error(id: request.id, WireError(.internal, "internal error: \(error)")))
+        }
+    }
+
+    /// Applies a state change: on success journal it, queue its reply and effects.
+    func applyInput(_ input: Input, now: Instant, op: String, actor: String, payload: String, session: Session?,
+                    requestID: JSONValue?, token: String? = nil, log: inout PassLog) {
+        switch core.apply(input, at: now) {
+        case let .failure(error):
+            if let session, let requestID {
+                outbox.reply(session, Encode.error(id: requestID, WireError(ErrorCode(rawValue: error.code.rawValue) ?? .badRequest, error.message)))
+            }
+        case let .success(applied):
+            if session == nil && applied.changes.isEmpty && applied.effects.isEmpty { return }  // a tick with nothing due
+            let seq = nextSeq
+            nextSeq += 1
+            log.entries.append(JournalEntry(seq: seq, at: now, op: op, actor: actor, payload: payload))
+            log.changes.legs.append(contentsOf: applied.changes.legs)
+            log.changes.wrapUpsEnded.append(contentsOf: applied.changes.wrapUpsEnded)
+            log.changes.agents.formUnion(applied.changes.agents)
+            log.changes.queues.formUnion(applied.changes.queues)
+            if let session, let requestID {
+                if case .offerCall(let call, _, _, _, _) = input, session.role == .pbx { callOrigin[call] = session }
+                outbox.reply(session, Encode.ok(id: requestID, result: Encode.outcome(applied.outcome, now: now, token: token)), change: requestID)
+            }
+            deliver(applied.effects, seq: seq, now: now)
+        }
+    }
+
+    // MARK: - hello
+
+    private func hello(_ session: Session, role: Role, agent: AgentID?, token: String?, client: String?) throws -> JSONValue {
+        if let current = session.role {
+            throw WireError(.conflict, "this session already said hello as \(current.rawValue); open a new connection for another role")
+        }
+        guard config.access.allows(role, uid: session.uid, gids: session.gids, daemonUID: daemonUID) else {
+            throw WireError(.forbidden, "uid \(session.uid) may not take the \(role.rawValue) role; grant it in the [access] section of the config")
+        }
+        var boundAgent: AgentID?
+        if role == .agent {
+            guard let agent else {
+                throw WireError(.badRequest, "field 'agent' is missing: an agent session names its agent id (and its token)")
+            }
+            guard let record = core.agents[agent] else { throw WireError(.notFound, "agent '\(agent)' is not known; an admin creates it with agent.upsert") }
+            let trustedUser = session.uid == 0 || session.uid == daemonUID || config.access.agentsByUID[session.uid] == agent
+            if let token {
+                guard let expected = record.tokenHash, Self.constantTimeEqual(Self.hash(token), expected) else {
+                    throw WireError(.forbidden, "the token does not match agent '\(agent)'; ask an admin for a new one (agent.upsert with rotate_token)")
+                }
+            } else if !trustedUser {
+                throw WireError(.forbidden, "agent '\(agent)' must prove who it is: send its 'token', or map this uid to it in [access.agent_uids]")
+            }
+            boundAgent = agent
+            agentSessions[agent, default: []].append(session)
+        }
+        session.role = role
+        session.agent = boundAgent
+        session.client = client
+        logger.info("hello", metadata: ["session": "\(session.id)", "role": "\(role.rawValue)", "uid": "\(session.uid)", "agent": "\(boundAgent ?? "-")", "client": "\(client ?? "-")"])
+        if role == .pbx {
+            pbxSessions.append(session)
+            if !pendingRoutes.isEmpty {
+                for line in pendingRoutes { outbox.event(session, line, causedByChange: false) }
+                pendingRoutes = []
+            }
+        }
+        var result: [String: JSONValue] = [
+            "server": "callcenterd", "version": .string(DaemonVersion.string), "protocol": 1, "role": .string(role.rawValue),
+            "session": .from(session.id),
+        ]
+        if let boundAgent { result["agent"] = .string(boundAgent) }
+        return .object(result)
+    }
+
+    private func forget(_ session: Session) {
+        session.isOpen = false
+        sessions.remove(session)
+        pbxSessions.removeAll { $0 === session }
+        if let agent = session.agent {
+            agentSessions[agent]?.removeAll { $0 === session }
+            if agentSessions[agent]?.isEmpty == true { agentSessions[agent] = nil }
+        }
+        for topic in session.topics { subscribers[topic]?.remove(session) }
+    }
+
+    // MARK: - Queries
+
+    /// Answers a read from the live state (and, for ended calls, the call log,
+    /// including what this pass is about to commit).
+    private func answer(_ query: Query, now: Instant, pending: PassLog) throws -> JSONValue {
+        switch query {
+        case .agentList:
+            return .object(["agents": .array(core.agents.values.sorted { $0.id < $1.id }.map { .object(Encode.agent($0)) })])
+        case let .callGet(id):
+            if let call = core.calls[id] {
+                return .object(Encode.call(call, now: now))
+            }
+            if let leg = pending.changes.legs.last(where: { $0.id == id }) {
+                return .object(Encode.call(leg, now: leg.endedAt ?? now))
+            }
+            guard let entry = try store.callLog(call: id).last else {
+                throw WireError(.notFound, "call '\(id)' is not known")
+            }
+            var o = Encode.call(entry.call, now: entry.call.endedAt ?? now)
+            o["wrap_up"] = Encode.seconds(entry.wrapUp)
+            return .object(o)
+        case let .stats(queue):
+            return .object(["queues": .array(try core.stats(queue: queue, now: now).map { .object(Encode.stats($0)) })])
+        case .queueList:
+            return .object(["queues": .array(core.queues.values.sorted { $0.id < $1.id }.map { .object(Encode.queue($0.config)) })])
+        }
+    }
+
+    // MARK: - Configuration
+
+    /// Creates or updates the queues the config file declares (journaled like any change).
+    func applyConfiguredQueues(actor: String) throws {
+        var log = PassLog(entries: [], changes: ChangeSet())
+        let now = Instant.now()
+        for queue in config.queues where core.queues[queue.id]?.config != queue {
+            applyInput(.upsertQueue(queue), now: now, op: "queue.upsert", actor: actor, payload: JSONWriter.string(.object(Encode.queue(queue))),
+                       session: nil, requestID: nil, log: &log)
+        }
+        guard !log.entries.isEmpty else { return }
+        var batch = CommitBatch()
+        batch.entries = log.entries
+        batch.queues = log.changes.queues.compactMap { core.queues[$0] }
+        batch.agents = log.changes.agents.compactMap { core.agents[$0] }
+        batch.legs = log.changes.legs
+        batch.nextTicket = core.nextTicket
+        try store.commit(batch)
+        outbox.send()
+    }
+
+    private func reload(_ newConfig: DaemonConfig, now: Instant, log: inout PassLog) -> [String] {
+        var notes: [String] = []
+        if newConfig.socket != config.socket || newConfig.database != config.database || newConfig.synchronous != config.synchronous
+            || newConfig.maxLineBytes != config.maxLineBytes || newConfig.core.defaultQueue != config.core.defaultQueue {
+            notes.append("socket, database, synchronous, max_line_bytes and default_queue change only at restart")
+        }
+        config = config.reloadable(from: newConfig)
+        core.settings.shortAbandon = config.core.shortAbandon
+        core.settings.defaultHandleTime = config.core.defaultHandleTime
+        for queue in config.queues where core.queues[queue.id]?.config != queue {
+            applyInput(.upsertQueue(queue), now: now, op: "queue.upsert", actor: "config", payload: JSONWriter.string(.object(Encode.queue(queue))),
+                       session: nil, requestID: nil, log: &log)
+            notes.append("queue \(queue.id) updated")
+        }
+        return notes
+    }
+
+    // MARK: - Tokens
+
+    static func newToken() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<x.count { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}
+
+/// The daemon's version, reported by `hello`.
+public enum DaemonVersion {
+    public static let string = "0.1.0"
+}

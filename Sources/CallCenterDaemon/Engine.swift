@@ -1,0 +1,256 @@
+import CallCenterCore
+import CallCenterStore
+import CallCenterWire
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+
+/// The single writer. One thread owns the core and the store: it takes
+/// everything that arrived since its last pass, applies it in order, commits the
+/// journal entries and projections in one transaction (group commit), and only
+/// then sends the replies and the effects.
+final class Engine: @unchecked Sendable {
+    enum Submission {
+        case opened(Session)
+        case closed(Session)
+        case request(Session, Request)
+        case rejected(Session, Request.Failure)
+        case tooLarge(Session)
+        /// Apply a new configuration (SIGHUP); the callback gets a summary.
+        case reload(DaemonConfig, @Sendable ([String]) -> Void)
+        /// Refresh the figures (and prove the engine thread is turning).
+        case heartbeat
+    }
+
+    /// Live figures for `STATUS=` and logs.
+    struct Figures: Sendable {
+        var waiting = 0
+        var agents: [AgentState: Int] = [:]
+        var sessions = 0
+        var committedInputs = 0
+        var lastSequence: Int64 = 0
+    }
+
+    static let maximumBatch = 8192
+
+    let logger: Logger
+    let store: CallCenterStore
+    let clock: @Sendable () -> Instant
+    let daemonUID: UInt32
+    let figures = NIOLockedValueBox(Figures())
+    private let sessionIDs = NIOLockedValueBox(0)
+
+    // Inbox, guarded by `condition`.
+    private let condition = NSCondition()
+    private var inbox: [Submission] = []
+    private var stopRequested = false
+    private var finished: CheckedContinuation<Void, Never>?
+    private var hasFinished = false
+
+    // Engine thread only.
+    var core: CallCenter
+    var config: DaemonConfig
+    var nextSeq: Int64
+    var lastNow = Instant(milliseconds: 0)
+    var sessions: Set<Session> = []
+    var pbxSessions: [Session] = []
+    var agentSessions: [AgentID: [Session]] = [:]
+    var subscribers: [Topic: Set<Session>] = [:]
+    /// The PBX session that offered each live call (where its `route` goes).
+    var callOrigin: [CallID: Session] = [:]
+    /// Route commands that found no PBX session; sent to the next PBX that says hello.
+    var pendingRoutes: [[UInt8]] = []
+    var outbox = Outbox()
+    /// Queues whose figures moved in this pass.
+    var changedQueues: Set<QueueID> = []
+
+    init(config: DaemonConfig, store: CallCenterStore, logger: Logger, daemonUID: UInt32,
+         clock: @escaping @Sendable () -> Instant = Instant.now) throws {
+        self.config = config
+        self.store = store
+        self.logger = logger
+        self.clock = clock
+        self.daemonUID = daemonUID
+        let snapshot = try store.loadSnapshot()
+        core = CallCenter(settings: config.core, restoring: snapshot)
+        nextSeq = try store.lastSequence() + 1
+        logger.info("journal recovered", metadata: [
+            "calls": "\(snapshot.calls.count)", "agents": "\(snapshot.agents.count)",
+            "queues": "\(snapshot.queues.count)", "seq": "\(nextSeq - 1)",
+        ])
+    }
+
+    /// When the engine thread last finished a pass (milliseconds, wall clock).
+    private let lastPass = NIOLockedValueBox<Int64>(Instant.now().milliseconds)
+
+    /// Asks the engine thread for a pass that refreshes the figures.
+    func publishFiguresRequest() { submit(.heartbeat) }
+
+    /// The engine thread finished a pass within the last 10 seconds (the watchdog's test).
+    var isAlive: Bool { Instant.now().milliseconds - lastPass.withLockedValue { $0 } < 10_000 }
+
+    func nextSessionID() -> Int {
+        sessionIDs.withLockedValue { $0 += 1; return $0 }
+    }
+
+    // MARK: - Running
+
+    /// Starts the engine thread after applying the configured queues (journaled).
+    func start() throws {
+        try applyConfiguredQueues(actor: "config")
+        publishFigures()
+        let thread = Thread { [self] in run() }
+        thread.name = "callcenterd-engine"
+        thread.start()
+    }
+
+    func submit(_ submission: Submission) {
+        condition.lock()
+        inbox.append(submission)
+        if inbox.count == 1 { condition.signal() }
+        condition.unlock()
+    }
+
+    /// Processes everything submitted so far, then stops the thread.
+    func shutdown() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            if hasFinished {
+                condition.unlock()
+                continuation.resume()
+                return
+            }
+            finished = continuation
+            stopRequested = true
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    private func run() {
+        var deadline: Instant? = core.nextDeadline()
+        while true {
+            condition.lock()
+            while inbox.isEmpty && !stopRequested {
+                if let deadline {
+                    let wait = Double(deadline.milliseconds - clock().milliseconds) / 1000
+                    if wait <= 0 { break }
+                    if !condition.wait(until: Date(timeIntervalSinceNow: wait)) { break }
+                } else {
+                    condition.wait()
+                }
+            }
+            let items: [Submission]
+            if inbox.count > Self.maximumBatch {
+                items = Array(inbox.prefix(Self.maximumBatch))
+                inbox.removeFirst(Self.maximumBatch)
+            } else {
+                items = inbox
+                inbox = []
+            }
+            let stopping = stopRequested && inbox.isEmpty
+            condition.unlock()
+
+            pass(items)
+            deadline = core.nextDeadline()
+            if stopping { break }
+        }
+        condition.lock()
+        hasFinished = true
+        let continuation = finished
+        finished = nil
+        condition.unlock()
+        logger.info("engine stopped", metadata: ["seq": "\(nextSeq - 1)"])
+        continuation?.resume()
+    }
+
+    /// One pass: apply, commit once, then send.
+    func pass(_ items: [Submission]) {
+        let now = tickClock()
+        var changes = ChangeSet()
+        var entries: [JournalEntry] = []
+        var commitLog = PassLog(entries: entries, changes: changes)
+
+        if let due = core.nextDeadline(), due <= now {
+            applyInput(.tick, now: now, op: "tick", actor: "daemon", payload: "{}", session: nil, requestID: nil, log: &commitLog)
+        }
+        for item in items {
+            handle(item, now: now, log: &commitLog)
+        }
+        entries = commitLog.entries
+        changes = commitLog.changes
+        if !entries.isEmpty {
+            var batch = CommitBatch()
+            batch.entries = entries
+            batch.legs = changes.legs
+            batch.wrapUpsEnded = changes.wrapUpsEnded
+            batch.agents = changes.agents.compactMap { core.agents[$0] }
+            batch.queues = changes.queues.compactMap { core.queues[$0] }
+            batch.nextTicket = core.nextTicket
+            do {
+                try store.commit(batch)
+            } catch {
+                logger.error("cannot commit the journal: answering unavailable and reloading the last committed state", metadata: ["error": "\(error)"])
+                outbox.failUncommitted()
+                reloadAfterFailedCommit()
+            }
+        }
+        publishQueueChanges(seq: nextSeq - 1)
+        outbox.send()
+        if !entries.isEmpty || items.contains(where: { if case .heartbeat = $0 { return true } else { return false } }) {
+            publishFigures(committed: entries.count)
+        }
+        lastPass.withLockedValue { $0 = now.milliseconds }
+    }
+
+    private func reloadAfterFailedCommit() {
+        do {
+            core = CallCenter(settings: config.core, restoring: try store.loadSnapshot())
+            nextSeq = try store.lastSequence() + 1
+        } catch {
+            logger.critical("cannot reload the state after a failed commit: stopping", metadata: ["error": "\(error)"])
+            exit(75)
+        }
+    }
+
+    /// The instant of this pass: the wall clock, never going backwards.
+    private func tickClock() -> Instant {
+        let now = max(clock(), lastNow)
+        lastNow = now
+        if now.milliseconds / 60_000 != lastOffsetMinute {
+            lastOffsetMinute = now.milliseconds / 60_000
+            core.settings.utcOffsetSeconds = TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: Double(now.milliseconds) / 1000))
+        }
+        return now
+    }
+    private var lastOffsetMinute: Int64 = -1
+
+    func publishFigures(committed: Int = 0) {
+        let waiting = core.queues.keys.reduce(0) { $0 + core.waitingCount(in: $1) }
+        let agents = core.agentCounts
+        let sessionCount = sessions.count
+        let last = nextSeq - 1
+        figures.withLockedValue {
+            $0.waiting = waiting
+            $0.agents = agents
+            $0.sessions = sessionCount
+            $0.committedInputs += committed
+            $0.lastSequence = last
+        }
+    }
+}
+
+/// What one pass accepted: journal entries and projection changes.
+struct PassLog {
+    var entries: [JournalEntry]
+    var changes: ChangeSet
+}
+
+extension Instant {
+    /// The wall clock.
+    @Sendable public static func now() -> Instant {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Instant(milliseconds: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
+    }
+}

@@ -1,0 +1,51 @@
+import CallCenterCore
+import CallCenterWire
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// One client connection: who it is (peer credentials, role after `hello`) and
+/// how to reach it. Role, agent and subscriptions are touched only by the engine
+/// thread; output accounting only on the channel's event loop.
+final class Session: @unchecked Sendable, Hashable {
+    let id: Int
+    let channel: any Channel
+    /// The peer's credentials (SO_PEERCRED) and supplementary groups.
+    let uid: UInt32
+    let gids: [UInt32]
+    let pid: Int32
+
+    // Engine thread only.
+    var role: Role?
+    var agent: AgentID?
+    var client: String?
+    var topics: Set<Topic> = []
+    var isOpen = true
+
+    /// Hands bytes to the connection (any thread): replies count toward back-pressure.
+    /// Empty bytes ask the connection to close after what was sent.
+    var deliver: @Sendable ([UInt8], _ replies: Int) -> Void = { _, _ in }
+
+    // Event loop only.
+    var unsentBytes = 0
+    var overflowed = false
+
+    init(id: Int, channel: any Channel, uid: UInt32, gids: [UInt32], pid: Int32) {
+        self.id = id
+        self.channel = channel
+        self.uid = uid
+        self.gids = gids
+        self.pid = pid
+    }
+
+    var context: SessionContext { SessionContext(role: role, agent: agent) }
+
+    /// Who this session is, for the journal's actor column.
+    var actor: String {
+        guard let role else { return "anonymous" }
+        if let agent, role == .agent { return "agent:\(agent)" }
+        return role.rawValue
+    }
+
+    static func == (lhs: Session, rhs: Session) -> Bool { lhs === rhs }
+    func hash(into hasher: inout Hasher) { hasher.combine(id) }
+}

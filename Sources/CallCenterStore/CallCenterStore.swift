@@ -1,0 +1,87 @@
+import CallCenterCore
+import Foundation
+import GRDB
+
+/// The daemon's database: the journal, the call log and the live state a
+/// restart needs, in one SQLite file (WAL).
+///
+/// One writer (the engine) commits batches; every batch is one transaction, and
+/// the engine acknowledges nothing before `commit` returns.
+public final class CallCenterStore: @unchecked Sendable {
+    /// SQLite's `synchronous` setting: `full` survives power loss; `normal` in WAL
+    /// mode survives a crash of the process but may lose the last commits on power loss.
+    public enum Synchronous: String, Sendable, CaseIterable {
+        case full, normal
+    }
+
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public init(path: String, synchronous: Synchronous = .full) throws {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue.uppercased())")
+        }
+        config.busyMode = .timeout(5)
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        writer = try DatabasePool(path: path, configuration: config)
+        try Schema.migrator.migrate(writer)
+    }
+
+    /// An in-memory database, for tests.
+    public init(inMemory: Void = ()) throws {
+        writer = try DatabaseQueue()
+        try Schema.migrator.migrate(writer)
+    }
+
+    // MARK: - Writing
+
+    /// Commits a batch in one transaction. When this returns, the batch is durable
+    /// (as durable as `synchronous` makes it); when it throws, nothing of it is.
+    public func commit(_ batch: CommitBatch) throws {
+        guard !batch.isEmpty else { return }
+        try writer.write { db in
+            let journal = try db.cachedStatement(sql: "INSERT INTO journal (seq, at, op, actor, payload) VALUES (?, ?, ?, ?, ?)")
+            for e in batch.entries {
+                try journal.execute(arguments: [e.seq, e.at.milliseconds, e.op, e.actor, e.payload])
+            }
+            try Projections.write(batch, in: db)
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The live state to restart from.
+    public func loadSnapshot() throws -> Snapshot {
+        try writer.read { db in try Projections.loadSnapshot(db) }
+    }
+
+    /// The highest journal sequence number (0 when empty).
+    public func lastSequence() throws -> Int64 {
+        try writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM journal") ?? 0 }
+    }
+
+    /// Journal entries after `seq`, oldest first.
+    public func journal(after seq: Int64 = 0, limit: Int = 1000) throws -> [JournalEntry] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, at, op, actor, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]).map {
+                JournalEntry(seq: $0["seq"], at: Instant(milliseconds: $0["at"]), op: $0["op"], actor: $0["actor"], payload: $0["payload"])
+            }
+        }
+    }
+
+    /// The call log's rows for a call id, newest life and leg last.
+    public func callLog(call: CallID) throws -> [CallLogEntry] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE call = ? ORDER BY serial, leg", arguments: [call]).map(Projections.logEntry)
+        }
+    }
+
+    /// Counts the journal's rows (diagnostics and tests).
+    public func journalCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM journal") ?? 0 }
+    }
+}

@@ -1,0 +1,43 @@
+import CallCenterCore
+
+/// One accepted input as the journal keeps it.
+public struct JournalEntry: Sendable, Equatable {
+    public var seq: Int64
+    public var at: Instant
+    public var op: String
+    /// Who sent it: `pbx`, `admin`, `agent:a7`, `daemon` (timers).
+    public var actor: String
+    /// The request as received (JSON), or the timer's description.
+    public var payload: String
+
+    public init(seq: Int64, at: Instant, op: String, actor: String, payload: String) {
+        self.seq = seq
+        self.at = at
+        self.op = op
+        self.actor = actor
+        self.payload = payload
+    }
+}
+
+/// Everything one pass of the engine commits in one transaction (group commit):
+/// the journal entries and the projections they changed.
+public struct CommitBatch: Sendable {
+    public var entries: [JournalEntry] = []
+    /// Call legs as they are now (the last write of a leg wins).
+    public var legs: [Call] = []
+    public var wrapUpsEnded: [(serial: UInt64, leg: Int, at: Instant)] = []
+    public var agents: [Agent] = []
+    public var queues: [Queue] = []
+    public var nextTicket: UInt64 = 1
+
+    public init() {}
+
+    public var isEmpty: Bool { entries.isEmpty }
+}
+
+/// A row of the call log.
+public struct CallLogEntry: Sendable, Equatable {
+    public var call: Call
+    /// Seconds of wrap-up, once it is over.
+    public var wrapUp: Double?
+}

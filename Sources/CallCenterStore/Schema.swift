@@ -1,0 +1,91 @@
+import GRDB
+
+/// The database schema. Migrations have names and are never edited once shipped:
+/// add a new one instead. Invariants live in the schema (NOT NULL, CHECK).
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: journal, agents, queues, calls") { db in
+            // Every accepted state-changing input, in order. `seq` is the journal
+            // sequence number pushed events carry.
+            try db.execute(sql: """
+                CREATE TABLE journal (
+                    seq     INTEGER PRIMARY KEY,
+                    at      INTEGER NOT NULL,              -- ms since the epoch, UTC
+                    op      TEXT    NOT NULL CHECK (op <> ''),
+                    actor   TEXT    NOT NULL,              -- role, or role:agent
+                    payload TEXT    NOT NULL               -- the request as received (JSON)
+                );
+                CREATE TABLE agents (
+                    agent          TEXT PRIMARY KEY CHECK (agent <> ''),
+                    name           TEXT NOT NULL,
+                    seat           TEXT NOT NULL CHECK (seat <> ''),
+                    skills         TEXT NOT NULL DEFAULT '{}',   -- JSON: skill → level 1-10
+                    languages      TEXT NOT NULL DEFAULT '[]',   -- JSON array of codes
+                    token_hash     TEXT,                          -- SHA-256 hex of the token
+                    state          TEXT NOT NULL CHECK (state IN ('logged_out','not_ready','ready','ringing','busy','wrap_up')),
+                    reason         TEXT,
+                    since          INTEGER NOT NULL,
+                    active_seat    TEXT,
+                    call           TEXT,
+                    idle_since     INTEGER,
+                    wrap_up        TEXT,                          -- JSON: the call being wrapped up
+                    pending_state  TEXT CHECK (pending_state IN ('not_ready','ready')),
+                    pending_reason TEXT,
+                    answered_today INTEGER NOT NULL DEFAULT 0,
+                    talk_today     REAL    NOT NULL DEFAULT 0,
+                    CHECK ((state IN ('ringing','busy')) = (call IS NOT NULL)),
+                    CHECK ((state = 'wrap_up') = (wrap_up IS NOT NULL))
+                );
+                CREATE TABLE queues (
+                    queue         TEXT PRIMARY KEY CHECK (queue <> ''),
+                    skills        TEXT NOT NULL DEFAULT '{}',
+                    strategy      TEXT NOT NULL,
+                    wrap_up       REAL NOT NULL CHECK (wrap_up >= 0),
+                    ring_timeout  REAL NOT NULL CHECK (ring_timeout > 0),
+                    max_wait      REAL CHECK (max_wait > 0),
+                    service_level REAL NOT NULL CHECK (service_level >= 0),
+                    counters      TEXT NOT NULL                  -- JSON: today's figures
+                );
+                -- The call log: one row per call leg (a transfer starts a new leg).
+                -- Rows not yet ended are the live calls a restart reloads.
+                CREATE TABLE calls (
+                    serial      INTEGER NOT NULL,
+                    leg         INTEGER NOT NULL CHECK (leg >= 1),
+                    call        TEXT    NOT NULL CHECK (call <> ''),
+                    caller      TEXT    NOT NULL,
+                    dialed      TEXT    NOT NULL,
+                    queue       TEXT    NOT NULL,
+                    agent       TEXT,
+                    state       TEXT    NOT NULL CHECK (state IN ('queued','ringing','connected','ended')),
+                    ticket      INTEGER NOT NULL,
+                    priority    INTEGER NOT NULL DEFAULT 0,
+                    attempts    INTEGER NOT NULL DEFAULT 0,
+                    attributes  TEXT,                            -- JSON object, or NULL
+                    offered_at  INTEGER NOT NULL,
+                    queued_at   INTEGER NOT NULL,
+                    ringing_at  INTEGER,
+                    answered_at INTEGER,
+                    ended_at    INTEGER,
+                    wait        REAL,                            -- seconds: queue entry → answer (or end)
+                    talk        REAL,                            -- seconds: answer → end
+                    wrap_up     REAL,                            -- seconds of after-call work
+                    outcome     TEXT CHECK (outcome IN ('completed','abandoned','transferred')),
+                    hangup_by   TEXT CHECK (hangup_by IN ('caller','agent','system')),
+                    cause       TEXT,
+                    PRIMARY KEY (serial, leg),
+                    CHECK ((state = 'ended') = (outcome IS NOT NULL)),
+                    CHECK ((state = 'ended') = (ended_at IS NOT NULL))
+                );
+                CREATE INDEX calls_live ON calls(ticket) WHERE state <> 'ended';
+                CREATE INDEX calls_by_call ON calls(call, serial);
+                CREATE INDEX calls_by_offered ON calls(offered_at);
+                CREATE TABLE meta (
+                    key   TEXT PRIMARY KEY,
+                    value INTEGER NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

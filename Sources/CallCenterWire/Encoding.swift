@@ -1,0 +1,104 @@
+import CallCenterCore
+
+/// How the core's values look on the wire.
+public enum Encode {
+    public static func time(_ instant: Instant?) -> JSONValue { instant.map { .string(RFC3339.format($0)) } ?? .null }
+
+    /// Seconds rounded to the millisecond.
+    public static func seconds(_ value: Double?) -> JSONValue {
+        value.map { .number(($0 * 1000).rounded() / 1000) } ?? .null
+    }
+
+    public static func call(_ c: Call, now: Instant) -> [String: JSONValue] {
+        var o: [String: JSONValue] = [
+            "call": .string(c.id), "leg": .from(c.leg), "state": .string(c.state.rawValue),
+            "queue": .string(c.queue), "from": .string(c.from), "to": .string(c.to),
+            "agent": .from(c.agent), "priority": .from(c.priority), "attempts": .from(c.attempts),
+            "offered_at": time(c.offeredAt), "queued_at": time(c.queuedAt), "ringing_at": time(c.ringingAt),
+            "answered_at": time(c.answeredAt), "ended_at": time(c.endedAt),
+            "outcome": .from(c.outcome?.rawValue), "hangup_by": .from(c.hangupBy?.rawValue), "cause": .from(c.cause),
+            "wait": seconds(c.waitSeconds(now: now)), "talk": seconds(c.talkSeconds(now: now)),
+        ]
+        if !c.attributes.isEmpty { o["attributes"] = .object(c.attributes.mapValues { .string($0) }) }
+        return o
+    }
+
+    public static func agent(_ a: Agent) -> [String: JSONValue] {
+        [
+            "agent": .string(a.id), "name": .string(a.profile.name), "seat": .string(a.seat),
+            "state": .string(a.state.rawValue), "reason": .from(a.reason), "since": time(a.since),
+            "call": .from(a.call), "idle_since": time(a.state == .ready ? a.idleSince : nil),
+            "skills": .object(a.profile.skills.mapValues { .from($0) }),
+            "languages": .array(a.profile.languages.map { .string($0) }),
+            "pending_state": .from(a.pendingState?.rawValue),
+            "wrap_up_until": time(a.state == .wrapUp ? a.wrapUp?.until : nil),
+            "answered_today": .from(a.answeredToday),
+        ]
+    }
+
+    public static func queue(_ q: QueueConfig) -> [String: JSONValue] {
+        [
+            "queue": .string(q.id), "skills": .object(q.skills.mapValues { .from($0) }),
+            "strategy": .string(q.strategy.rawValue), "wrap_up": seconds(q.wrapUp),
+            "ring_timeout": seconds(q.ringTimeout), "max_wait": seconds(q.maxWait),
+            "service_level": seconds(q.serviceLevel),
+        ]
+    }
+
+    public static func stats(_ s: QueueStats) -> [String: JSONValue] {
+        let c = s.counters
+        var agents: [String: JSONValue] = [:]
+        for state in AgentState.allCases where state != .loggedOut { agents[state.rawValue] = .from(s.agents[state] ?? 0) }
+        return [
+            "queue": .string(s.queue), "waiting": .from(s.waiting), "longest_wait": seconds(s.longestWait),
+            "agents": .object(agents),
+            "service_level": c.serviceLevel.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null,
+            "service_level_threshold": seconds(s.serviceLevelThreshold),
+            "offered": .from(c.offered), "answered": .from(c.answered), "abandoned": .from(c.abandoned),
+            "short_abandoned": .from(c.shortAbandoned), "abandoned_after_threshold": .from(c.abandonedAfterThreshold),
+            "answered_within_threshold": .from(c.answeredWithinThreshold),
+            "abandon_rate": c.abandonRate.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null,
+            "asa": seconds(c.asa), "aht": seconds(c.aht), "handled": .from(c.handled),
+        ]
+    }
+
+    public static func offer(_ r: OfferResult) -> [String: JSONValue] {
+        [
+            "call": .string(r.call), "customer": .null, "flags": .array([]), "queue": .string(r.queue),
+            "priority": .from(r.priority), "position": .from(r.position), "ewt": seconds(r.ewt),
+        ]
+    }
+
+    /// The `result` of an accepted change.
+    public static func outcome(_ outcome: Outcome, now: Instant, token: String? = nil) -> JSONValue {
+        switch outcome {
+        case .none: return .object([:])
+        case let .offered(r): return .object(offer(r))
+        case let .call(c): return .object(call(c, now: now))
+        case let .agent(a): return .object(agent(a))
+        case let .queue(q): return .object(queue(q.config))
+        case let .agentSaved(a):
+            var o = agent(a)
+            if let token { o["token"] = .string(token) }
+            return .object(o)
+        }
+    }
+
+    // MARK: - Envelopes
+
+    public static func ok(id: JSONValue, result: JSONValue) -> [UInt8] {
+        JSONWriter.line(.object(["id": id, "ok": true, "result": result]))
+    }
+
+    public static func error(id: JSONValue, _ error: WireError) -> [UInt8] {
+        JSONWriter.line(.object(["id": id, "ok": false, "error": .object(["code": .string(error.code.rawValue), "message": .string(error.message)])]))
+    }
+
+    /// A pushed event: `{"event": name, "seq": seq, ...fields}`.
+    public static func event(_ name: String, seq: Int64, _ fields: [String: JSONValue]) -> [UInt8] {
+        var o = fields
+        o["event"] = .string(name)
+        o["seq"] = .number(Double(seq))
+        return JSONWriter.line(.object(o))
+    }
+}

@@ -1,0 +1,165 @@
+/// One request line: `{"id": <string|number>, "op": "<name>", ...fields}`.
+public struct Request: Sendable, Equatable {
+    public var id: JSONValue
+    public var op: String
+    public var fields: Fields
+    /// The line as received, for the journal.
+    public var raw: String?
+
+    public init(id: JSONValue, op: String, fields: [String: JSONValue]) {
+        self.id = id
+        self.op = op
+        self.fields = Fields(fields)
+    }
+
+    /// Parses a line (without its newline). On failure, the id to answer with
+    /// (when the line had a usable one) and the error.
+    public static func parse<Bytes: Collection<UInt8>>(_ line: Bytes) -> Result<Request, Failure> {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            return .failure(Failure(id: .null, error: .badRequest("\(error); send one JSON object per line")))
+        }
+        guard case let .object(object) = value else {
+            return .failure(Failure(id: .null, error: .badRequest("a request must be a JSON object like {\"id\": 1, \"op\": \"ping\"}, not \(value.typeDescription)")))
+        }
+        let id = object["id"] ?? .null
+        switch id {
+        case .string, .number: break
+        case .null:
+            return .failure(Failure(id: .null, error: .badRequest("field 'id' is missing: every request needs an 'id' (a string or a number) to match its reply")))
+        default:
+            return .failure(Failure(id: .null, error: .badRequest("field 'id' must be a string or a number, not \(id.typeDescription)")))
+        }
+        guard let opValue = object["op"] else {
+            return .failure(Failure(id: id, error: .badRequest("field 'op' is missing: name the operation, e.g. \"op\": \"ping\"")))
+        }
+        guard case let .string(op) = opValue else {
+            return .failure(Failure(id: id, error: .badRequest("field 'op' must be a string, not \(opValue.typeDescription)")))
+        }
+        var fields = object
+        fields["id"] = nil
+        fields["op"] = nil
+        return .success(Request(id: id, op: op, fields: fields))
+    }
+
+    public struct Failure: Error, Sendable, Equatable {
+        public var id: JSONValue
+        public var error: WireError
+    }
+}
+
+/// A request's fields, with typed accessors whose errors name the field and the expected type.
+public struct Fields: Sendable, Equatable {
+    public var values: [String: JSONValue]
+
+    public init(_ values: [String: JSONValue]) { self.values = values }
+
+    public subscript(key: String) -> JSONValue? { values[key] }
+
+    /// A present, non-null field.
+    func present(_ key: String) -> JSONValue? {
+        if let v = values[key], v != .null { return v }
+        return nil
+    }
+
+    public func string(_ key: String) throws(WireError) -> String {
+        guard let v = present(key) else { throw .badRequest("field '\(key)' is missing: expected a non-empty string") }
+        guard case let .string(s) = v, !s.isEmpty else {
+            throw .badRequest("field '\(key)' must be a non-empty string, not \(v.typeDescription == "a string" ? "an empty string" : v.typeDescription)")
+        }
+        return s
+    }
+
+    public func optionalString(_ key: String) throws(WireError) -> String? {
+        guard present(key) != nil else { return nil }
+        return try string(key)
+    }
+
+    public func number(_ key: String) throws(WireError) -> Double {
+        guard let v = present(key) else { throw .badRequest("field '\(key)' is missing: expected a number") }
+        guard case let .number(n) = v else { throw .badRequest("field '\(key)' must be a number, not \(v.typeDescription)") }
+        return n
+    }
+
+    public func optionalNumber(_ key: String) throws(WireError) -> Double? {
+        guard present(key) != nil else { return nil }
+        return try number(key)
+    }
+
+    /// A duration in seconds (≥ 0).
+    public func optionalSeconds(_ key: String) throws(WireError) -> Double? {
+        guard let n = try optionalNumber(key) else { return nil }
+        guard n >= 0 else { throw .badRequest("field '\(key)' must be seconds ≥ 0, not \(n)") }
+        return n
+    }
+
+    public func optionalInt(_ key: String) throws(WireError) -> Int? {
+        guard let v = present(key) else { return nil }
+        guard let i = v.intValue else { throw .badRequest("field '\(key)' must be a whole number, not \(v.typeDescription)") }
+        return i
+    }
+
+    public func optionalBool(_ key: String) throws(WireError) -> Bool? {
+        guard let v = present(key) else { return nil }
+        guard case let .bool(b) = v else { throw .badRequest("field '\(key)' must be true or false, not \(v.typeDescription)") }
+        return b
+    }
+
+    /// One of `choices` (by raw value).
+    public func choice<T: RawRepresentable>(_ key: String, _ type: T.Type, among choices: [T]) throws(WireError) -> T where T.RawValue == String {
+        let s = try string(key)
+        guard let value = T(rawValue: s), choices.contains(where: { $0.rawValue == value.rawValue }) else {
+            throw .badRequest("field '\(key)' must be one of \(choices.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), not \"\(s)\"")
+        }
+        return value
+    }
+
+    /// An object of string values (call attributes).
+    public func optionalStringMap(_ key: String) throws(WireError) -> [String: String]? {
+        guard let v = present(key) else { return nil }
+        guard case let .object(o) = v else { throw .badRequest("field '\(key)' must be an object, not \(v.typeDescription)") }
+        var out: [String: String] = [:]
+        for (k, value) in o {
+            switch value {
+            case let .string(s): out[k] = s
+            case let .number(n): out[k] = JSONWriter.string(.number(n))
+            case let .bool(b): out[k] = b ? "true" : "false"
+            case .null: continue
+            default: throw .badRequest("field '\(key).\(k)' must be a string, not \(value.typeDescription)")
+            }
+        }
+        return out
+    }
+
+    /// An object of skill → level (whole numbers in `range`).
+    public func optionalLevels(_ key: String, range: ClosedRange<Int>) throws(WireError) -> [String: Int]? {
+        guard let v = present(key) else { return nil }
+        guard case let .object(o) = v else {
+            throw .badRequest("field '\(key)' must be an object of skill → level, like {\"billing\": 5}, not \(v.typeDescription)")
+        }
+        var out: [String: Int] = [:]
+        for (k, value) in o {
+            guard !k.isEmpty else { throw .badRequest("field '\(key)' has an empty skill name") }
+            guard let level = value.intValue, range.contains(level) else {
+                throw .badRequest("field '\(key).\(k)' must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(JSONWriter.string(value))")
+            }
+            out[k] = level
+        }
+        return out
+    }
+
+    public func optionalStringArray(_ key: String) throws(WireError) -> [String]? {
+        guard let v = present(key) else { return nil }
+        guard case let .array(a) = v else { throw .badRequest("field '\(key)' must be an array of strings, not \(v.typeDescription)") }
+        var out: [String] = []
+        for (i, element) in a.enumerated() {
+            guard case let .string(s) = element, !s.isEmpty else {
+                throw .badRequest("field '\(key)[\(i)]' must be a non-empty string, not \(element.typeDescription)")
+            }
+            out.append(s)
+        }
+        return out
+    }
+}

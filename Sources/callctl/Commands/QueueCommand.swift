@@ -1,0 +1,68 @@
+import ArgumentParser
+import CallCenterClient
+import Foundation
+
+/// `callctl queue …`: queue configuration.
+struct QueueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue",
+        abstract: "Configure queues.",
+        subcommands: [Set.self])
+
+    /// `callctl queue set NAME …` → `queue.upsert`.
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or change a queue (queue.upsert) and print it as stored.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The queue's name.")
+        var name: String
+
+        @Option(name: .customLong("skill"), help: ArgumentHelp(
+            "A skill the queue needs, with the minimum level (repeatable).", valueName: "skill=level"))
+        var skills: [String] = []
+
+        @Option(help: ArgumentHelp("Routing strategy.", valueName: "strategy"))
+        var strategy: String?
+
+        @Option(name: .customLong("wrap-up"), help: ArgumentHelp("Wrap-up time after each call.", valueName: "seconds"))
+        var wrapUp: Double?
+
+        @Option(name: .customLong("ring-timeout"), help: ArgumentHelp("How long a routed call rings an agent.", valueName: "seconds"))
+        var ringTimeout: Double?
+
+        @Option(name: .customLong("max-wait"), help: ArgumentHelp("Longest a caller may wait in the queue.", valueName: "seconds"))
+        var maxWait: Double?
+
+        @Option(name: .customLong("service-level"), help: ArgumentHelp(
+            "Service level threshold: answered within this many seconds (default 20).", valueName: "seconds"))
+        var serviceLevel: Double?
+
+        func validate() throws {
+            _ = try KeyValue.skills(skills)
+        }
+
+        func run() throws {
+            var fields: [String: Any] = ["queue": name]
+            if !skills.isEmpty { fields["skills"] = try KeyValue.skills(skills) }
+            if let strategy { fields["strategy"] = strategy }
+            if let wrapUp { fields["wrap_up"] = wholeIfIntegral(wrapUp) }
+            if let ringTimeout { fields["ring_timeout"] = wholeIfIntegral(ringTimeout) }
+            if let maxWait { fields["max_wait"] = wholeIfIntegral(maxWait) }
+            if let serviceLevel { fields["service_level"] = wholeIfIntegral(serviceLevel) }
+            try reportingErrors {
+                let result = try global.call("queue.upsert", fields)
+                if global.json { return printJSON(result) }
+                let stored = result["queue"] as? [String: Any] ?? result
+                print(Format.record(stored, first: ["queue", "skills", "strategy", "wrap_up", "ring_timeout",
+                                                    "max_wait", "service_level"]))
+            }
+        }
+    }
+}
+
+/// Seconds as an `Int` when whole, so `--wrap-up 30` goes on the wire as `30`, not `30.0`.
+func wholeIfIntegral(_ value: Double) -> Any {
+    value.rounded() == value && abs(value) < 1e15 ? Int(value) : value
+}
