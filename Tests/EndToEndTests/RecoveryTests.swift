@@ -1,0 +1,73 @@
+import CallCenterClient
+import Foundation
+import XCTest
+
+/// Nothing acknowledged is lost: `kill -9` and a restart keep every change.
+final class RecoveryTests: XCTestCase {
+    /// Five waiting calls survive kill -9 in their order; agent states survive too.
+    func testFiveWaitingCallsSurviveKill9InOrder() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        let admin = try daemon.session("admin")
+        _ = try admin.call("agent.upsert", ["agent": "a1", "seat": "201"])
+        _ = try admin.call("agent.login", ["agent": "a1"])
+        _ = try admin.call("agent.state", ["agent": "a1", "state": "not_ready", "reason": "break"])
+        let pbx = try daemon.session("pbx")
+        for i in 1...5 {
+            let offer = try pbx.call("call.offer", ["call": "k\(i)", "from": "1380000000\(i)"])
+            XCTAssertEqual(offer["position"] as? Int, i)
+        }
+        daemon.crash()
+
+        try daemon.start()
+        let supervisor = try daemon.session("supervisor")
+        let stats = try XCTUnwrap((supervisor.call("stats", ["queue": "general"])["queues"] as? [[String: Any]])?.first)
+        XCTAssertEqual(stats["waiting"] as? Int, 5)
+        let agent = try XCTUnwrap((supervisor.call("agent.list")["agents"] as? [[String: Any]])?.first)
+        XCTAssertEqual(agent["state"] as? String, "not_ready")
+        XCTAssertEqual(agent["reason"] as? String, "break")
+
+        // Serve them one by one (no wrap-up: each hangup frees the agent for the next).
+        let admin2 = try daemon.session("admin")
+        let pbx2 = try daemon.session("pbx")
+        var order: [String] = []
+        _ = try admin2.call("agent.state", ["agent": "a1", "state": "ready"])
+        for _ in 1...5 {
+            let route = try pbx2.event(named: "route")
+            let call = try XCTUnwrap(route["call"] as? String)
+            order.append(call)
+            _ = try pbx2.call("call.answered", ["call": call, "agent": "a1"])
+            _ = try pbx2.call("call.hangup", ["call": call, "by": "agent"])
+        }
+        XCTAssertEqual(order, ["k1", "k2", "k3", "k4", "k5"])
+        daemon.stop()
+    }
+
+    /// A ringing and a connected call are still known after kill -9; the PBX reports their end.
+    func testRingingAndConnectedCallsSurviveKill9() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        let admin = try daemon.session("admin")
+        for (a, seat) in [("a1", "201"), ("a2", "202")] {
+            _ = try admin.call("agent.upsert", ["agent": a, "seat": seat])
+            _ = try admin.call("agent.login", ["agent": a])
+            _ = try admin.call("agent.state", ["agent": a, "state": "ready"])
+        }
+        let pbx = try daemon.session("pbx")
+        _ = try pbx.call("call.offer", ["call": "talk", "from": "13800000001"])
+        let route = try pbx.event(named: "route")
+        _ = try pbx.call("call.answered", ["call": "talk", "agent": route["agent"] as! String])
+        _ = try pbx.call("call.offer", ["call": "ring", "from": "13800000002"])
+        daemon.crash()
+
+        try daemon.start()
+        let pbx2 = try daemon.session("pbx")
+        XCTAssertEqual(pbx2.failure("call.get", ["call": "talk"])?.code, "forbidden")
+        let sup = try daemon.session("supervisor")
+        XCTAssertEqual(try sup.call("call.get", ["call": "talk"])["state"] as? String, "connected")
+        XCTAssertEqual(try sup.call("call.get", ["call": "ring"])["state"] as? String, "ringing")
+        let ended = try pbx2.call("call.hangup", ["call": "talk", "by": "caller"])
+        XCTAssertEqual(ended["outcome"] as? String, "completed")
+        daemon.stop()
+    }
+}
