@@ -35,6 +35,8 @@ public struct Call: Sendable, Equatable, Codable {
     public var to: String
     public var queue: QueueID
     public var attributes: [String: String]
+    /// The caller's archive record summary, when the number is known.
+    public var caller: CallerInfo?
 
     public var state: CallState = .queued
     public var agent: AgentID?

@@ -1,7 +1,7 @@
 /// The call lifecycle: offer, answer, no answer, hangup, transfer.
 extension CallCenter {
     mutating func offerCall(
-        _ id: CallID, from: String, to: String, queue requested: QueueID?, attributes: [String: String], now: Instant
+        _ id: CallID, from: String, to: String, queue requested: QueueID?, attributes: [String: String], caller: CallerInfo?, now: Instant
     ) throws -> Outcome {
         if let existing = calls[id] {
             throw CoreError(.conflict, "call '\(id)' is already known (it is \(existing.state.rawValue)); call ids must be unique")
@@ -9,7 +9,8 @@ extension CallCenter {
         let queueID = requested ?? settings.defaultQueue
         guard queues[queueID] != nil else { throw CoreError.noSuchQueue(queueID) }
 
-        let call = Call(id: id, from: from, to: to, queue: queueID, attributes: attributes, ticket: takeTicket(), at: now)
+        var call = Call(id: id, from: from, to: to, queue: queueID, attributes: attributes, ticket: takeTicket(), at: now)
+        call.caller = caller
         calls[id] = call
         touch(id)
         count(in: queueID, now: now) { $0.offered += 1 }
@@ -20,7 +21,8 @@ extension CallCenter {
         let routed = calls[id]?.state == .ringing
         return .offered(OfferResult(
             call: id, queue: queueID, priority: call.priority,
-            position: routed ? 0 : position, ewt: routed ? 0 : estimatedWait(position: position, queue: queueID, now: now)
+            position: routed ? 0 : position, ewt: routed ? 0 : estimatedWait(position: position, queue: queueID, now: now),
+            caller: caller
         ))
     }
 

@@ -84,8 +84,8 @@ public struct CallCenter: Sendable {
     /// error leaves the state untouched.
     private mutating func perform(_ input: Input, now: Instant) throws -> Outcome {
         switch input {
-        case let .offerCall(call, from, to, queue, attributes):
-            return try offerCall(call, from: from, to: to, queue: queue, attributes: attributes, now: now)
+        case let .offerCall(call, from, to, queue, attributes, caller):
+            return try offerCall(call, from: from, to: to, queue: queue, attributes: attributes, caller: caller, now: now)
         case let .callAnswered(call, agent):
             return try answer(call, by: agent, now: now)
         case let .callNoAnswer(call, agent):

@@ -61,4 +61,6 @@ public struct OfferResult: Sendable, Equatable {
     public var position: Int
     /// Estimated seconds until an agent answers.
     public var ewt: Double
+    /// What the archive says about the caller (nil: unknown number).
+    public var caller: CallerInfo?
 }

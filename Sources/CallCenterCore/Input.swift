@@ -2,8 +2,9 @@
 /// journaled with the instant it happened before anything it causes leaves the process.
 public enum Input: Sendable, Equatable {
     // MARK: PBX
-    /// A call arrives. `queue` nil: the default queue.
-    case offerCall(call: CallID, from: String, to: String, queue: QueueID?, attributes: [String: String])
+    /// A call arrives. `queue` nil: the default queue. `caller`: what the archive
+    /// says about the calling number (looked up by the shell), nil when unknown.
+    case offerCall(call: CallID, from: String, to: String, queue: QueueID?, attributes: [String: String], caller: CallerInfo? = nil)
     case callAnswered(call: CallID, agent: AgentID)
     case callNoAnswer(call: CallID, agent: AgentID)
     case callHangup(call: CallID, by: HangupSide, cause: String?)

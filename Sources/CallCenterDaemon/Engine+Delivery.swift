@@ -19,7 +19,7 @@ extension Engine {
                 guard let targets = agentSessions[agent], !targets.isEmpty, let call = core.calls[callID] else { continue }
                 let line = Encode.event("call.assigned", seq: seq, [
                     "call": .string(callID), "from": .string(call.from), "to": .string(call.to), "queue": .string(call.queue),
-                    "agent": .string(agent), "customer": .null, "flags": .array([]),
+                    "agent": .string(agent), "customer": Encode.customer(call.caller), "flags": Encode.flags(call.caller),
                     "attributes": .object(call.attributes.mapValues { .string($0) }),
                 ])
                 for session in targets { outbox.event(session, line) }

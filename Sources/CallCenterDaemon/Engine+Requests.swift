@@ -93,7 +93,7 @@ extension Engine {
             log.changes.agents.formUnion(applied.changes.agents)
             log.changes.queues.formUnion(applied.changes.queues)
             if let session, let requestID {
-                if case .offerCall(let call, _, _, _, _) = input, session.role == .pbx { callOrigin[call] = session }
+                if case .offerCall(let call, _, _, _, _, _) = input, session.role == .pbx { callOrigin[call] = session }
                 outbox.reply(session, Encode.ok(id: requestID, result: Encode.outcome(applied.outcome, now: now, token: token)), change: requestID)
             }
             deliver(applied.effects, seq: seq, now: now)

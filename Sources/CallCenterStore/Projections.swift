@@ -23,9 +23,9 @@ enum Projections {
     static func write(_ batch: CommitBatch, in db: Database) throws {
         if !batch.legs.isEmpty {
             let upsert = try db.cachedStatement(sql: """
-                INSERT INTO calls (serial, leg, call, caller, dialed, queue, agent, state, ticket, priority, attempts, attributes,
+                INSERT INTO calls (serial, leg, call, caller, dialed, queue, agent, state, ticket, priority, attempts, attributes, caller_info,
                                    offered_at, queued_at, ringing_at, answered_at, ended_at, wait, talk, outcome, hangup_by, cause)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (serial, leg) DO UPDATE SET
                     queue = excluded.queue, agent = excluded.agent, state = excluded.state, ticket = excluded.ticket,
                     priority = excluded.priority, attempts = excluded.attempts, ringing_at = excluded.ringing_at,
@@ -35,11 +35,12 @@ enum Projections {
             for c in batch.legs {
                 let ended = c.endedAt
                 let attributes: String? = c.attributes.isEmpty ? nil : try json(c.attributes)
+                let callerInfo: String? = try c.caller.map(json)
                 let wait: Double? = c.answeredAt != nil || ended != nil ? c.waitSeconds(now: ended ?? c.queuedAt) : nil
                 let talk: Double? = c.answeredAt != nil && ended != nil ? c.talkSeconds(now: ended!) : nil
                 try upsert.execute(arguments: [
                     Int64(c.serial), c.leg, c.id, c.from, c.to, c.queue, c.agent, c.state.rawValue, Int64(c.ticket), c.priority,
-                    c.attempts, attributes, c.offeredAt.milliseconds, c.queuedAt.milliseconds, c.ringingAt?.milliseconds,
+                    c.attempts, attributes, callerInfo, c.offeredAt.milliseconds, c.queuedAt.milliseconds, c.ringingAt?.milliseconds,
                     c.answeredAt?.milliseconds, ended?.milliseconds, wait, talk, c.outcome?.rawValue, c.hangupBy?.rawValue, c.cause,
                 ])
             }
@@ -124,6 +125,7 @@ enum Projections {
             ticket: UInt64(row["ticket"] as Int64), at: Instant(milliseconds: row["offered_at"])
         )
         call.serial = UInt64(row["serial"] as Int64)
+        call.caller = try decode(CallerInfo.self, row["caller_info"])
         call.leg = row["leg"]
         call.state = CallState(rawValue: row["state"]) ?? .ended
         call.agent = row["agent"]

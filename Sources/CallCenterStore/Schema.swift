@@ -62,6 +62,7 @@ enum Schema {
                     priority    INTEGER NOT NULL DEFAULT 0,
                     attempts    INTEGER NOT NULL DEFAULT 0,
                     attributes  TEXT,                            -- JSON object, or NULL
+                    caller_info TEXT,                            -- JSON: the archive summary at offer time, or NULL
                     offered_at  INTEGER NOT NULL,
                     queued_at   INTEGER NOT NULL,
                     ringing_at  INTEGER,

@@ -63,7 +63,7 @@ extension Command {
         case .callOffer:
             return .input(.offerCall(
                 call: try f.string("call"), from: try f.string("from"), to: try f.optionalString("to") ?? "",
-                queue: try f.optionalString("queue"), attributes: try f.optionalStringMap("attributes") ?? [:]
+                queue: try f.optionalString("queue"), attributes: try f.optionalStringMap("attributes") ?? [:], caller: nil
             ))
         case .callAnswered:
             return .input(.callAnswered(call: try f.string("call"), agent: try f.string("agent")))

@@ -20,6 +20,10 @@ public enum Encode {
             "wait": seconds(c.waitSeconds(now: now)), "talk": seconds(c.talkSeconds(now: now)),
         ]
         if !c.attributes.isEmpty { o["attributes"] = .object(c.attributes.mapValues { .string($0) }) }
+        if let caller = c.caller {
+            o["customer"] = customer(caller)
+            o["flags"] = flags(caller)
+        }
         return o
     }
 
@@ -62,9 +66,22 @@ public enum Encode {
         ]
     }
 
+    /// The screen-pop summary of a caller: null for an unknown number.
+    public static func customer(_ c: CallerInfo?) -> JSONValue {
+        guard let c, let id = c.customer else { return .null }
+        return .object([
+            "id": .string(id), "name": .from(c.name), "company": .from(c.company), "tier": .from(c.tier?.rawValue),
+            "account_manager": .from(c.accountManager), "language": .from(c.language),
+            "flags": .array(c.flags.map { .string($0) }), "open_complaints": .from(c.openComplaints),
+        ])
+    }
+
+    /// Marks on the caller's number.
+    public static func flags(_ c: CallerInfo?) -> JSONValue { .array((c?.flags ?? []).map { .string($0) }) }
+
     public static func offer(_ r: OfferResult) -> [String: JSONValue] {
         [
-            "call": .string(r.call), "customer": .null, "flags": .array([]), "queue": .string(r.queue),
+            "call": .string(r.call), "customer": customer(r.caller), "flags": flags(r.caller), "queue": .string(r.queue),
             "priority": .from(r.priority), "position": .from(r.position), "ewt": seconds(r.ewt),
         ]
     }
