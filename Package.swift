@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // MARK: - Pure core: calls, agents, queues, routing. No I/O, no clock.
@@ -34,17 +35,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // MARK: - Customer archive, pure: phone numbers (E.164), grading, CSV, records.
+        .target(
+            name: "CallCenterArchive",
+            dependencies: ["CallCenterCore"],
+            swiftSettings: swiftSettings
+        ),
         // MARK: - Wire contract: JSON lines, envelopes, error codes, op table.
         .target(
             name: "CallCenterWire",
-            dependencies: ["CallCenterCore"],
+            dependencies: ["CallCenterCore", "CallCenterArchive"],
             swiftSettings: swiftSettings
         ),
         // MARK: - Store: the journal and projections in SQLite (GRDB).
         .target(
             name: "CallCenterStore",
             dependencies: [
-                "CallCenterCore",
+                "CallCenterCore", "CallCenterArchive",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -97,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "callctl",
             dependencies: [
-                "CallCenterClient", "CallCenterWire",
+                "CallCenterClient", "CallCenterWire", "CallCenterArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -105,8 +112,13 @@ let package = Package(
         ),
         // MARK: - Tests
         .testTarget(name: "CallCenterCoreTests", dependencies: ["CallCenterCore"]),
+        .testTarget(
+            name: "RoutingPropertyTests",
+            dependencies: ["CallCenterCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "CallCenterWireTests", dependencies: ["CallCenterWire"]),
-        .testTarget(name: "CallCenterStoreTests", dependencies: ["CallCenterStore", "CallCenterCore"]),
+        .testTarget(name: "CallCenterArchiveTests", dependencies: ["CallCenterArchive", "CallCenterCore"]),
+        .testTarget(name: "CallCenterStoreTests", dependencies: ["CallCenterStore", "CallCenterCore", "CallCenterArchive"]),
         .testTarget(name: "CallCenterDaemonTests", dependencies: ["CallCenterDaemon"]),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"]),
         .testTarget(

@@ -23,13 +23,28 @@ public struct AgentProfile: Sendable, Equatable, Codable {
     public var skills: [String: Int]
     /// Language and dialect codes the agent speaks (`zh`, `yue`, `en`, ...).
     public var languages: [String]
+    /// Customer tiers this agent may serve; empty for every tier (and unknown callers).
+    public var tiers: [CustomerTier]
 
-    public init(id: AgentID, name: String, seat: String, skills: [String: Int] = [:], languages: [String] = []) {
+    public init(id: AgentID, name: String, seat: String, skills: [String: Int] = [:], languages: [String] = [], tiers: [CustomerTier] = []) {
         self.id = id
         self.name = name
         self.seat = seat
         self.skills = skills
         self.languages = languages
+        self.tiers = tiers
+    }
+
+    enum CodingKeys: String, CodingKey { case id, name, seat, skills, languages, tiers }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(AgentID.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        seat = try c.decode(String.self, forKey: .seat)
+        skills = try c.decodeIfPresent([String: Int].self, forKey: .skills) ?? [:]
+        languages = try c.decodeIfPresent([String].self, forKey: .languages) ?? []
+        tiers = try c.decodeIfPresent([CustomerTier].self, forKey: .tiers) ?? []
     }
 }
 
@@ -47,7 +62,7 @@ public struct Agent: Sendable, Equatable, Codable {
     public var since: Instant
     /// The seat in use while logged in (from `agent.login`, else the profile's).
     public var activeSeat: String?
-    /// The call ringing, connected or in wrap-up on this agent.
+    /// The call ringing or connected on this agent (wrap-up keeps its call in `wrapUp`).
     public var call: CallID?
     /// When the agent last became free to take a call (longest-idle routing).
     public var idleSince: Instant?
@@ -59,6 +74,8 @@ public struct Agent: Sendable, Equatable, Codable {
     /// Calls answered today and their talk seconds (reset at local midnight).
     public var answeredToday: Int = 0
     public var talkSecondsToday: Double = 0
+    /// The local day `answeredToday` and `talkSecondsToday` belong to.
+    public var countersDay: Int = 0
 
     public init(profile: AgentProfile, tokenHash: String? = nil, since: Instant) {
         self.profile = profile

@@ -10,13 +10,17 @@ public enum CallState: String, Sendable, Codable {
 }
 
 /// How a call (or a leg of it) ended.
-public enum CallOutcome: String, Sendable, Codable {
+public enum CallOutcome: String, Sendable, Codable, CaseIterable {
     /// Connected to an agent and hung up.
     case completed
     /// The caller hung up before an agent answered.
     case abandoned
     /// Moved to another queue or agent; the call goes on as a new leg.
     case transferred
+    /// Waited the queue's maximum (or rang unanswered too often): sent to voicemail or callback.
+    case timedOut = "timed_out"
+    /// Refused by the flagged-number policy.
+    case rejected
 }
 
 /// Who hung up.
@@ -42,7 +46,22 @@ public struct Call: Sendable, Equatable, Codable {
     public var agent: AgentID?
     /// Place in line: lower goes first among equal priority. Kept across no-answers.
     public var ticket: UInt64
+    /// Static priority from the caller's tier (the configured weight).
     public var priority: Int = 0
+    /// The caller's language or dialect (attributes or archive), for matching.
+    public var language: String?
+    /// The caller's account manager, served first when ready.
+    public var accountManager: AgentID?
+    /// While set and in the future, only the account manager may take the call.
+    public var holdUntil: Instant?
+    /// Overflow steps applied so far.
+    public var overflowStage: Int = 0
+    /// Skill minimums after overflow relaxed them (nil: the queue's).
+    public var relaxedSkills: [String: Int]?
+    /// Other queues whose agents may take the call (overflow).
+    public var extraQueues: [QueueID] = []
+    /// Why the call went to its agent (the routing rule and candidates).
+    public var routeReason: String?
     /// Offers made to agents that did not answer.
     public var attempts: Int = 0
 

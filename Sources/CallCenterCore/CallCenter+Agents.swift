@@ -108,7 +108,7 @@ extension CallCenter {
         queues[config.id] = queue
         changes.queues.insert(config.id)
         effects.append(.notice(.queue(config.id)))
-        dispatch(queue: config.id, now: now)
+        rebalance(now: now)
         return .queue(queue)
     }
 }

@@ -6,18 +6,39 @@ extension CallCenter {
         if let existing = calls[id] {
             throw CoreError(.conflict, "call '\(id)' is already known (it is \(existing.state.rawValue)); call ids must be unique")
         }
-        let queueID = requested ?? settings.defaultQueue
+        let policy = settings.routing
+        // Explicit queue, else the IVR intent's, else the dialled number's, else the default.
+        var queueID = requested ?? attributes["intent"].flatMap { policy.intents[$0] } ?? policy.numbers[to] ?? settings.defaultQueue
+        let flags = caller?.flags ?? []
+        let flagged = flags.first { policy.flags[$0] != nil }
+        if let flag = flagged, case let .queue(target)? = policy.flags[flag] { queueID = target }
         guard queues[queueID] != nil else { throw CoreError.noSuchQueue(queueID) }
 
         var call = Call(id: id, from: from, to: to, queue: queueID, attributes: attributes, ticket: takeTicket(), at: now)
         call.caller = caller
+        call.priority = policy.weight(of: call.tier)
+        call.language = attributes["language"] ?? caller?.language
+        call.accountManager = caller?.accountManager ?? attributes["account_manager"]
         calls[id] = call
         touch(id)
         count(in: queueID, now: now) { $0.offered += 1 }
         publish("call.offered", id)
-        let position = enqueue(id, now: now)
-        dispatch(queue: queueID, now: now)
 
+        if let flag = flagged, let rule = policy.flags[flag] {
+            switch rule {
+            case .reject:
+                effects.append(.rejected(call: id, reason: flag))
+                count(in: queueID, now: now) { $0.rejected += 1 }
+                end(id, outcome: .rejected, by: .system, cause: "flagged \(flag)", now: now)
+                return .offered(OfferResult(call: id, queue: queueID, priority: call.priority, position: 0, ewt: 0, caller: caller))
+            case .alert:
+                effects.append(.alert(call: id, flag: flag))
+            case .queue:
+                break
+            }
+        }
+        let position = enqueue(id, now: now)
+        place(id, now: now)
         let routed = calls[id]?.state == .ringing
         return .offered(OfferResult(
             call: id, queue: queueID, priority: call.priority,
@@ -46,6 +67,7 @@ extension CallCenter {
             $0.answeredWaitSeconds += wait
             if wait <= threshold { $0.answeredWithinThreshold += 1 }
         }
+        rollAgentDay(&agent, now: now)
         agent.answeredToday += 1
         transition(&agent, to: .busy, now: now)
         publish("call.connected", id)
@@ -72,14 +94,17 @@ extension CallCenter {
         switch before {
         case .queued, .ringing:
             call.outcome = .abandoned
-            if before == .queued { lines[call.queue]?.markLeft() }
+            if before == .queued { leaveLines(call) }
             let wait = call.waitSeconds(now: now)
             let threshold = queues[call.queue]?.config.serviceLevel ?? 20
             let short = settings.shortAbandon
-            count(in: call.queue, now: now) {
-                $0.abandoned += 1
-                if wait <= short { $0.shortAbandoned += 1 }
-                if wait > threshold { $0.abandonedAfterThreshold += 1 }
+            // Abandoned, by definition, means the caller gave up.
+            if side == .caller {
+                count(in: call.queue, now: now) {
+                    $0.abandoned += 1
+                    if wait <= short { $0.shortAbandoned += 1 }
+                    if wait > threshold { $0.abandonedAfterThreshold += 1 }
+                }
             }
             if before == .ringing, let agentID = call.agent, var agent = agents[agentID] {
                 // The caller gave up while the seat rang: the agent is free again
@@ -91,7 +116,10 @@ extension CallCenter {
             }
         case .connected:
             call.outcome = .completed
-            if let agentID = call.agent { startWrapUp(agentID, after: call, now: now) }
+            if let agentID = call.agent {
+                if settings.routing.preferLastAgent { lastAgentByNumber[call.from] = agentID }
+                startWrapUp(agentID, after: call, now: now)
+            }
         case .ended:
             preconditionFailure("ended calls are not kept")
         }
@@ -122,7 +150,7 @@ extension CallCenter {
         closed.endedAt = now
         switch call.state {
         case .queued:
-            lines[call.queue]?.markLeft()
+            leaveLines(call)
         case .ringing:
             if let agentID = call.agent, var agent = agents[agentID] {
                 effects.append(.cancelRoute(call: id, agent: agentID, seat: agent.seat, reason: "transferred"))
@@ -149,17 +177,21 @@ extension CallCenter {
         next.ringingAt = nil
         next.answeredAt = nil
         next.attempts = 0
+        next.holdUntil = nil
+        next.overflowStage = 0
+        next.relaxedSkills = nil
+        next.extraQueues = []
+        next.routeReason = nil
         next.ticket = takeTicket()
         calls[id] = next
         touch(id)
         count(in: targetQueue, now: now) { $0.offered += 1 }
+        enqueue(id, now: now)
         switch target {
         case .queue:
-            enqueue(id, now: now)
-            dispatch(queue: targetQueue, now: now)
+            place(id, now: now)
         case let .agent(agentID):
-            lines[targetQueue, default: WaitingLine()].insert(.init(priority: next.priority, ticket: next.ticket, call: id))
-            ring(id, on: agentID, now: now)
+            ring(id, on: agentID, reason: "transfer to \(agentID)", now: now)
         }
         if case .ringing = call.state, let agentID = call.agent { offerWork(to: agentID, now: now) }
         return .call(calls[id] ?? next)
@@ -172,35 +204,77 @@ extension CallCenter {
         return nextTicket
     }
 
-    /// Puts a queued call in its queue's line; returns its position.
+    /// Puts a queued call in its queue's line (and arms its hold, overflow and
+    /// maximum-wait deadlines); returns its 1-based position.
     @discardableResult
     mutating func enqueue(_ id: CallID, now: Instant) -> Int {
-        guard let call = calls[id] else { return 0 }
-        let position = lines[call.queue, default: WaitingLine()].insert(.init(priority: call.priority, ticket: call.ticket, call: id))
+        guard var call = calls[id], let queue = queues[call.queue]?.config else { return 0 }
+        // The account manager is busy: hold the call for them a while.
+        if call.attempts == 0, call.holdUntil == nil, let manager = call.accountManager, let agent = agents[manager],
+           [.ringing, .busy, .wrapUp].contains(agent.state), queue.managerWait > 0 {
+            call.holdUntil = now.adding(seconds: queue.managerWait)
+            calls[id] = call
+            heldFor[manager, default: []].append(id)
+            deadlines.insert(Deadline(at: call.holdUntil!, kind: .holdEnd(call: id, leg: call.leg)))
+        }
+        let position = insertInLines(call)
+        waitingByQueue[call.queue, default: 0] += 1
+        if call.attempts == 0 {
+            for (stage, step) in queue.overflow.enumerated() {
+                deadlines.insert(Deadline(at: call.queuedAt.adding(seconds: step.after), kind: .overflow(call: id, leg: call.leg, stage: stage)))
+            }
+            if let maxWait = queue.maxWait {
+                deadlines.insert(Deadline(at: call.queuedAt.adding(seconds: maxWait), kind: .maxWait(call: id, leg: call.leg)))
+            }
+        }
         publish("call.queued", id)
         return position
     }
 
-    /// Rings `agent`'s seat for a queued call.
-    mutating func ring(_ id: CallID, on agentID: AgentID, now: Instant) {
-        guard var call = calls[id], var agent = agents[agentID] else { return }
+    /// Puts the call's entries in its queue's line and its overflow lines.
+    @discardableResult
+    mutating func insertInLines(_ call: Call) -> Int {
+        lineStamps[call.id] = nextStamp
+        nextStamp += 1
+        let entry = lineEntry(for: call)
+        let position = lines[call.queue, default: WaitingLine()].insert(entry)
+        for extra in call.extraQueues { lines[extra, default: WaitingLine()].insert(entry) }
+        if call.relaxedSkills != nil { relaxedCalls.insert(call.id) }
+        return position
+    }
+
+    /// Records that a waiting call left its lines (entries are dropped lazily).
+    mutating func leaveLines(_ call: Call) {
         lines[call.queue]?.markLeft()
+        for extra in call.extraQueues { lines[extra]?.markLeft() }
+        waitingByQueue[call.queue, default: 1] -= 1
+        relaxedCalls.remove(call.id)
+        if let manager = call.accountManager { heldFor[manager]?.removeAll { $0 == call.id } }
+    }
+
+    /// Rings `agent`'s seat for a queued call.
+    mutating func ring(_ id: CallID, on agentID: AgentID, reason: String, now: Instant) {
+        guard var call = calls[id], var agent = agents[agentID] else { return }
+        leaveLines(call)
         call.state = .ringing
         call.agent = agentID
         call.ringingAt = now
+        call.routeReason = reason
         calls[id] = call
         touch(id)
+        queues[call.queue]?.lastRouted = agentID
         agent.call = id
         transition(&agent, to: .ringing, now: now)
         let timeout = queues[call.queue]?.config.ringTimeout ?? 20
         deadlines.insert(Deadline(at: now.adding(seconds: timeout), kind: .ringTimeout(call: id, since: now)))
         effects.append(.route(call: id, agent: agentID, seat: agent.seat))
         effects.append(.assigned(call: id, agent: agentID))
-        publish("call.ringing", id)
+        publish("call.ringing", id, reason: reason)
     }
 
     /// A ringing call was not answered: the agent goes `not_ready` (reason
-    /// `no_answer`) and the call goes back to its original place in line.
+    /// `no_answer`) and the call goes back to its original place in line, or
+    /// times out after the queue's maximum attempts.
     mutating func unanswered(_ id: CallID, reason: String, now: Instant) {
         guard var call = calls[id], let agentID = call.agent, var agent = agents[agentID] else { return }
         agent.call = nil
@@ -209,15 +283,50 @@ extension CallCenter {
         call.agent = nil
         call.ringingAt = nil
         call.attempts += 1
+        call.holdUntil = nil
         calls[id] = call
         touch(id)
-        lines[call.queue, default: WaitingLine()].insert(.init(priority: call.priority, ticket: call.ticket, call: id))
+        let maxAttempts = queues[call.queue]?.config.maxAttempts ?? 0
+        insertInLines(call)
+        waitingByQueue[call.queue, default: 0] += 1
         publish("call.requeued", id, reason: reason)
-        dispatch(queue: call.queue, now: now)
+        if maxAttempts > 0 && call.attempts >= maxAttempts {
+            timeOut(id, reason: "max_attempts", now: now)
+        } else {
+            place(id, now: now)
+        }
+    }
+
+    /// A waiting call reached its queue's limit: tell the PBX, then end the call
+    /// (voicemail, callback) or move it to another queue.
+    mutating func timeOut(_ id: CallID, reason: String, now: Instant) {
+        guard let call = calls[id], call.state == .queued, let queue = queues[call.queue]?.config else { return }
+        effects.append(.timeout(call: id, queue: call.queue, action: queue.onTimeout, reason: reason))
+        count(in: call.queue, now: now) { $0.timedOut += 1 }
+        if case let .queue(target) = queue.onTimeout, target != call.queue, queues[target] != nil {
+            _ = try? transfer(id, to: .queue(target), now: now)
+        } else {
+            leaveLines(call)
+            end(id, outcome: .timedOut, by: .system, cause: "\(reason): \(queue.onTimeout.text)", now: now)
+        }
+    }
+
+    /// Ends a call that never reached an agent (timed out, rejected).
+    mutating func end(_ id: CallID, outcome: CallOutcome, by side: HangupSide, cause: String?, now: Instant) {
+        guard var call = calls[id] else { return }
+        call.state = .ended
+        call.outcome = outcome
+        call.endedAt = now
+        call.hangupBy = side
+        call.cause = cause
+        calls[id] = call
+        publish("call.ended", id, reason: outcome.rawValue)
+        finish(id)
     }
 
     /// Drops an ended call from memory, recording its final leg.
     mutating func finish(_ id: CallID) {
+        lineStamps[id] = nil
         guard let call = calls.removeValue(forKey: id) else { return }
         changes.legs.append(call)
     }
@@ -226,15 +335,15 @@ extension CallCenter {
     mutating func startWrapUp(_ agentID: AgentID, after call: Call, now: Instant) {
         guard var agent = agents[agentID] else { return }
         let talk = call.talkSeconds(now: now)
+        rollAgentDay(&agent, now: now)
         agent.talkSecondsToday += talk
         agent.call = nil
         let wrapSeconds = queues[call.queue]?.config.wrapUp ?? 0
         let wrap = WrapUp(call: call.id, serial: call.serial, leg: call.leg, queue: call.queue, start: now,
                           until: now.adding(seconds: wrapSeconds), talkSeconds: talk)
-        if wrapSeconds > 0 {
+        if wrapSeconds > 0 || complaintHoldsWrapUp(serial: call.serial) {  // a complaint call waits for `solution`
+            agent.wrapUp = wrap  // before the transition, so the published agent shows it
             transition(&agent, to: .wrapUp, now: now)
-            agent.wrapUp = wrap
-            agents[agentID] = agent
             deadlines.insert(Deadline(at: wrap.until, kind: .wrapUpEnd(agent: agentID)))
         } else {
             agent.wrapUp = wrap
@@ -268,5 +377,17 @@ extension CallCenter {
         if let q = queues[queue], q.counters.day == day(of: now), let aht = q.counters.aht { handle = aht }
         let staffed = [AgentState.ready, .ringing, .busy, .wrapUp].reduce(0) { $0 + agentCounts[$1, default: 0] }
         return (Double(position) * handle / Double(max(1, staffed))).rounded()
+    }
+}
+
+extension CallCenter {
+    /// Resets an agent's daily figures at the first count of a new local day.
+    func rollAgentDay(_ agent: inout Agent, now: Instant) {
+        let today = day(of: now)
+        if agent.countersDay != today {
+            agent.countersDay = today
+            agent.answeredToday = 0
+            agent.talkSecondsToday = 0
+        }
     }
 }

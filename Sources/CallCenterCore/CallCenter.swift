@@ -16,12 +16,18 @@ public struct CallCenter: Sendable {
         public var utcOffsetSeconds: Int
         /// Handle time assumed for estimates before any call has been handled.
         public var defaultHandleTime: Double
+        /// Priorities, number and intent maps, flag policies.
+        public var routing: RoutingPolicy
+        /// How long complaints may take to reach `action`, by tier.
+        public var complaintSLA = ComplaintSLA()
 
-        public init(defaultQueue: QueueID = "general", shortAbandon: Double = 5, utcOffsetSeconds: Int = 0, defaultHandleTime: Double = 180) {
+        public init(defaultQueue: QueueID = "general", shortAbandon: Double = 5, utcOffsetSeconds: Int = 0, defaultHandleTime: Double = 180,
+                    routing: RoutingPolicy = RoutingPolicy()) {
             self.defaultQueue = defaultQueue
             self.shortAbandon = shortAbandon
             self.utcOffsetSeconds = utcOffsetSeconds
             self.defaultHandleTime = defaultHandleTime
+            self.routing = routing
         }
     }
 
@@ -29,13 +35,27 @@ public struct CallCenter: Sendable {
     public internal(set) var calls: [CallID: Call] = [:]
     public internal(set) var agents: [AgentID: Agent] = [:]
     public internal(set) var queues: [QueueID: Queue] = [:]
+    /// Open complaints and their workflow.
+    public internal(set) var complaints = ComplaintDesk()
 
     var lines: [QueueID: WaitingLine] = [:]
+    /// Calls waiting in each queue (their own queue, not overflow lines).
+    var waitingByQueue: [QueueID: Int] = [:]
+    /// Calls held for their busy account manager, by agent.
+    var heldFor: [AgentID: [CallID]] = [:]
+    /// Waiting calls whose skill minimums overflow relaxed.
+    var relaxedCalls: Set<CallID> = []
+    /// The agent who last served each number (when `preferLastAgent`).
+    public internal(set) var lastAgentByNumber: [String: AgentID] = [:]
     var deadlines = Heap<Deadline>()
     /// Agents in `ready`, the only ones routing looks at.
     var readyAgents: Set<AgentID> = []
     /// How many agents are in each state.
     public internal(set) var agentCounts: [AgentState: Int] = [:]
+    /// Next line-entry stamp, and each waiting call's current one (in memory only;
+    /// see `WaitingLine.Entry.stamp`).
+    var nextStamp: UInt64 = 1
+    var lineStamps: [CallID: UInt64] = [:]
     /// Next place-in-line number; also each new call's serial.
     public internal(set) var nextTicket: UInt64 = 1
 
@@ -83,6 +103,7 @@ public struct CallCenter: Sendable {
     /// Checks everything first and throws before the first mutation, so a thrown
     /// error leaves the state untouched.
     private mutating func perform(_ input: Input, now: Instant) throws -> Outcome {
+        try refuseLeavingHeldWrapUp(input)
         switch input {
         case let .offerCall(call, from, to, queue, attributes, caller):
             return try offerCall(call, from: from, to: to, queue: queue, attributes: attributes, caller: caller, now: now)
@@ -104,6 +125,12 @@ public struct CallCenter: Sendable {
             return try upsertQueue(config, now: now)
         case let .upsertAgent(profile, tokenHash):
             return try upsertAgent(profile, tokenHash: tokenHash, now: now)
+        case let .openComplaint(call, agent, summary, caller):
+            return try openComplaint(on: call, by: agent, summary: summary, caller: caller, now: now)
+        case let .complaintStep(complaint, step, agent, note, call):
+            return try takeComplaintStep(step, on: complaint, by: agent, note: note, call: call, now: now)
+        case let .assignComplaint(complaint, agent):
+            return try assignComplaint(complaint, to: agent, now: now)
         case .tick:
             fireDeadlines(now: now)
             return .none
@@ -150,7 +177,7 @@ public struct CallCenter: Sendable {
         if state == .ready {
             if old != .ready { agent.idleSince = now }
             readyAgents.insert(agent.id)
-        } else {
+        } else if old == .ready {
             readyAgents.remove(agent.id)
         }
         if state != .wrapUp { agent.wrapUp = nil }
@@ -179,23 +206,34 @@ public struct CallCenter: Sendable {
             return c.state == .ringing && c.ringingAt == since
         case let .wrapUpEnd(agent):
             guard let a = agents[agent], a.state == .wrapUp, let wrap = a.wrapUp else { return false }
-            return wrap.until == deadline.at
+            return wrap.until == deadline.at && complaintHolding(a) == nil
+        case let .holdEnd(call, leg):
+            guard let c = calls[call] else { return false }
+            return c.state == .queued && c.leg == leg && c.holdUntil == deadline.at
+        case let .overflow(call, leg, stage):
+            guard let c = calls[call] else { return false }
+            return c.state == .queued && c.leg == leg && c.overflowStage == stage
+        case let .maxWait(call, leg):
+            guard let c = calls[call] else { return false }
+            return c.state == .queued && c.leg == leg
+        case let .complaintDue(complaint):
+            return complaints.isDue(complaint, at: deadline.at)
         }
     }
 
     /// Live calls waiting in `queue`, in the order they will be served.
     public func waitingCalls(in queue: QueueID) -> [Call] {
         guard let line = lines[queue] else { return [] }
-        return line.liveEntries(isLive: isWaiting(in: queue)).compactMap { calls[$0.call] }
+        return line.liveEntries(isLive: isWaiting(in: queue)).compactMap { calls[$0.call] }.filter { $0.queue == queue }
     }
 
     func isWaiting(in queue: QueueID) -> (WaitingLine.Entry) -> Bool {
-        { [calls] entry in
+        { [calls, lineStamps] entry in
             guard let call = calls[entry.call] else { return false }
-            return call.state == .queued && call.queue == queue && call.ticket == entry.ticket
+            return call.state == .queued && lineStamps[entry.call] == entry.stamp && (call.queue == queue || call.extraQueues.contains(queue))
         }
     }
 
     /// How many calls wait in `queue`.
-    public func waitingCount(in queue: QueueID) -> Int { lines[queue]?.count ?? 0 }
+    public func waitingCount(in queue: QueueID) -> Int { waitingByQueue[queue] ?? 0 }
 }

@@ -7,6 +7,14 @@ struct Deadline: Comparable, Sendable {
         case ringTimeout(call: CallID, since: Instant)
         /// The agent's wrap-up ends at the deadline.
         case wrapUpEnd(agent: AgentID)
+        /// The call's wait for its account manager ends.
+        case holdEnd(call: CallID, leg: Int)
+        /// Overflow step `stage` applies to the call's leg.
+        case overflow(call: CallID, leg: Int, stage: Int)
+        /// The call's leg reaches its queue's maximum wait.
+        case maxWait(call: CallID, leg: Int)
+        /// The complaint's SLA for reaching `action` runs out.
+        case complaintDue(complaint: ComplaintID)
     }
 
     var at: Instant

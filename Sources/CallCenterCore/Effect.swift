@@ -6,6 +6,12 @@ public enum Effect: Sendable, Equatable {
     case cancelRoute(call: CallID, agent: AgentID, seat: String, reason: String)
     /// Tell the agent's softphone a call is coming (the screen pop).
     case assigned(call: CallID, agent: AgentID)
+    /// Tell the PBX a call waited too long (or rang unanswered too often) and what to do.
+    case timeout(call: CallID, queue: QueueID, action: TimeoutAction, reason: String)
+    /// Tell the PBX to refuse a call (flagged-number policy).
+    case rejected(call: CallID, reason: String)
+    /// Tell supervisors about a call from a flagged number.
+    case alert(call: CallID, flag: String)
     /// A change subscribers of a topic want to hear about.
     case notice(Notice)
 }
@@ -19,6 +25,9 @@ public enum Notice: Sendable, Equatable {
     case agent(Agent)
     /// `queue.changed`: the queue's settings or figures moved.
     case queue(QueueID)
+    /// `complaint.opened`, `complaint.step`, `complaint.closed`, `complaint.assigned`,
+    /// `complaint.sla_breached`: the complaint after the change (`complaints` topic).
+    case complaint(event: String, complaint: Complaint)
 }
 
 /// What changed in one input, for the store's projections.
@@ -30,14 +39,17 @@ public struct ChangeSet: Sendable, Equatable {
     public var wrapUpsEnded: [(serial: UInt64, leg: Int, at: Instant)] = []
     public var agents: Set<AgentID> = []
     public var queues: Set<QueueID> = []
+    /// Complaints as they are now, in order (the last write of a complaint wins).
+    public var complaints: [Complaint] = []
 
     public init() {}
 
-    public var isEmpty: Bool { legs.isEmpty && wrapUpsEnded.isEmpty && agents.isEmpty && queues.isEmpty }
+    public var isEmpty: Bool { legs.isEmpty && wrapUpsEnded.isEmpty && agents.isEmpty && queues.isEmpty && complaints.isEmpty }
 
     public static func == (lhs: ChangeSet, rhs: ChangeSet) -> Bool {
         lhs.legs == rhs.legs && lhs.agents == rhs.agents && lhs.queues == rhs.queues
             && lhs.wrapUpsEnded.elementsEqual(rhs.wrapUpsEnded, by: { $0 == $1 })
+            && lhs.complaints == rhs.complaints
     }
 }
 
@@ -50,6 +62,8 @@ public enum Outcome: Sendable, Equatable {
     case queue(Queue)
     /// A new or changed agent; `token` only when one was issued.
     case agentSaved(Agent)
+    /// A complaint after `complaint.open`, `complaint.step` or `complaint.assign`.
+    case complaint(Complaint)
 }
 
 /// The reply to `call.offer`.

@@ -22,6 +22,15 @@ public enum Input: Sendable, Equatable {
     /// `tokenHash` non-nil replaces the agent's token (new agents always get one).
     case upsertAgent(AgentProfile, tokenHash: String?)
 
+    // MARK: Complaints
+    /// `complaint.open`: the agent on `call` (connected or in wrap-up) accepts a complaint.
+    /// `caller`: the archive summary of an ended call's caller, found by the shell.
+    case openComplaint(call: CallID, agent: AgentID, summary: String, caller: CallerInfo? = nil)
+    /// `complaint.step`: the complaint's next step; `call` links a follow-up call.
+    case complaintStep(complaint: ComplaintID, step: ComplaintStep, agent: AgentID, note: String?, call: CallID? = nil)
+    /// `complaint.assign`: hand the complaint to another agent.
+    case assignComplaint(complaint: ComplaintID, agent: AgentID)
+
     // MARK: Time
     /// Time has passed: fire every deadline due at or before the input's instant.
     case tick

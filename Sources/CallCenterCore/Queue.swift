@@ -1,9 +1,65 @@
 public typealias QueueID = String
 
-/// How a queue picks among eligible ready agents.
+/// How a queue picks among eligible ready agents. Ties always go to the agent
+/// idle longest, then to the lower agent id, so every choice is deterministic.
 public enum RoutingStrategy: String, Sendable, Codable, CaseIterable {
     /// The agent free for the longest time (the default).
     case longestIdle = "longest_idle"
+    /// The agent who answered the fewest calls today.
+    case fewestCalls = "fewest_calls"
+    /// The agent with the least talk time today.
+    case leastTalk = "least_talk"
+    /// The agent with the highest levels in the queue's skills.
+    case mostSkilled = "most_skilled"
+    /// The next agent (by id) after the one this queue used last.
+    case roundRobin = "round_robin"
+    /// A pseudo-random agent, reproducible from the call and agent ids.
+    case random
+}
+
+/// What happens to a call that waited the queue's maximum, or rang unanswered
+/// too many times: the PBX is told with a pushed `call.timeout`.
+public enum TimeoutAction: Sendable, Equatable, Codable {
+    /// The PBX takes the caller to voicemail; the call ends here (`timed_out`).
+    case voicemail
+    /// The PBX offers the caller a callback; the call ends here (`timed_out`).
+    case callback
+    /// The call moves to another queue (a new leg) and keeps waiting there.
+    case queue(QueueID)
+
+    /// `voicemail`, `callback` or `queue:NAME`.
+    public var text: String {
+        switch self {
+        case .voicemail: return "voicemail"
+        case .callback: return "callback"
+        case let .queue(q): return "queue:\(q)"
+        }
+    }
+
+    public init?(text: String) {
+        switch text {
+        case "voicemail": self = .voicemail
+        case "callback": self = .callback
+        default:
+            guard text.hasPrefix("queue:"), text.count > 6 else { return nil }
+            self = .queue(String(text.dropFirst(6)))
+        }
+    }
+}
+
+/// One overflow step: after a call has waited `after` seconds, widen who may take it.
+public struct OverflowStep: Sendable, Equatable, Codable {
+    public var after: Double
+    /// Lower the skill minimums to these levels (`[:]`: no skills needed).
+    public var relaxSkills: [String: Int]?
+    /// Also offer the call to the agents of this queue.
+    public var addQueue: QueueID?
+
+    public init(after: Double, relaxSkills: [String: Int]? = nil, addQueue: QueueID? = nil) {
+        self.after = after
+        self.relaxSkills = relaxSkills
+        self.addQueue = addQueue
+    }
 }
 
 /// A queue's settings: what `queue.upsert` and the config file set.
@@ -20,10 +76,19 @@ public struct QueueConfig: Sendable, Equatable, Codable {
     public var maxWait: Double?
     /// The service-level threshold T: answered within T seconds counts as met.
     public var serviceLevel: Double
+    /// What happens at `maxWait` or after `maxAttempts` unanswered rings.
+    public var onTimeout: TimeoutAction = .voicemail
+    /// Rings without answer before the call times out; 0 for no limit.
+    public var maxAttempts: Int = 0
+    /// Seconds a call may wait for its busy account manager before anyone may take it.
+    public var managerWait: Double = 30
+    /// Ordered overflow steps (by `after`).
+    public var overflow: [OverflowStep] = []
 
     public init(
         id: QueueID, skills: [String: Int] = [:], strategy: RoutingStrategy = .longestIdle,
-        wrapUp: Double = 0, ringTimeout: Double = 20, maxWait: Double? = nil, serviceLevel: Double = 20
+        wrapUp: Double = 0, ringTimeout: Double = 20, maxWait: Double? = nil, serviceLevel: Double = 20,
+        onTimeout: TimeoutAction = .voicemail, maxAttempts: Int = 0, managerWait: Double = 30, overflow: [OverflowStep] = []
     ) {
         self.id = id
         self.skills = skills
@@ -32,6 +97,10 @@ public struct QueueConfig: Sendable, Equatable, Codable {
         self.ringTimeout = ringTimeout
         self.maxWait = maxWait
         self.serviceLevel = serviceLevel
+        self.onTimeout = onTimeout
+        self.maxAttempts = maxAttempts
+        self.managerWait = managerWait
+        self.overflow = overflow.sorted { $0.after < $1.after }
     }
 }
 
@@ -51,6 +120,10 @@ public struct QueueCounters: Sendable, Equatable, Codable {
     /// Handled calls whose handle time (talk + wrap-up) is complete.
     public var handled = 0
     public var handleSeconds: Double = 0
+    /// Calls that reached the queue's maximum wait or attempts (sent to voicemail, callback or another queue).
+    public var timedOut = 0
+    /// Calls refused by the flagged-number policy.
+    public var rejected = 0
 
     public init(day: Int = 0) { self.day = day }
 
@@ -71,6 +144,8 @@ public struct QueueCounters: Sendable, Equatable, Codable {
 public struct Queue: Sendable, Equatable, Codable {
     public var config: QueueConfig
     public var counters: QueueCounters
+    /// The agent this queue routed to last (round-robin).
+    public var lastRouted: AgentID?
 
     public init(config: QueueConfig, counters: QueueCounters = QueueCounters()) {
         self.config = config

@@ -1,53 +1,166 @@
-/// Which agent takes which call. For now: the longest-idle ready agent who
-/// has the queue's skills takes the call that has waited longest (highest
-/// priority first); ties go to the lower agent id.
+/// Which agent takes which call (ACD).
+///
+/// A waiting call is offered, in order:
+/// 1. to its **account manager** if ready; if the manager is busy (ringing,
+///    on a call or wrapping up) the call waits for them up to the queue's
+///    `manager_wait`, and only then goes to anyone eligible;
+/// 2. to the agent who **last served the number**, if ready (when enabled);
+/// 3. to an eligible agent who **speaks the caller's language**, if any is ready;
+/// 4. else to any eligible agent;
+/// choosing among candidates by the queue's **strategy** (ties: longest idle, then agent id).
+///
+/// Eligible: the queue's skills at their minimum levels (or the levels an overflow
+/// step relaxed them to, or another queue's an overflow step added), and the
+/// caller's tier among the tiers the agent may serve.
+///
+/// Waiting calls are served by effective priority (tier weight plus aging),
+/// FIFO among equals; see `WaitingLine`.
 extension CallCenter {
-    /// Whether `agent` may take calls of `queue`.
-    func isEligible(_ agent: Agent, for queue: QueueID) -> Bool {
+    // MARK: - Eligibility
+
+    /// Whether `agent` may take `call` (ignoring whether the agent is ready).
+    func isEligible(_ agent: Agent, for call: Call, now: Instant) -> Bool {
+        if let until = call.holdUntil, until > now, call.accountManager != agent.id { return false }
+        if !agent.profile.tiers.isEmpty {
+            guard let tier = call.tier, agent.profile.tiers.contains(tier) else { return false }
+        }
+        if let relaxed = call.relaxedSkills, agent.hasSkills(relaxed) { return true }
+        if let queue = queues[call.queue], agent.hasSkills(queue.config.skills) { return true }
+        for extra in call.extraQueues {
+            if let queue = queues[extra], agent.hasSkills(queue.config.skills) { return true }
+        }
+        return false
+    }
+
+    /// Whether `agent` may take calls of `queue` at all (skills only).
+    func servesQueue(_ agent: Agent, _ queue: QueueID) -> Bool {
         guard let config = queues[queue]?.config else { return false }
         return agent.hasSkills(config.skills)
     }
 
-    /// Routes waiting calls of `queue` to ready agents while both exist.
-    mutating func dispatch(queue: QueueID, now: Instant) {
-        while let entry = frontOfLine(queue) {
-            guard let agent = longestIdleAgent(for: queue) else { return }
-            ring(entry.call, on: agent, now: now)
+    // MARK: - A call looking for an agent
+
+    /// The agent a waiting call should ring now, and why; nil when nobody eligible is ready.
+    func chooseAgent(for call: Call, now: Instant) -> (agent: AgentID, reason: String)? {
+        if let manager = call.accountManager, let agent = agents[manager], agent.state == .ready, isEligible(agent, for: call, now: now) {
+            return (manager, "account_manager \(manager)")
         }
-    }
-
-    /// Gives a ready agent the best waiting call it may take, if any.
-    mutating func offerWork(to agentID: AgentID, now: Instant) {
-        guard let agent = agents[agentID], agent.state == .ready else { return }
-        var best: WaitingLine.Entry?
-        for queue in Array(lines.keys) where (lines[queue]?.count ?? 0) > 0 && isEligible(agent, for: queue) {
-            guard let front = frontOfLine(queue) else { continue }
-            if best == nil || front.precedes(best!) { best = front }
+        if settings.routing.preferLastAgent, let last = lastAgentByNumber[call.from], let agent = agents[last],
+           agent.state == .ready, isEligible(agent, for: call, now: now) {
+            return (last, "last_agent \(last)")
         }
-        if let best { ring(best.call, on: agentID, now: now) }
-    }
-
-    /// The next call to serve in `queue`, dropping stale entries.
-    mutating func frontOfLine(_ queue: QueueID) -> WaitingLine.Entry? {
-        let isLive = isWaiting(in: queue)
-        return lines[queue]?.front(isLive: isLive)
-    }
-
-    func longestIdleAgent(for queue: QueueID) -> AgentID? {
-        var best: Agent?
+        var candidates: [Agent] = []
         for id in readyAgents {
-            guard let agent = agents[id], isEligible(agent, for: queue) else { continue }
-            if let current = best {
-                let a = agent.idleSince ?? agent.since, b = current.idleSince ?? current.since
-                if a < b || (a == b && agent.id < current.id) { best = agent }
+            if let agent = agents[id], isEligible(agent, for: call, now: now) { candidates.append(agent) }
+        }
+        guard !candidates.isEmpty else { return nil }
+        var note = ""
+        if let language = call.language {
+            let speakers = candidates.filter { $0.profile.languages.contains(language) }
+            if speakers.isEmpty {
+                note = "; no ready \(language) speaker"
             } else {
-                best = agent
+                candidates = speakers
+                note = "; speaks \(language)"
             }
         }
-        return best?.id
+        let strategy = queues[call.queue]?.config.strategy ?? .longestIdle
+        let chosen = pick(strategy, among: candidates, for: call)
+        let names = candidates.prefix(5).map(\.id).sorted().joined(separator: ",")
+        let more = candidates.count > 5 ? ",…" : ""
+        return (chosen.id, "\(strategy.rawValue) among \(candidates.count) [\(names)\(more)]\(note)")
     }
 
-    /// Fires every deadline due at `now`: ring timeouts and wrap-up ends.
+    /// The queue strategy's choice; ties go to the agent idle longest, then the lower id.
+    func pick(_ strategy: RoutingStrategy, among candidates: [Agent], for call: Call) -> Agent {
+        func idle(_ a: Agent) -> Instant { a.idleSince ?? a.since }
+        func fairer(_ a: Agent, _ b: Agent) -> Bool {
+            idle(a) != idle(b) ? idle(a) < idle(b) : a.id < b.id
+        }
+        switch strategy {
+        case .longestIdle:
+            return candidates.min(by: fairer)!
+        case .fewestCalls:
+            return candidates.min { $0.answeredToday != $1.answeredToday ? $0.answeredToday < $1.answeredToday : fairer($0, $1) }!
+        case .leastTalk:
+            return candidates.min { $0.talkSecondsToday != $1.talkSecondsToday ? $0.talkSecondsToday < $1.talkSecondsToday : fairer($0, $1) }!
+        case .mostSkilled:
+            let skills = queues[call.queue]?.config.skills ?? [:]
+            func level(_ a: Agent) -> Int { skills.keys.reduce(0) { $0 + (a.profile.skills[$1] ?? 0) } }
+            return candidates.min { level($0) != level($1) ? level($0) > level($1) : fairer($0, $1) }!
+        case .roundRobin:
+            let last = queues[call.queue]?.lastRouted ?? ""
+            let sorted = candidates.sorted { $0.id < $1.id }
+            return sorted.first { $0.id > last } ?? sorted[0]
+        case .random:
+            func draw(_ a: Agent) -> UInt64 { Self.mix(call.serial, a.id) }
+            return candidates.min { draw($0) != draw($1) ? draw($0) < draw($1) : $0.id < $1.id }!
+        }
+    }
+
+    /// A reproducible pseudo-random number from a call and an agent (FNV-1a, then a mixer).
+    static func mix(_ serial: UInt64, _ agent: AgentID) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ serial
+        for byte in agent.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return h
+    }
+
+    /// Offers waiting work to every ready agent (after settings change).
+    mutating func rebalance(now: Instant) {
+        for id in readyAgents.sorted() { offerWork(to: id, now: now) }
+    }
+
+    /// Tries to place one waiting call now.
+    mutating func place(_ id: CallID, now: Instant) {
+        guard let call = calls[id], call.state == .queued, let (agent, reason) = chooseAgent(for: call, now: now) else { return }
+        ring(id, on: agent, reason: reason, now: now)
+    }
+
+    // MARK: - An agent looking for a call
+
+    /// Gives a ready agent the best waiting call it may take, if any: first a call
+    /// held for it as account manager, then the best call of every line it serves.
+    mutating func offerWork(to agentID: AgentID, now: Instant) {
+        guard let agent = agents[agentID], agent.state == .ready else { return }
+        if let held = heldFor[agentID] {
+            let live = held.compactMap { calls[$0] }.filter { $0.state == .queued && $0.holdUntil.map { $0 > now } == true }
+            heldFor[agentID] = live.isEmpty ? nil : live.map(\.id)
+            if let best = live.min(by: { lineEntry(for: $0).precedes(lineEntry(for: $1)) }) {
+                ring(best.id, on: agentID, reason: "account_manager \(agentID) (held call)", now: now)
+                return
+            }
+        }
+        var best: (entry: WaitingLine.Entry, reason: String)?
+        for queue in Array(lines.keys) where (lines[queue]?.count ?? 0) > 0 {
+            guard let entry = firstCall(in: queue, for: agent, now: now) else { continue }
+            if best == nil || entry.precedes(best!.entry) { best = (entry, "longest waiting of \(queue) (priority order)") }
+        }
+        for id in relaxedCalls {
+            guard let call = calls[id], call.state == .queued, isEligible(agent, for: call, now: now) else { continue }
+            let entry = lineEntry(for: call)
+            if best == nil || entry.precedes(best!.entry) { best = (entry, "overflow: relaxed skills") }
+        }
+        if let best { ring(best.entry.call, on: agentID, reason: best.reason, now: now) }
+    }
+
+    /// The first call of `queue`'s line that `agent` may take.
+    mutating func firstCall(in queue: QueueID, for agent: Agent, now: Instant) -> WaitingLine.Entry? {
+        guard let front = frontOfLine(queue), let line = lines[queue] else { return nil }
+        if let call = calls[front.call], isEligible(agent, for: call, now: now) { return front }
+        // The front call is held for someone else or needs a tier this agent does not serve.
+        let isLive = isWaiting(in: queue)
+        for entry in line.entries where isLive(entry) {
+            if let call = calls[entry.call], isEligible(agent, for: call, now: now) { return entry }
+        }
+        return nil
+    }
+
+    // MARK: - Deadlines
+
+    /// Fires every deadline due at `now`: ring timeouts, wrap-up ends, holds, overflow, maximum waits.
     mutating func fireDeadlines(now: Instant) {
         while let top = deadlines.min, top.at <= now {
             deadlines.removeMin()
@@ -61,7 +174,50 @@ extension CallCenter {
             case let .wrapUpEnd(agentID):
                 guard var agent = agents[agentID] else { continue }
                 endWrapUp(&agent, now: now)
+            case let .holdEnd(call, _):
+                calls[call]?.holdUntil = nil
+                touch(call)
+                if let c = calls[call], let manager = c.accountManager { heldFor[manager]?.removeAll { $0 == call } }
+                place(call, now: now)
+            case let .overflow(call, _, stage):
+                applyOverflow(call, stage: stage, now: now)
+            case let .maxWait(call, _):
+                timeOut(call, reason: "max_wait", now: now)
+            case let .complaintDue(complaint):
+                complaintDue(complaint, now: now)
             }
         }
+    }
+
+    /// Applies overflow step `stage` to a waiting call and tries to place it.
+    mutating func applyOverflow(_ id: CallID, stage: Int, now: Instant) {
+        guard var call = calls[id], let queue = queues[call.queue]?.config, stage < queue.overflow.count else { return }
+        let step = queue.overflow[stage]
+        call.overflowStage = stage + 1
+        if let relaxed = step.relaxSkills {
+            call.relaxedSkills = relaxed
+            relaxedCalls.insert(id)
+        }
+        if let extra = step.addQueue, extra != call.queue, queues[extra] != nil, !call.extraQueues.contains(extra) {
+            call.extraQueues.append(extra)
+            lines[extra, default: WaitingLine()].insert(lineEntry(for: call))
+        }
+        calls[id] = call
+        touch(id)
+        publish("call.overflow", id, reason: "step \(stage + 1)")
+        place(id, now: now)
+    }
+
+    /// The next call to serve in `queue`, dropping stale entries.
+    mutating func frontOfLine(_ queue: QueueID) -> WaitingLine.Entry? {
+        let isLive = isWaiting(in: queue)
+        return lines[queue]?.front(isLive: isLive)
+    }
+
+    /// The line entry of a call: its effective priority and ticket.
+    func lineEntry(for call: Call) -> WaitingLine.Entry {
+        let queuedSeconds = Double(call.queuedAt.milliseconds) / 1000
+        return WaitingLine.Entry(key: Double(call.priority) - settings.routing.agingPerSecond * queuedSeconds, ticket: call.ticket, call: call.id,
+                                 stamp: lineStamps[call.id] ?? 0)
     }
 }

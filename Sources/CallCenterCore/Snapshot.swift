@@ -6,6 +6,9 @@ public struct Snapshot: Sendable, Equatable {
     /// Calls not yet ended (queued, ringing, connected).
     public var calls: [Call]
     public var nextTicket: UInt64
+    /// Open complaints, and the number the next complaint gets.
+    public var complaints: [Complaint] = []
+    public var nextComplaintNumber = 1
 
     public init(agents: [Agent] = [], queues: [Queue] = [], calls: [Call] = [], nextTicket: UInt64 = 1) {
         self.agents = agents
@@ -35,7 +38,20 @@ extension CallCenter {
             maxTicket = max(maxTicket, call.ticket, call.serial)
             switch call.state {
             case .queued:
-                lines[call.queue, default: WaitingLine()].insert(.init(priority: call.priority, ticket: call.ticket, call: call.id))
+                insertInLines(call)
+                waitingByQueue[call.queue, default: 0] += 1
+                if let until = call.holdUntil, let manager = call.accountManager {
+                    heldFor[manager, default: []].append(call.id)
+                    deadlines.insert(Deadline(at: until, kind: .holdEnd(call: call.id, leg: call.leg)))
+                }
+                if let queue = queues[call.queue]?.config {
+                    for (stage, step) in queue.overflow.enumerated() where stage >= call.overflowStage {
+                        deadlines.insert(Deadline(at: call.queuedAt.adding(seconds: step.after), kind: .overflow(call: call.id, leg: call.leg, stage: stage)))
+                    }
+                    if let maxWait = queue.maxWait {
+                        deadlines.insert(Deadline(at: call.queuedAt.adding(seconds: maxWait), kind: .maxWait(call: call.id, leg: call.leg)))
+                    }
+                }
             case .ringing:
                 if let since = call.ringingAt {
                     let timeout = queues[call.queue]?.config.ringTimeout ?? 20
@@ -46,15 +62,19 @@ extension CallCenter {
             }
         }
         nextTicket = max(snapshot.nextTicket, maxTicket + 1)
+        restoreComplaints(from: snapshot)
     }
 
     /// The state as a snapshot (what the store would load back).
     public var snapshot: Snapshot {
-        Snapshot(
+        var snapshot = Snapshot(
             agents: agents.values.sorted { $0.id < $1.id },
             queues: queues.values.sorted { $0.id < $1.id },
             calls: calls.values.sorted { $0.ticket < $1.ticket },
             nextTicket: nextTicket
         )
+        snapshot.complaints = complaints.sorted
+        snapshot.nextComplaintNumber = complaints.nextNumber
+        return snapshot
     }
 }

@@ -7,13 +7,19 @@ import DequeModule
 /// removed lazily: the core checks each front entry against the call's state.
 struct WaitingLine: Sendable {
     struct Entry: Sendable, Equatable {
-        var priority: Int
+        /// Effective priority, time-independent: tier weight − aging × queue-entry time.
+        /// (w₁ + a·(now − q₁) > w₂ + a·(now − q₂) ⇔ w₁ − a·q₁ > w₂ − a·q₂, so the
+        /// order of waiting calls never changes as time passes and the line stays sorted.)
+        var key: Double
         var ticket: UInt64
         var call: CallID
+        /// Which insertion of the call this entry is (a requeued call gets a new
+        /// entry with its old ticket; the old entry must not count again).
+        var stamp: UInt64 = 0
 
-        /// Whether `self` is served before `other`.
+        /// Whether `self` is served before `other`: higher key, then FIFO.
         func precedes(_ other: Entry) -> Bool {
-            priority != other.priority ? priority > other.priority : ticket < other.ticket
+            key != other.key ? key > other.key : ticket < other.ticket
         }
     }
 
@@ -26,9 +32,9 @@ struct WaitingLine: Sendable {
     @discardableResult
     mutating func insert(_ entry: Entry) -> Int {
         count += 1
-        if let last = entries.last, !entry.precedes(last) {
+        if entries.last.map({ !entry.precedes($0) }) ?? true {
             entries.append(entry)
-            return entries.count
+            return count
         }
         // Binary search for the first entry that `entry` precedes.
         var low = 0, high = entries.count
@@ -37,7 +43,7 @@ struct WaitingLine: Sendable {
             if entry.precedes(entries[mid]) { high = mid } else { low = mid + 1 }
         }
         entries.insert(entry, at: low)
-        return low + 1
+        return min(low + 1, count)
     }
 
     /// Records that a call left the line; its entry is dropped when it reaches the front.
@@ -54,4 +60,14 @@ struct WaitingLine: Sendable {
 
     /// Live entries in order (for restarts and diagnostics): O(n).
     func liveEntries(isLive: (Entry) -> Bool) -> [Entry] { entries.filter(isLive) }
+
+    /// Live entries in order, at most `limit`, without dropping stale ones.
+    func firstLive(_ limit: Int, isLive: (Entry) -> Bool) -> [Entry] {
+        var out: [Entry] = []
+        for entry in entries where isLive(entry) {
+            out.append(entry)
+            if out.count == limit { break }
+        }
+        return out
+    }
 }

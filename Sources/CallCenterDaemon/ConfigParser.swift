@@ -39,7 +39,7 @@ public struct ConfigParser {
         let root = Self.convert(table)
         var config = base
         var reader = Reader(file: file, path: "", value: root)
-        try reader.onlyKeys(["daemon", "routing", "access", "queues"])
+        try reader.onlyKeys(["daemon", "routing", "access", "queues", "complaints"])
         if let daemon = try reader.table("daemon") {
             try daemon.onlyKeys(["socket", "database", "socket_mode", "synchronous", "max_line_bytes", "max_output_bytes", "max_in_flight", "log_level"])
             if let v = try daemon.string("socket") { config.socket = v }
@@ -67,10 +67,36 @@ public struct ConfigParser {
             }
         }
         if let routing = try reader.table("routing") {
-            try routing.onlyKeys(["default_queue", "short_abandon", "default_handle_time"])
+            try routing.onlyKeys(["default_queue", "short_abandon", "default_handle_time", "aging_per_second", "prefer_last_agent",
+                                  "priority", "numbers", "intents", "flags"])
             if let v = try routing.string("default_queue") { config.core.defaultQueue = v }
             if let v = try routing.seconds("short_abandon") { config.core.shortAbandon = v }
             if let v = try routing.seconds("default_handle_time") { config.core.defaultHandleTime = v }
+            if let v = try routing.seconds("aging_per_second") { config.core.routing.agingPerSecond = v }
+            if let v = try routing.bool("prefer_last_agent") { config.core.routing.preferLastAgent = v }
+            if let priority = try routing.table("priority") {
+                try priority.onlyKeys(CustomerTier.allCases.map(\.rawValue) + ["unknown"])
+                for tier in CustomerTier.allCases {
+                    if let w = try priority.int(tier.rawValue, range: -100_000...100_000) { config.core.routing.tierWeights[tier] = w }
+                }
+                if let w = try priority.int("unknown", range: -100_000...100_000) { config.core.routing.unknownWeight = w }
+            }
+            if let numbers = try routing.table("numbers") {
+                for (number, _) in numbers.entries { config.core.routing.numbers[number] = try numbers.string(number) }
+            }
+            if let intents = try routing.table("intents") {
+                for (intent, _) in intents.entries { config.core.routing.intents[intent] = try intents.string(intent) }
+            }
+            if let flags = try routing.table("flags") {
+                try flags.onlyKeys(["threat", "harassment"])
+                for (flag, _) in flags.entries {
+                    let text = try flags.string(flag)!
+                    guard let policy = FlagPolicy(text: text) else {
+                        throw flags.error(flag, "expected \"reject\", \"alert\" or \"queue:NAME\", got \"\(text)\"")
+                    }
+                    config.core.routing.flags[flag] = policy
+                }
+            }
         }
         if let access = try reader.table("access") {
             try access.onlyKeys(Role.allCases.map(\.rawValue) + ["agent_uids"])
@@ -92,7 +118,8 @@ public struct ConfigParser {
             var declared: [QueueConfig] = []
             for (name, _) in queues.entries.sorted(by: { $0.key < $1.key }) {
                 guard let q = try queues.table(name) else { continue }
-                try q.onlyKeys(["skills", "strategy", "wrap_up", "ring_timeout", "max_wait", "service_level"])
+                try q.onlyKeys(["skills", "strategy", "wrap_up", "ring_timeout", "max_wait", "service_level",
+                                "on_timeout", "max_attempts", "manager_wait", "overflow"])
                 var config = QueueConfig(id: name)
                 if let skills = try q.table("skills") {
                     for (skill, _) in skills.entries {
@@ -112,10 +139,37 @@ public struct ConfigParser {
                 }
                 if let v = try q.seconds("max_wait") { config.maxWait = v == 0 ? nil : v }
                 if let v = try q.seconds("service_level") { config.serviceLevel = v }
+                if let v = try q.string("on_timeout") {
+                    guard let action = TimeoutAction(text: v) else {
+                        throw q.error("on_timeout", "expected \"voicemail\", \"callback\" or \"queue:NAME\", got \"\(v)\"")
+                    }
+                    config.onTimeout = action
+                }
+                if let v = try q.int("max_attempts", range: 0...100) { config.maxAttempts = v }
+                if let v = try q.seconds("manager_wait") { config.managerWait = v }
+                if let steps = q.entries["overflow"] {
+                    guard case let .array(items) = steps else { throw q.error("overflow", "expected an array of tables like { after = 60, add_queue = \"general\" }") }
+                    for (i, item) in items.enumerated() {
+                        let step = Reader(file: file, path: q.key("overflow[\(i)]"), value: item)
+                        guard case .object = item else { throw q.error("overflow[\(i)]", "expected a table") }
+                        try step.onlyKeys(["after", "relax_skills", "add_queue"])
+                        guard let after = try step.seconds("after") else { throw step.error("after", "missing: seconds of waiting before this step") }
+                        var relax: [String: Int]?
+                        if let table = try step.table("relax_skills") {
+                            relax = [:]
+                            for (skill, _) in table.entries { relax![skill] = try table.int(skill, range: 1...10) }
+                        }
+                        let add = try step.string("add_queue")
+                        guard relax != nil || add != nil else { throw q.error("overflow[\(i)]", "needs relax_skills or add_queue") }
+                        config.overflow.append(OverflowStep(after: after, relaxSkills: relax, addQueue: add))
+                    }
+                    config.overflow.sort { $0.after < $1.after }
+                }
                 declared.append(config)
             }
             config.queues = declared
         }
+        try parseComplaints(reader, into: &config)
         if !config.queues.contains(where: { $0.id == config.core.defaultQueue }) {
             config.queues.append(QueueConfig(id: config.core.defaultQueue))
         }
@@ -151,9 +205,13 @@ public struct ConfigParser {
         case .int: return .number(Double(value.int ?? 0))
         case .double: return .number(value.double ?? 0)
         case .bool: return .bool(value.bool ?? false)
-        case .date, .time, .dateTime: return .string(value.debugDescription)
+        case .date, .time, .dateTime:
+            // Not a string: keep it apart so a string key given a date is refused.
+            return .object([Self.dateMarker: .string(value.debugDescription)])
         }
     }
+
+    static let dateMarker = "\u{0}toml-date"
 
     /// A table being read, with its key path for messages.
     struct Reader {
@@ -164,6 +222,12 @@ public struct ConfigParser {
         var entries: [String: JSONValue] { value.objectValue ?? [:] }
 
         func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+        /// The value's type for messages ("a number", "a date").
+        static func kind(_ v: JSONValue) -> String {
+            if case let .object(o) = v, o[ConfigParser.dateMarker] != nil { return "a date or time" }
+            return v.typeDescription
+        }
 
         func error(_ name: String, _ message: String) -> ConfigError {
             ConfigError(file: file, key: key(name), message: message)
@@ -177,13 +241,13 @@ public struct ConfigParser {
 
         func table(_ name: String) throws -> Reader? {
             guard let v = entries[name] else { return nil }
-            guard case .object = v else { throw error(name, "expected a table, got \(v.typeDescription)") }
+            guard case let .object(o) = v, o[ConfigParser.dateMarker] == nil else { throw error(name, "expected a table, got \(Reader.kind(v))") }
             return Reader(file: file, path: key(name), value: v)
         }
 
         func string(_ name: String) throws -> String? {
             guard let v = entries[name] else { return nil }
-            guard case let .string(s) = v, !s.isEmpty else { throw error(name, "expected a non-empty string, got \(v.typeDescription)") }
+            guard case let .string(s) = v, !s.isEmpty else { throw error(name, "expected a non-empty string, got \(Reader.kind(v))") }
             return s
         }
 
@@ -193,6 +257,12 @@ public struct ConfigParser {
                 throw error(name, "expected a whole number from \(range.lowerBound) to \(range.upperBound), got \(JSONWriter.string(v))")
             }
             return i
+        }
+
+        func bool(_ name: String) throws -> Bool? {
+            guard let v = entries[name] else { return nil }
+            guard case let .bool(b) = v else { throw error(name, "expected true or false, got \(JSONWriter.string(v))") }
+            return b
         }
 
         func seconds(_ name: String) throws -> Double? {
@@ -205,7 +275,7 @@ public struct ConfigParser {
             guard let v = entries[name] else { return nil }
             guard case let .array(items) = v else { throw error(name, "expected an array of strings, got \(v.typeDescription)") }
             return try items.map {
-                guard case let .string(s) = $0, !s.isEmpty else { throw error(name, "expected an array of strings, found \($0.typeDescription)") }
+                guard case let .string(s) = $0, !s.isEmpty else { throw error(name, "expected an array of strings, found \(Reader.kind($0))") }
                 return s
             }
         }

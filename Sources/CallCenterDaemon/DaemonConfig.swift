@@ -39,6 +39,8 @@ public struct DaemonConfig: Equatable, Sendable {
         next.queues = other.queues
         next.core.shortAbandon = other.core.shortAbandon
         next.core.defaultHandleTime = other.core.defaultHandleTime
+        next.core.routing = other.core.routing
+        next.core.complaintSLA = other.core.complaintSLA
         return next
     }
 }

@@ -23,6 +23,21 @@ extension Engine {
                     "attributes": .object(call.attributes.mapValues { .string($0) }),
                 ])
                 for session in targets { outbox.event(session, line) }
+            case let .timeout(call, queue, action, reason):
+                logger.info("call timed out", metadata: ["call": "\(call)", "queue": "\(queue)", "action": "\(action.text)"])
+                toPBX(call: call, Encode.event("call.timeout", seq: seq, [
+                    "call": .string(call), "queue": .string(queue), "action": .string(action.text), "reason": .string(reason),
+                ]))
+            case let .rejected(call, reason):
+                logger.notice("call rejected by the flagged-number policy", metadata: ["call": "\(call)", "flag": "\(reason)"])
+                toPBX(call: call, Encode.event("call.rejected", seq: seq, ["call": .string(call), "reason": .string(reason)]))
+            case let .alert(callID, flag):
+                logger.warning("call from a flagged number", metadata: ["call": "\(callID)", "flag": "\(flag)"])
+                guard let targets = subscribers[.calls], !targets.isEmpty else { continue }
+                var fields: [String: JSONValue] = ["call": .string(callID), "flag": .string(flag), "at": Encode.time(now)]
+                if let call = core.calls[callID] { fields["from"] = .string(call.from); fields["queue"] = .string(call.queue) }
+                let line = Encode.event("supervisor.alert", seq: seq, fields)
+                for session in targets { outbox.event(session, line) }
             case let .notice(notice):
                 publish(notice, seq: seq, now: now)
             }
@@ -57,6 +72,8 @@ extension Engine {
             for session in targets { outbox.event(session, line) }
         case let .queue(id):
             changedQueues.insert(id)
+        case let .complaint(event, complaint):
+            publishComplaint(event, complaint, seq: seq, now: now)
         }
     }
 

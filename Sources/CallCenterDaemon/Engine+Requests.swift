@@ -36,7 +36,8 @@ extension Engine {
             case let .hello(role, agent, token, client):
                 let result = try hello(session, role: role, agent: agent, token: token, client: client)
                 outbox.reply(session, Encode.ok(id: request.id, result: result))
-            case let .input(input):
+            case let .input(decoded):
+                let input = try prepareComplaintInput(decoded, pending: log)
                 applyInput(input, now: now, op: request.op, actor: session.actor, payload: request.raw ?? JSONWriter.string(.object(request.fields.values)),
                            session: session, requestID: request.id, log: &log)
             case let .upsertAgent(patch, rotate):
@@ -62,6 +63,7 @@ extension Engine {
                     subscribers[topic, default: []].insert(session)
                 }
                 outbox.reply(session, Encode.ok(id: request.id, result: .object(["subscribed": .array(session.topics.map(\.rawValue).sorted().map { .string($0) })])))
+                if topics.contains(.complaints) { pushComplaintSnapshot(to: session, now: now) }
             case let .query(query):
                 outbox.reply(session, Encode.ok(id: request.id, result: try answer(query, now: now, pending: log)))
             }
@@ -92,6 +94,7 @@ extension Engine {
             log.changes.wrapUpsEnded.append(contentsOf: applied.changes.wrapUpsEnded)
             log.changes.agents.formUnion(applied.changes.agents)
             log.changes.queues.formUnion(applied.changes.queues)
+            log.changes.complaints.append(contentsOf: applied.changes.complaints)
             if let session, let requestID {
                 if case .offerCall(let call, _, _, _, _, _) = input, session.role == .pbx { callOrigin[call] = session }
                 outbox.reply(session, Encode.ok(id: requestID, result: Encode.outcome(applied.outcome, now: now, token: token)), change: requestID)
@@ -181,6 +184,8 @@ extension Engine {
             return .object(["queues": .array(try core.stats(queue: queue, now: now).map { .object(Encode.stats($0)) })])
         case .queueList:
             return .object(["queues": .array(core.queues.values.sorted { $0.id < $1.id }.map { .object(Encode.queue($0.config)) })])
+        case .complaintList, .complaintGet, .complaintReport:
+            return try answerComplaintQuery(query, now: now, pending: pending)
         }
     }
 
@@ -214,6 +219,8 @@ extension Engine {
         config = config.reloadable(from: newConfig)
         core.settings.shortAbandon = config.core.shortAbandon
         core.settings.defaultHandleTime = config.core.defaultHandleTime
+        core.settings.routing = config.core.routing
+        core.settings.complaintSLA = config.core.complaintSLA  // applies to complaints opened from now on
         for queue in config.queues where core.queues[queue.id]?.config != queue {
             applyInput(.upsertQueue(queue), now: now, op: "queue.upsert", actor: "config", payload: JSONWriter.string(.object(Encode.queue(queue))),
                        session: nil, requestID: nil, log: &log)

@@ -187,6 +187,7 @@ final class Engine: @unchecked Sendable {
             batch.agents = changes.agents.compactMap { core.agents[$0] }
             batch.queues = changes.queues.compactMap { core.queues[$0] }
             batch.nextTicket = core.nextTicket
+            batch.complaints = changes.complaints
             do {
                 try store.commit(batch)
             } catch {

@@ -27,7 +27,13 @@ public final class CallCenterStore: @unchecked Sendable {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        writer = try DatabasePool(path: path, configuration: config)
+        let pool = try DatabasePool(path: path, configuration: config)
+        // GRDB puts WAL databases on synchronous=NORMAL when it opens the writer;
+        // durability is ours to choose, so set it again on the writer connection.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue.uppercased())")
+        }
+        writer = pool
         try Schema.migrator.migrate(writer)
     }
 
@@ -49,6 +55,8 @@ public final class CallCenterStore: @unchecked Sendable {
                 try journal.execute(arguments: [e.seq, e.at.milliseconds, e.op, e.actor, e.payload])
             }
             try Projections.write(batch, in: db)
+            try ComplaintProjection.write(batch.complaints, in: db)
+            try ArchiveWriter.apply(batch.archive, in: db)
         }
     }
 
@@ -56,7 +64,11 @@ public final class CallCenterStore: @unchecked Sendable {
 
     /// The live state to restart from.
     public func loadSnapshot() throws -> Snapshot {
-        try writer.read { db in try Projections.loadSnapshot(db) }
+        try writer.read { db in
+            var snapshot = try Projections.loadSnapshot(db)
+            try ComplaintProjection.loadIntoSnapshot(&snapshot, db)
+            return snapshot
+        }
     }
 
     /// The highest journal sequence number (0 when empty).

@@ -29,6 +29,10 @@ public struct CommitBatch: Sendable {
     public var agents: [Agent] = []
     public var queues: [Queue] = []
     public var nextTicket: UInt64 = 1
+    /// Complaints as they are now (the last write of a complaint wins).
+    public var complaints: [Complaint] = []
+    /// Customer-archive writes (customers, interactions, flags, audit), in order.
+    public var archive: [ArchiveChange] = []
 
     public init() {}
 

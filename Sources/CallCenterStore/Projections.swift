@@ -24,24 +24,30 @@ enum Projections {
         if !batch.legs.isEmpty {
             let upsert = try db.cachedStatement(sql: """
                 INSERT INTO calls (serial, leg, call, caller, dialed, queue, agent, state, ticket, priority, attempts, attributes, caller_info,
-                                   offered_at, queued_at, ringing_at, answered_at, ended_at, wait, talk, outcome, hangup_by, cause)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   offered_at, queued_at, ringing_at, answered_at, ended_at, wait, talk, outcome, hangup_by, cause,
+                                   language, account_manager, hold_until, overflow_stage, overflow, route_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (serial, leg) DO UPDATE SET
                     queue = excluded.queue, agent = excluded.agent, state = excluded.state, ticket = excluded.ticket,
                     priority = excluded.priority, attempts = excluded.attempts, ringing_at = excluded.ringing_at,
                     answered_at = excluded.answered_at, ended_at = excluded.ended_at, wait = excluded.wait,
-                    talk = excluded.talk, outcome = excluded.outcome, hangup_by = excluded.hangup_by, cause = excluded.cause
+                    talk = excluded.talk, outcome = excluded.outcome, hangup_by = excluded.hangup_by, cause = excluded.cause,
+                    hold_until = excluded.hold_until, overflow_stage = excluded.overflow_stage, overflow = excluded.overflow,
+                    route_reason = excluded.route_reason
                 """)
             for c in batch.legs {
                 let ended = c.endedAt
                 let attributes: String? = c.attributes.isEmpty ? nil : try json(c.attributes)
                 let callerInfo: String? = try c.caller.map(json)
+                let overflow: String? = c.relaxedSkills == nil && c.extraQueues.isEmpty
+                    ? nil : try json(OverflowState(relaxedSkills: c.relaxedSkills, extraQueues: c.extraQueues))
                 let wait: Double? = c.answeredAt != nil || ended != nil ? c.waitSeconds(now: ended ?? c.queuedAt) : nil
                 let talk: Double? = c.answeredAt != nil && ended != nil ? c.talkSeconds(now: ended!) : nil
                 try upsert.execute(arguments: [
                     Int64(c.serial), c.leg, c.id, c.from, c.to, c.queue, c.agent, c.state.rawValue, Int64(c.ticket), c.priority,
                     c.attempts, attributes, callerInfo, c.offeredAt.milliseconds, c.queuedAt.milliseconds, c.ringingAt?.milliseconds,
                     c.answeredAt?.milliseconds, ended?.milliseconds, wait, talk, c.outcome?.rawValue, c.hangupBy?.rawValue, c.cause,
+                    c.language, c.accountManager, c.holdUntil?.milliseconds, c.overflowStage, overflow, c.routeReason,
                 ])
             }
         }
@@ -53,27 +59,29 @@ enum Projections {
         }
         if !batch.agents.isEmpty {
             let upsert = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO agents (agent, name, seat, skills, languages, token_hash, state, reason, since, active_seat,
-                                               call, idle_since, wrap_up, pending_state, pending_reason, answered_today, talk_today)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO agents (agent, name, seat, skills, languages, tiers, token_hash, state, reason, since, active_seat,
+                                               call, idle_since, wrap_up, pending_state, pending_reason, answered_today, talk_today, counters_day)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for a in batch.agents {
                 try upsert.execute(arguments: [
-                    a.id, a.profile.name, a.profile.seat, try json(a.profile.skills), try json(a.profile.languages), a.tokenHash,
+                    a.id, a.profile.name, a.profile.seat, try json(a.profile.skills), try json(a.profile.languages), try json(a.profile.tiers), a.tokenHash,
                     a.state.rawValue, a.reason, a.since.milliseconds, a.activeSeat, a.call, a.idleSince?.milliseconds,
-                    try a.wrapUp.map(json), a.pendingState?.rawValue, a.pendingReason, a.answeredToday, a.talkSecondsToday,
+                    try a.wrapUp.map(json), a.pendingState?.rawValue, a.pendingReason, a.answeredToday, a.talkSecondsToday, a.countersDay,
                 ])
             }
         }
         if !batch.queues.isEmpty {
             let upsert = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO queues (queue, skills, strategy, wrap_up, ring_timeout, max_wait, service_level, counters)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO queues (queue, skills, strategy, wrap_up, ring_timeout, max_wait, service_level,
+                                               on_timeout, max_attempts, manager_wait, overflow, last_routed, counters)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for q in batch.queues {
                 let c = q.config
                 try upsert.execute(arguments: [
-                    c.id, try json(c.skills), c.strategy.rawValue, c.wrapUp, c.ringTimeout, c.maxWait, c.serviceLevel, try json(q.counters),
+                    c.id, try json(c.skills), c.strategy.rawValue, c.wrapUp, c.ringTimeout, c.maxWait, c.serviceLevel,
+                    c.onTimeout.text, c.maxAttempts, c.managerWait, try json(c.overflow), q.lastRouted, try json(q.counters),
                 ])
             }
         }
@@ -92,13 +100,20 @@ enum Projections {
             config.ringTimeout = row["ring_timeout"]
             config.maxWait = row["max_wait"]
             config.serviceLevel = row["service_level"]
-            return Queue(config: config, counters: try decode(QueueCounters.self, row["counters"]) ?? QueueCounters())
+            config.onTimeout = TimeoutAction(text: row["on_timeout"]) ?? .voicemail
+            config.maxAttempts = row["max_attempts"]
+            config.managerWait = row["manager_wait"]
+            config.overflow = try decode([OverflowStep].self, row["overflow"]) ?? []
+            var queue = Queue(config: config, counters: try decode(QueueCounters.self, row["counters"]) ?? QueueCounters())
+            queue.lastRouted = row["last_routed"]
+            return queue
         }
         snapshot.agents = try Row.fetchAll(db, sql: "SELECT * FROM agents ORDER BY agent").map { row in
             let profile = AgentProfile(
                 id: row["agent"], name: row["name"], seat: row["seat"],
                 skills: try decode([String: Int].self, row["skills"]) ?? [:],
-                languages: try decode([String].self, row["languages"]) ?? []
+                languages: try decode([String].self, row["languages"]) ?? [],
+                tiers: try decode([CustomerTier].self, row["tiers"]) ?? []
             )
             var agent = Agent(profile: profile, tokenHash: row["token_hash"], since: Instant(milliseconds: row["since"]))
             agent.state = AgentState(rawValue: row["state"]) ?? .loggedOut
@@ -111,6 +126,7 @@ enum Projections {
             agent.pendingReason = row["pending_reason"]
             agent.answeredToday = row["answered_today"]
             agent.talkSecondsToday = row["talk_today"]
+            agent.countersDay = row["counters_day"]
             return agent
         }
         snapshot.calls = try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE state <> 'ended' ORDER BY ticket").map { try logEntry($0).call }
@@ -126,6 +142,15 @@ enum Projections {
         )
         call.serial = UInt64(row["serial"] as Int64)
         call.caller = try decode(CallerInfo.self, row["caller_info"])
+        call.language = row["language"]
+        call.accountManager = row["account_manager"]
+        call.holdUntil = instant("hold_until")
+        call.overflowStage = row["overflow_stage"]
+        if let overflow = try decode(OverflowState.self, row["overflow"]) {
+            call.relaxedSkills = overflow.relaxedSkills
+            call.extraQueues = overflow.extraQueues
+        }
+        call.routeReason = row["route_reason"]
         call.leg = row["leg"]
         call.state = CallState(rawValue: row["state"]) ?? .ended
         call.agent = row["agent"]
@@ -140,4 +165,10 @@ enum Projections {
         call.cause = row["cause"]
         return CallLogEntry(call: call, wrapUp: row["wrap_up"])
     }
+}
+
+/// A call's overflow state, as the `calls.overflow` column keeps it.
+struct OverflowState: Codable {
+    var relaxedSkills: [String: Int]?
+    var extraQueues: [QueueID]
 }

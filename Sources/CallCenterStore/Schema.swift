@@ -22,6 +22,7 @@ enum Schema {
                     seat           TEXT NOT NULL CHECK (seat <> ''),
                     skills         TEXT NOT NULL DEFAULT '{}',   -- JSON: skill → level 1-10
                     languages      TEXT NOT NULL DEFAULT '[]',   -- JSON array of codes
+                    tiers          TEXT NOT NULL DEFAULT '[]',   -- JSON array: customer tiers served ([] = all)
                     token_hash     TEXT,                          -- SHA-256 hex of the token
                     state          TEXT NOT NULL CHECK (state IN ('logged_out','not_ready','ready','ringing','busy','wrap_up')),
                     reason         TEXT,
@@ -34,6 +35,7 @@ enum Schema {
                     pending_reason TEXT,
                     answered_today INTEGER NOT NULL DEFAULT 0,
                     talk_today     REAL    NOT NULL DEFAULT 0,
+                    counters_day   INTEGER NOT NULL DEFAULT 0,    -- local day of answered_today, talk_today
                     CHECK ((state IN ('ringing','busy')) = (call IS NOT NULL)),
                     CHECK ((state = 'wrap_up') = (wrap_up IS NOT NULL))
                 );
@@ -45,6 +47,11 @@ enum Schema {
                     ring_timeout  REAL NOT NULL CHECK (ring_timeout > 0),
                     max_wait      REAL CHECK (max_wait > 0),
                     service_level REAL NOT NULL CHECK (service_level >= 0),
+                    on_timeout    TEXT NOT NULL DEFAULT 'voicemail',  -- voicemail | callback | queue:NAME
+                    max_attempts  INTEGER NOT NULL DEFAULT 0 CHECK (max_attempts >= 0),
+                    manager_wait  REAL NOT NULL DEFAULT 30 CHECK (manager_wait >= 0),
+                    overflow      TEXT NOT NULL DEFAULT '[]',    -- JSON: ordered overflow steps
+                    last_routed   TEXT,                          -- round-robin position
                     counters      TEXT NOT NULL                  -- JSON: today's figures
                 );
                 -- The call log: one row per call leg (a transfer starts a new leg).
@@ -63,6 +70,12 @@ enum Schema {
                     attempts    INTEGER NOT NULL DEFAULT 0,
                     attributes  TEXT,                            -- JSON object, or NULL
                     caller_info TEXT,                            -- JSON: the archive summary at offer time, or NULL
+                    language    TEXT,
+                    account_manager TEXT,
+                    hold_until  INTEGER,                         -- waiting for the account manager until
+                    overflow_stage INTEGER NOT NULL DEFAULT 0,
+                    overflow    TEXT,                            -- JSON: relaxed skills and added queues, or NULL
+                    route_reason TEXT,                           -- why the call went to its agent
                     offered_at  INTEGER NOT NULL,
                     queued_at   INTEGER NOT NULL,
                     ringing_at  INTEGER,
@@ -71,7 +84,7 @@ enum Schema {
                     wait        REAL,                            -- seconds: queue entry → answer (or end)
                     talk        REAL,                            -- seconds: answer → end
                     wrap_up     REAL,                            -- seconds of after-call work
-                    outcome     TEXT CHECK (outcome IN ('completed','abandoned','transferred')),
+                    outcome     TEXT CHECK (outcome IN ('completed','abandoned','transferred','timed_out','rejected')),
                     hangup_by   TEXT CHECK (hangup_by IN ('caller','agent','system')),
                     cause       TEXT,
                     PRIMARY KEY (serial, leg),
@@ -87,6 +100,9 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: customer archive", migrate: ArchiveSchema.v2)
+        ComplaintProjection.register(in: &migrator)  // "v3: complaints"
+        migrator.registerMigration("v4: open complaints by customer", migrate: ArchiveSchema.v4)
         return migrator
     }
 }

@@ -20,6 +20,12 @@ public enum Query: Sendable, Equatable {
     case callGet(CallID)
     case stats(QueueID?)
     case queueList
+    /// `complaint.list`: open complaints (live), closed ones (the store), or both; closed newest first, at most `limit`.
+    case complaintList(state: ComplaintState?, limit: Int)
+    /// `complaint.get`: one complaint, open or closed.
+    case complaintGet(ComplaintID)
+    /// `complaint.report`: figures per day, tier and agent over a range of local days.
+    case complaintReport(ComplaintReportRange)
 }
 
 /// The session a request arrived on, as far as decoding needs it.
@@ -111,6 +117,8 @@ extension Command {
             return .upsertQueue(try QueuePatch(f))
         case .agentUpsert:
             return .upsertAgent(try AgentPatch(f), rotateToken: try f.optionalBool("rotate_token") ?? false)
+        case .complaintOpen, .complaintStep, .complaintList, .complaintGet, .complaintAssign, .complaintReport:
+            return try decodeComplaint(op, f, session: session)
         }
     }
 

@@ -18,7 +18,15 @@ public enum Encode {
             "answered_at": time(c.answeredAt), "ended_at": time(c.endedAt),
             "outcome": .from(c.outcome?.rawValue), "hangup_by": .from(c.hangupBy?.rawValue), "cause": .from(c.cause),
             "wait": seconds(c.waitSeconds(now: now)), "talk": seconds(c.talkSeconds(now: now)),
+            "tier": .from(c.tier?.rawValue), "language": .from(c.language), "account_manager": .from(c.accountManager),
+            "route_reason": .from(c.routeReason),
         ]
+        if let hold = c.holdUntil { o["hold_until"] = time(hold) }
+        if c.overflowStage > 0 {
+            o["overflow_stage"] = .from(c.overflowStage)
+            if let relaxed = c.relaxedSkills { o["relaxed_skills"] = .object(relaxed.mapValues { .from($0) }) }
+            if !c.extraQueues.isEmpty { o["extra_queues"] = .array(c.extraQueues.map { .string($0) }) }
+        }
         if !c.attributes.isEmpty { o["attributes"] = .object(c.attributes.mapValues { .string($0) }) }
         if let caller = c.caller {
             o["customer"] = customer(caller)
@@ -34,6 +42,8 @@ public enum Encode {
             "call": .from(a.call), "idle_since": time(a.state == .ready ? a.idleSince : nil),
             "skills": .object(a.profile.skills.mapValues { .from($0) }),
             "languages": .array(a.profile.languages.map { .string($0) }),
+            "tiers": .array(a.profile.tiers.map { .string($0.rawValue) }),
+            "talk_today": seconds(a.talkSecondsToday),
             "pending_state": .from(a.pendingState?.rawValue),
             "wrap_up_until": time(a.state == .wrapUp ? a.wrapUp?.until : nil),
             "answered_today": .from(a.answeredToday),
@@ -46,6 +56,13 @@ public enum Encode {
             "strategy": .string(q.strategy.rawValue), "wrap_up": seconds(q.wrapUp),
             "ring_timeout": seconds(q.ringTimeout), "max_wait": seconds(q.maxWait),
             "service_level": seconds(q.serviceLevel),
+            "on_timeout": .string(q.onTimeout.text), "max_attempts": .from(q.maxAttempts), "manager_wait": seconds(q.managerWait),
+            "overflow": .array(q.overflow.map { step in
+                var o: [String: JSONValue] = ["after": seconds(step.after)]
+                if let relax = step.relaxSkills { o["relax_skills"] = .object(relax.mapValues { .from($0) }) }
+                if let add = step.addQueue { o["add_queue"] = .string(add) }
+                return .object(o)
+            }),
         ]
     }
 
@@ -63,6 +80,7 @@ public enum Encode {
             "answered_within_threshold": .from(c.answeredWithinThreshold),
             "abandon_rate": c.abandonRate.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null,
             "asa": seconds(c.asa), "aht": seconds(c.aht), "handled": .from(c.handled),
+            "timed_out": .from(c.timedOut), "rejected": .from(c.rejected),
         ]
     }
 
@@ -98,6 +116,7 @@ public enum Encode {
             var o = agent(a)
             if let token { o["token"] = .string(token) }
             return .object(o)
+        case let .complaint(c): return .object(complaint(c, now: now))
         }
     }
 

@@ -17,9 +17,25 @@ public enum Operation: String, Sendable, CaseIterable {
     case agentList = "agent.list"
     case callGet = "call.get"
     case queueList = "queue.list"
+    // Complaints: agents open and step them; supervisors list, read, reassign, report.
+    case complaintOpen = "complaint.open"
+    case complaintStep = "complaint.step"
+    case complaintList = "complaint.list"
+    case complaintGet = "complaint.get"
+    case complaintAssign = "complaint.assign"
+    case complaintReport = "complaint.report"
     // Admin
     case queueUpsert = "queue.upsert"
     case agentUpsert = "agent.upsert"
+    // Customer archive: the screen pop's full record, registrations, the audit log, imports.
+    case callerProfile = "caller.profile"
+    case callRegister = "call.register"
+    case auditList = "audit.list"
+    case customerUpsert = "customer.upsert"
+    case customerImport = "customer.import"
+    case customerExport = "customer.export"
+    case customerRegrade = "customer.regrade"
+    case customerCooperation = "customer.cooperation"
 
     /// The roles that may call this op (admin may call every op).
     public var roles: Set<Role> {
@@ -29,6 +45,12 @@ public enum Operation: String, Sendable, CaseIterable {
         case .agentLogin, .agentLogout, .agentState: return [.agent, .admin]
         case .subscribe, .stats, .agentList, .callGet, .queueList: return [.supervisor, .admin]
         case .queueUpsert, .agentUpsert: return [.admin]
+        case .complaintOpen, .complaintStep: return [.agent, .admin]
+        case .complaintList, .complaintGet, .complaintAssign, .complaintReport: return [.supervisor, .admin]
+        case .callerProfile: return [.agent, .supervisor, .admin]
+        case .callRegister: return [.agent, .admin]
+        case .auditList: return [.supervisor, .admin]
+        case .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation: return [.admin]
         }
     }
 
@@ -39,6 +61,15 @@ public enum Operation: String, Sendable, CaseIterable {
              .agentLogin, .agentLogout, .agentState, .queueUpsert, .agentUpsert:
             return true
         case .hello, .ping, .subscribe, .stats, .agentList, .callGet, .queueList:
+            return false
+        case .complaintOpen, .complaintStep, .complaintAssign:
+            return true
+        case .complaintList, .complaintGet, .complaintReport:
+            return false
+        // Reads of customer records are audited: the audit entry is journaled and committed first.
+        case .callerProfile, .callRegister, .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation:
+            return true
+        case .auditList:
             return false
         }
     }

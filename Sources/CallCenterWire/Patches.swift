@@ -7,13 +7,16 @@ public struct AgentPatch: Sendable, Equatable {
     public var seat: String?
     public var skills: [String: Int]?
     public var languages: [String]?
+    public var tiers: [CustomerTier]?
 
-    public init(agent: AgentID, name: String? = nil, seat: String? = nil, skills: [String: Int]? = nil, languages: [String]? = nil) {
+    public init(agent: AgentID, name: String? = nil, seat: String? = nil, skills: [String: Int]? = nil, languages: [String]? = nil,
+                tiers: [CustomerTier]? = nil) {
         self.agent = agent
         self.name = name
         self.seat = seat
         self.skills = skills
         self.languages = languages
+        self.tiers = tiers
     }
 
     init(_ f: Fields) throws(WireError) {
@@ -22,6 +25,16 @@ public struct AgentPatch: Sendable, Equatable {
         seat = try f.optionalString("seat")
         skills = try f.optionalLevels("skills", range: 1...10)
         languages = try f.optionalStringArray("languages")
+        tiers = try f.optionalStringArray("tiers").map { names throws(WireError) in
+            var out: [CustomerTier] = []
+            for name in names {
+                guard let tier = CustomerTier(rawValue: name) else {
+                    throw .badRequest("field 'tiers' has \"\(name)\": tiers are \(CustomerTier.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+                }
+                out.append(tier)
+            }
+            return out
+        }
     }
 
     /// The profile after the patch; a new agent needs a seat.
@@ -31,7 +44,8 @@ public struct AgentPatch: Sendable, Equatable {
         }
         return AgentProfile(
             id: agent, name: name ?? existing?.name ?? agent, seat: seat,
-            skills: skills ?? existing?.skills ?? [:], languages: languages ?? existing?.languages ?? []
+            skills: skills ?? existing?.skills ?? [:], languages: languages ?? existing?.languages ?? [],
+            tiers: tiers ?? existing?.tiers ?? []
         )
     }
 }
@@ -46,6 +60,10 @@ public struct QueuePatch: Sendable, Equatable {
     /// `.some(nil)` clears the limit (JSON null or 0).
     public var maxWait: Double??
     public var serviceLevel: Double?
+    public var onTimeout: TimeoutAction?
+    public var maxAttempts: Int?
+    public var managerWait: Double?
+    public var overflow: [OverflowStep]?
 
     public init(queue: QueueID, skills: [String: Int]? = nil, strategy: RoutingStrategy? = nil, wrapUp: Double? = nil,
                 ringTimeout: Double? = nil, maxWait: Double?? = nil, serviceLevel: Double? = nil) {
@@ -68,6 +86,33 @@ public struct QueuePatch: Sendable, Equatable {
         if ringTimeout == 0 { throw .badRequest("field 'ring_timeout' must be more than 0 seconds") }
         if f["max_wait"] == .null { maxWait = .some(nil) } else if let m = try f.optionalSeconds("max_wait") { maxWait = .some(m == 0 ? nil : m) }
         serviceLevel = try f.optionalSeconds("service_level")
+        if let text = try f.optionalString("on_timeout") {
+            guard let action = TimeoutAction(text: text) else {
+                throw .badRequest("field 'on_timeout' must be \"voicemail\", \"callback\" or \"queue:NAME\", not \"\(text)\"")
+            }
+            onTimeout = action
+        }
+        if let n = try f.optionalInt("max_attempts") {
+            guard n >= 0 else { throw .badRequest("field 'max_attempts' must be ≥ 0 (0: no limit), not \(n)") }
+            maxAttempts = n
+        }
+        managerWait = try f.optionalSeconds("manager_wait")
+        if let steps = f["overflow"], steps != .null {
+            guard case let .array(items) = steps else { throw .badRequest("field 'overflow' must be an array of steps like {\"after\": 60, \"add_queue\": \"general\"}") }
+            var out: [OverflowStep] = []
+            for (i, item) in items.enumerated() {
+                guard case let .object(o) = item else { throw .badRequest("field 'overflow[\(i)]' must be an object") }
+                let step = Fields(o)
+                guard let after = try step.optionalSeconds("after") else { throw .badRequest("field 'overflow[\(i)].after' is missing: seconds of waiting before the step") }
+                let relax = try step.optionalLevels("relax_skills", range: 1...10)
+                let add = try step.optionalString("add_queue")
+                guard relax != nil || add != nil else {
+                    throw .badRequest("field 'overflow[\(i)]' needs 'relax_skills' (skill → lower minimum, {} for none) or 'add_queue'")
+                }
+                out.append(OverflowStep(after: after, relaxSkills: relax, addQueue: add))
+            }
+            overflow = out.sorted { $0.after < $1.after }
+        }
     }
 
     public func applied(to existing: QueueConfig?) -> QueueConfig {
@@ -78,6 +123,10 @@ public struct QueuePatch: Sendable, Equatable {
         if let ringTimeout { config.ringTimeout = ringTimeout }
         if let maxWait { config.maxWait = maxWait }
         if let serviceLevel { config.serviceLevel = serviceLevel }
+        if let onTimeout { config.onTimeout = onTimeout }
+        if let maxAttempts { config.maxAttempts = maxAttempts }
+        if let managerWait { config.managerWait = managerWait }
+        if let overflow { config.overflow = overflow }
         return config
     }
 }

@@ -6,4 +6,6 @@ public enum Role: String, Sendable, CaseIterable, Codable {
 /// Subscription topics.
 public enum Topic: String, Sendable, CaseIterable {
     case calls, agents, queues
+    /// Open complaints: a `complaint.snapshot` first, then every complaint change.
+    case complaints
 }

@@ -20,6 +20,7 @@ struct CallCtl: ParsableCommand {
         subcommands: [
             Ping.self, Tail.self, Stats.self, Agents.self,
             QueueCommand.self, AgentCommand.self, CallCommand.self, Bench.self,
+            ComplaintsCommand.self, ReportCommand.self,
         ]
     )
 

@@ -20,6 +20,9 @@ struct EventLine {
 
     /// The event's line; a `complaint.snapshot` gets one more indented line per complaint.
     func render(_ event: [String: Any], now: Date = Date()) -> String {
+        if (event["event"] as? String)?.hasPrefix("complaint.") == true {
+            return ComplaintLine(colored: colored).render(event, now: now)
+        }
         guard event["event"] as? String == "complaint.snapshot",
               let complaints = event["complaints"] as? [[String: Any]] else {
             return line(event, now: now)

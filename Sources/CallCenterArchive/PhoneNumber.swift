@@ -1,0 +1,113 @@
+/// A phone number in E.164 (`+8613800001111`): how the archive stores numbers
+/// and how a caller is matched, whatever spelling the PBX or a spreadsheet used.
+public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
+    /// `+` and 8 to 15 digits.
+    public let e164: String
+
+    /// Reads `text` in any usual spelling, national numbers in `country`'s way:
+    /// `13800001111`, `+86 138-0000-1111`, `008613800001111`, `138 0000 1111`,
+    /// `010-12345678`, `(010) 1234 5678`, `tel:+861012345678`, `sip:13800001111@pbx`,
+    /// full-width digits. Nil when it cannot be read (`anonymous`, too short, letters).
+    public init?(_ text: String, country: PhoneCountry = .china) {
+        guard let (digits, international) = Self.clean(text), !digits.isEmpty else { return nil }
+        var full: Substring
+        if international {
+            full = digits[...]
+        } else if let prefix = country.internationalPrefixes.first(where: { digits.hasPrefix($0) }) {
+            full = digits.dropFirst(prefix.count)
+        } else {
+            var national = digits[...]
+            if let trunk = country.trunkPrefix, national.hasPrefix(trunk), !country.isNationalNumber(national) {
+                national = national.dropFirst(trunk.count)
+            }
+            if country.isNationalNumber(national) {
+                full = Substring(country.callingCode + national)
+            } else if digits.hasPrefix(country.callingCode), country.isNationalNumber(digits.dropFirst(country.callingCode.count)) {
+                full = digits[...]  // "8613800001111": the country code without its "+"
+            } else {
+                return nil
+            }
+        }
+        // A home number written internationally may keep its trunk prefix: +86 (0)10 1234 5678.
+        if full.hasPrefix(country.callingCode) {
+            var national = full.dropFirst(country.callingCode.count)
+            if let trunk = country.trunkPrefix, national.hasPrefix(trunk), !country.isNationalNumber(national) {
+                national = national.dropFirst(trunk.count)
+            }
+            guard country.isNationalNumber(national) else { return nil }
+            full = Substring(country.callingCode + national)
+        }
+        guard (8...15).contains(full.count), full.first != "0" else { return nil }
+        e164 = "+" + full
+    }
+
+    /// A number already in E.164 (as stored); nil if `e164` is not.
+    public init?(e164: String) {
+        guard e164.hasPrefix("+"), (9...16).contains(e164.count), e164.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }),
+              e164.dropFirst().first != "0" else { return nil }
+        self.e164 = e164
+    }
+
+    public var description: String { e164 }
+
+    /// The number for logs: `138****1111` for a number of `country`, `+155****4567` otherwise.
+    public func masked(country: PhoneCountry = .china) -> String {
+        let digits = e164.dropFirst()
+        if digits.hasPrefix(country.callingCode) {
+            let national = digits.dropFirst(country.callingCode.count)
+            return national.count >= 8 ? "\(national.prefix(3))****\(national.suffix(4))" : "\(national.prefix(2))****\(national.suffix(2))"
+        }
+        return "+\(digits.prefix(max(1, digits.count - 8)))****\(digits.suffix(4))"
+    }
+
+    /// Masks whatever the PBX sent, for logs: a readable number as `masked(country:)`,
+    /// anything else with its digits hidden but the last two.
+    public static func masked(_ text: String, country: PhoneCountry = .china) -> String {
+        if let number = PhoneNumber(text, country: country) { return number.masked(country: country) }
+        let digits = text.filter { $0.isASCII && $0.isNumber }
+        guard digits.count >= 4 else { return text }
+        return "****\(digits.suffix(2))"
+    }
+
+    // MARK: - Cleaning
+
+    /// The digits of `text` and whether it started with `+`; nil for anything
+    /// that is not a phone number once separators are removed.
+    static func clean(_ text: String) -> (String, Bool)? {
+        var s = Substring(text.trimmingCharacters(in: " \t\r\n\u{3000}\u{00A0}"))
+        for scheme in ["tel:", "sip:", "sips:"] where s.lowercased().hasPrefix(scheme) {
+            s = s.dropFirst(scheme.count)
+            if let at = s.firstIndex(of: "@") { s = s[..<at] }
+            if let semicolon = s.firstIndex(of: ";") { s = s[..<semicolon] }
+        }
+        var digits = ""
+        var plus = false
+        for ch in s {
+            switch ch {
+            case "0"..."9":
+                digits.append(ch)
+            case "\u{FF10}"..."\u{FF19}":  // full-width digits
+                let value = ch.unicodeScalars.first!.value - 0xFF10
+                digits.append(Character(Unicode.Scalar(0x30 + value)!))
+            case "+", "\u{FF0B}":
+                guard digits.isEmpty, !plus else { return nil }
+                plus = true
+            case " ", "-", ".", "(", ")", "/", "\u{00A0}", "\u{3000}", "\u{2010}", "\u{2011}", "\u{2013}", "\u{2014}",
+                 "\u{FF08}", "\u{FF09}", "\u{FF0D}":
+                continue
+            default:
+                return nil
+            }
+        }
+        return (digits, plus)
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let first = s.first, set.contains(first) { s = s.dropFirst() }
+        while let last = s.last, set.contains(last) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,59 @@
+/// What happens to a call from a number flagged `threat` or `harassment`.
+public enum FlagPolicy: Sendable, Equatable {
+    /// Route the call to this queue (e.g. a security desk).
+    case queue(QueueID)
+    /// Route as usual and push `supervisor.alert` to supervisors.
+    case alert
+    /// Refuse the call: the PBX gets `call.rejected`.
+    case reject
+
+    /// `queue:NAME`, `alert` or `reject`.
+    public var text: String {
+        switch self {
+        case let .queue(q): return "queue:\(q)"
+        case .alert: return "alert"
+        case .reject: return "reject"
+        }
+    }
+
+    public init?(text: String) {
+        switch text {
+        case "alert": self = .alert
+        case "reject": self = .reject
+        default:
+            guard text.hasPrefix("queue:"), text.count > 6 else { return nil }
+            self = .queue(String(text.dropFirst(6)))
+        }
+    }
+}
+
+/// Center-wide routing rules (the `[routing]` section of the config).
+public struct RoutingPolicy: Sendable, Equatable {
+    /// Priority points per customer tier; unknown callers get `unknownWeight`.
+    public var tierWeights: [CustomerTier: Int] = [.highValue: 300, .potential: 200, .stable: 100, .risk: 0]
+    public var unknownWeight = 0
+    /// Points a waiting call gains per second waited, so nobody starves: a call
+    /// outranks another of `w` more points once it has waited `w / aging` seconds longer.
+    public var agingPerSecond: Double = 1
+    /// Dialled number → queue.
+    public var numbers: [String: QueueID] = [:]
+    /// IVR intent (call attribute `intent`) → queue.
+    public var intents: [String: QueueID] = [:]
+    /// Flag (`threat`, `harassment`) → what to do with the call.
+    public var flags: [String: FlagPolicy] = [:]
+    /// Prefer the agent who last served the same number, when ready.
+    public var preferLastAgent = false
+
+    public init() {}
+
+    public func weight(of tier: CustomerTier?) -> Int {
+        tier.flatMap { tierWeights[$0] } ?? unknownWeight
+    }
+}
+
+extension Call {
+    /// The caller's tier: from the archive, else the `tier` call attribute.
+    public var tier: CustomerTier? {
+        caller?.tier ?? attributes["tier"].flatMap(CustomerTier.init(rawValue:))
+    }
+}

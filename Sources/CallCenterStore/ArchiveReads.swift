@@ -1,0 +1,190 @@
+import CallCenterArchive
+import CallCenterCore
+import Foundation
+import GRDB
+
+/// A call's last life in the call log, as the archive needs it (registration, privacy).
+public struct LoggedCall: Sendable, Equatable {
+    public var serial: UInt64
+    public var from: String
+    public var caller: CallerInfo?
+    public var offeredAt: Instant
+    /// Every agent a leg of this life went to.
+    public var agents: [AgentID]
+}
+
+extension CallCenterStore {
+    // MARK: - Screen pop
+
+    /// The screen-pop summary for an E.164 number: the customer it belongs to and
+    /// the flags on it, in one indexed query. Nil when neither is known.
+    /// Safe from any thread: it reads through the pool, beside the writer.
+    public func callerInfo(number: String) throws -> CallerInfo? {
+        try writer.read { db in
+            let complaints = try db.tableExists("complaints")
+                ? "(SELECT count(*) FROM complaints k WHERE k.customer = c.id AND k.closed_at IS NULL)" : "0"
+            // TODO(complaints): the count comes from the complaints projection ("v3: complaints") when it exists.
+            let sql = """
+                SELECT c.id, c.name, c.company, c.tier, c.account_manager, c.language, \(complaints) AS open_complaints,
+                       (SELECT group_concat(flag, ',') FROM (SELECT DISTINCT flag FROM number_flags WHERE number = q.n ORDER BY flag)) AS flags
+                FROM (SELECT ? AS n) q
+                LEFT JOIN customer_phones p ON p.number = q.n
+                LEFT JOIN customers c ON c.id = p.customer
+                """
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [number]) else { return nil }
+            let flags = (row["flags"] as String?)?.split(separator: ",").map(String.init) ?? []
+            let id: String? = row["id"]
+            guard id != nil || !flags.isEmpty else { return nil }
+            return CallerInfo(customer: id, name: row["name"], company: row["company"],
+                              tier: (row["tier"] as String?).flatMap(CustomerTier.init(rawValue:)), accountManager: row["account_manager"],
+                              language: row["language"], flags: flags, openComplaints: id == nil ? 0 : row["open_complaints"])
+        }
+    }
+
+    // MARK: - Customers
+
+    public func customer(id: String) throws -> CustomerRecord? {
+        try writer.read { db in try ArchiveRows.customers(db, where: "id = ?", [id], limit: 1).first }
+    }
+
+    /// The stored records of these ids (those that exist).
+    public func customers(ids: [String]) throws -> [String: CustomerRecord] {
+        try writer.read { db in
+            var out: [String: CustomerRecord] = [:]
+            let unique = Array(Set(ids))
+            for start in stride(from: 0, to: unique.count, by: 500) {
+                let chunk = Array(unique[start..<min(start + 500, unique.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for r in try ArchiveRows.customers(db, where: "id IN (\(marks))", StatementArguments(chunk), limit: chunk.count) { out[r.id] = r }
+            }
+            return out
+        }
+    }
+
+    public func customerID(number: String) throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT customer FROM customer_phones WHERE number = ?", arguments: [number]) }
+    }
+
+    /// number → customer, for the numbers that belong to someone.
+    public func phoneOwners(_ numbers: [String]) throws -> [String: String] {
+        try writer.read { db in
+            var out: [String: String] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT customer FROM customer_phones WHERE number = ?")
+            for n in Set(numbers) {
+                if let owner = try String.fetchOne(statement, arguments: [n]) { out[n] = owner }
+            }
+            return out
+        }
+    }
+
+    public func customerCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customers") ?? 0 }
+    }
+
+    /// The whole record with the newest `interactions` interactions and cooperations,
+    /// the flags on its numbers and its open complaints.
+    public func profile(customer id: String, interactions limit: Int = 10) throws -> CustomerProfile? {
+        try writer.read { db in
+            guard let record = try ArchiveRows.customers(db, where: "id = ?", [id], limit: 1).first else { return nil }
+            var profile = CustomerProfile(record: record)
+            profile.interactions = try Row.fetchAll(db, sql: """
+                SELECT i.*, l.outcome, l.talk, l.agent AS call_agent FROM interactions i
+                LEFT JOIN calls l ON l.serial = i.serial AND l.leg = (SELECT max(leg) FROM calls WHERE serial = i.serial)
+                WHERE i.customer = ? ORDER BY i.at DESC, i.id DESC LIMIT ?
+                """, arguments: [id, limit]).map(ArchiveRows.interaction)
+            profile.cooperations = try Row.fetchAll(db, sql: "SELECT * FROM cooperations WHERE customer = ? ORDER BY on_date DESC, id DESC LIMIT ?",
+                                                    arguments: [id, limit]).map {
+                Cooperation(customer: $0["customer"], date: CalendarDate($0["on_date"] as String)!, amount: $0["amount"], item: $0["item"],
+                            recordedAt: Instant(milliseconds: $0["recorded_at"]), recordedBy: $0["recorded_by"])
+            }
+            if !record.phones.isEmpty {
+                let marks = Array(repeating: "?", count: record.phones.count).joined(separator: ",")
+                profile.flags = try Row.fetchAll(db, sql: "SELECT * FROM number_flags WHERE number IN (\(marks)) ORDER BY flagged_at DESC, id DESC",
+                                                 arguments: StatementArguments(record.phones)).map(ArchiveRows.flag)
+            }
+            if try db.tableExists("complaints") {
+                profile.openComplaints = try Int.fetchOne(db, sql: "SELECT count(*) FROM complaints WHERE customer = ? AND closed_at IS NULL",
+                                                          arguments: [id]) ?? 0
+            }
+            return profile
+        }
+    }
+
+    /// Flags on a number, newest first.
+    public func flags(number: String) throws -> [NumberFlag] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM number_flags WHERE number = ? ORDER BY flagged_at DESC, id DESC", arguments: [number]).map(ArchiveRows.flag)
+        }
+    }
+
+    // MARK: - Audit, export, regrade
+
+    /// Audit entries, newest first.
+    public func auditEntries(customer: String? = nil, agent: AgentID? = nil, limit: Int = 100) throws -> [AuditEntry] {
+        try writer.read { db in
+            var conditions: [String] = []
+            var values: [String] = []
+            if let customer { conditions.append("customer = ?"); values.append(customer) }
+            if let agent { conditions.append("agent = ?"); values.append(agent) }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM audit_log \(filter) ORDER BY at DESC, id DESC LIMIT \(max(0, limit))",
+                                    arguments: StatementArguments(values))
+                .map(ArchiveRows.audit)
+        }
+    }
+
+    /// A page of customers by id (after `after`), for export.
+    public func exportCustomers(after: String?, limit: Int) throws -> [CustomerRecord] {
+        try writer.read { db in try ArchiveRows.customers(db, where: "id > ?", [after ?? ""], limit: limit) }
+    }
+
+    /// A page of customers by id with what their cooperation records say as of `date`
+    /// (nil history: no records, so their scores are kept as imported).
+    public func regradePage(after: String?, limit: Int, asOf date: CalendarDate) throws -> [(CustomerRecord, CooperationHistory?)] {
+        try writer.read { db in
+            let records = try ArchiveRows.customers(db, where: "id > ?", [after ?? ""], limit: limit)
+            let statement = try db.cachedStatement(sql: """
+                SELECT max(on_date) AS last, count(*) AS n, total(amount) AS amount,
+                       (SELECT count(*) FROM cooperations c2 WHERE c2.customer = ?1) AS any
+                FROM cooperations WHERE customer = ?1 AND on_date > ?2 AND on_date <= ?3
+                """)
+            let from = date.monthsBefore(12).description
+            return try records.map { r in
+                let row = try Row.fetchOne(statement, arguments: [r.id, from, date.description])!
+                guard (row["any"] as Int) > 0 else { return (r, nil) }
+                let last = try String.fetchOne(db, sql: "SELECT max(on_date) FROM cooperations WHERE customer = ? AND on_date <= ?",
+                                               arguments: [r.id, date.description]).flatMap(CalendarDate.init)
+                let latest = [last, r.lastCooperation.flatMap { $0 <= date ? $0 : nil }].compactMap { $0 }.max()
+                return (r, CooperationHistory(lastCooperation: latest, countLast12Months: row["n"], amountLast12Months: row["amount"]))
+            }
+        }
+    }
+
+    // MARK: - Calls
+
+    /// The last life of a call id in the call log.
+    public func loggedCall(_ call: CallID) throws -> LoggedCall? {
+        try writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT serial, caller, caller_info, offered_at FROM calls WHERE call = ? ORDER BY serial DESC, leg DESC LIMIT 1",
+                                             arguments: [call]) else { return nil }
+            let serial: Int64 = row["serial"]
+            let agents = try String.fetchAll(db, sql: "SELECT DISTINCT agent FROM calls WHERE serial = ? AND agent IS NOT NULL", arguments: [serial])
+            let caller = try (row["caller_info"] as String?).map { try JSONDecoder().decode(CallerInfo.self, from: Data($0.utf8)) }
+            return LoggedCall(serial: UInt64(serial), from: row["caller"], caller: caller, offeredAt: Instant(milliseconds: row["offered_at"]), agents: agents)
+        }
+    }
+
+    /// The registration of a call's life (by serial), if it has one.
+    public func registration(serial: UInt64) throws -> Interaction? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM interactions WHERE serial = ? AND category IS NOT NULL", arguments: [Int64(serial)]).map(ArchiveRows.interaction)
+        }
+    }
+
+    // MARK: - Direct writes (tests and tools; the daemon commits through `commit`)
+
+    /// Applies archive changes in a transaction of their own.
+    public func applyArchive(_ changes: [ArchiveChange]) throws {
+        try writer.write { db in try ArchiveWriter.apply(changes, in: db) }
+    }
+}

@@ -1,0 +1,257 @@
+@testable import CallCenterCore
+import XCTest
+
+/// Each routing rule of the ACD, with a test clock and no I/O.
+final class RoutingRulesTests: XCTestCase {
+    func offer(_ desk: inout Desk, _ call: CallID, queue: QueueID? = nil, to: String = "400-800", attributes: [String: String] = [:],
+               caller: CallerInfo? = nil) throws -> CallCenter.Applied {
+        try desk.apply(.offerCall(call: call, from: "+86-\(call)", to: to, queue: queue, attributes: attributes, caller: caller))
+    }
+
+    func agent(_ id: AgentID, skills: [String: Int] = [:], languages: [String] = [], tiers: [CustomerTier] = []) -> AgentProfile {
+        AgentProfile(id: id, name: id, seat: "s-\(id)", skills: skills, languages: languages, tiers: tiers)
+    }
+
+    /// A caller who speaks Cantonese goes to the ready agent who speaks it, not the longest idle.
+    func testLanguageMatchBeatsLongestIdle() throws {
+        var desk = try Desk(agents: [agent("a1", languages: ["zh"]), agent("a2", languages: ["zh", "yue"])])
+        try desk.loginReady("a1")
+        desk.advance(5)
+        try desk.loginReady("a2")
+        let applied = try offer(&desk, "c1", attributes: ["language": "yue"])
+        XCTAssertEqual(applied.routes.first?.agent, "a2")
+        XCTAssertTrue(desk.call("c1")?.routeReason?.contains("speaks yue") == true, desk.call("c1")?.routeReason ?? "")
+    }
+
+    /// With no speaker ready, the call still goes to an eligible agent (best match over none).
+    func testNoSpeakerStillRoutes() throws {
+        var desk = try Desk(agents: [agent("a1", languages: ["zh"])])
+        try desk.loginReady("a1")
+        let applied = try offer(&desk, "c1", caller: CallerInfo(customer: "C9", language: "wuu"))
+        XCTAssertEqual(applied.routes.first?.agent, "a1")
+        XCTAssertTrue(desk.call("c1")?.routeReason?.contains("no ready wuu speaker") == true)
+    }
+
+    /// High-value callers are served before others who waited a little longer; FIFO among equals.
+    func testTierPriorityThenFIFO() throws {
+        var desk = try Desk(agents: [agent("a1")])
+        _ = try offer(&desk, "stable1", caller: CallerInfo(customer: "C1", tier: .stable))
+        desk.advance(1)
+        _ = try offer(&desk, "risk1", caller: CallerInfo(customer: "C2", tier: .risk))
+        desk.advance(1)
+        _ = try offer(&desk, "vip1", caller: CallerInfo(customer: "C3", tier: .highValue))
+        desk.advance(1)
+        _ = try offer(&desk, "vip2", caller: CallerInfo(customer: "C4", tier: .highValue))
+        XCTAssertEqual(desk.waiting(), ["vip1", "vip2", "stable1", "risk1"])
+        XCTAssertEqual(desk.call("vip1")?.priority, 300)
+    }
+
+    /// Aging: a low-tier call that has waited long enough outranks a new high-value call.
+    func testAgingPreventsStarvation() throws {
+        var desk = try Desk(agents: [agent("a1")])
+        _ = try offer(&desk, "old-risk", caller: CallerInfo(customer: "C1", tier: .risk))
+        desk.advance(301)  // 300 points apart at 1 point per second
+        _ = try offer(&desk, "new-vip", caller: CallerInfo(customer: "C2", tier: .highValue))
+        XCTAssertEqual(desk.waiting(), ["old-risk", "new-vip"])
+    }
+
+    /// The account manager gets the call when ready, even if others were idle longer.
+    func testAccountManagerFirstWhenReady() throws {
+        var desk = try Desk(agents: [agent("a1"), agent("am")])
+        try desk.loginReady("a1")
+        desk.advance(10)
+        try desk.loginReady("am")
+        let applied = try offer(&desk, "c1", caller: CallerInfo(customer: "C001", tier: .highValue, accountManager: "am"))
+        XCTAssertEqual(applied.routes.first?.agent, "am")
+        XCTAssertEqual(desk.call("c1")?.routeReason, "account_manager am")
+    }
+
+    /// A busy account manager is waited for up to manager_wait; then anyone eligible takes the call.
+    func testBusyAccountManagerIsWaitedForThenAnyone() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", managerWait: 30)], agents: [agent("a1"), agent("am")])
+        try desk.loginReady("am")
+        _ = try desk.offer("first")
+        try desk.answer("first", by: "am")
+        try desk.loginReady("a1")
+        let held = try offer(&desk, "c1", caller: CallerInfo(customer: "C001", accountManager: "am"))
+        XCTAssertTrue(held.routes.isEmpty, "a1 is ready but the call waits for its manager")
+        XCTAssertEqual(desk.state("a1"), .ready)
+        desk.advance(30)
+        let released = try desk.tick()
+        XCTAssertEqual(released.routes.first?.agent, "a1")
+    }
+
+    /// When the busy account manager frees up within the hold, the held call goes to them.
+    func testHeldCallGoesToManagerWhenFree() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", managerWait: 30)], agents: [agent("am"), agent("a2")])
+        try desk.loginReady("am")
+        _ = try desk.offer("first")
+        try desk.answer("first", by: "am")
+        _ = try offer(&desk, "c1", caller: CallerInfo(customer: "C001", accountManager: "am"))
+        desk.advance(10)
+        let freed = try desk.hangup("first")
+        XCTAssertEqual(freed.routes.first?.call, "c1")
+        XCTAssertEqual(freed.routes.first?.agent, "am")
+    }
+
+    /// Strategies pick different agents from the same candidates; ties go to the longest idle, then the id.
+    func testStrategies() throws {
+        let desk = try Desk(queues: [QueueConfig(id: "general", skills: ["billing": 1])])
+        let t0 = Instant(milliseconds: 1_700_000_000_000)
+        func ready(_ id: AgentID, level: Int, idle: Double, answered: Int, talk: Double) -> Agent {
+            var a = Agent(profile: agent(id, skills: ["billing": level]), since: t0)
+            a.state = .ready
+            a.idleSince = t0.adding(seconds: idle)
+            a.answeredToday = answered
+            a.talkSecondsToday = talk
+            return a
+        }
+        let candidates = [
+            ready("a1", level: 2, idle: 0, answered: 5, talk: 900),   // idle longest
+            ready("a2", level: 9, idle: 10, answered: 3, talk: 600),  // most skilled
+            ready("a3", level: 5, idle: 20, answered: 1, talk: 700),  // fewest calls
+            ready("a4", level: 4, idle: 30, answered: 4, talk: 100),  // least talk
+        ]
+        let call = Call(id: "c1", from: "1", to: "2", queue: "general", attributes: [:], ticket: 7, at: t0)
+        let center = desk.center
+        XCTAssertEqual(center.pick(.longestIdle, among: candidates, for: call).id, "a1")
+        XCTAssertEqual(center.pick(.mostSkilled, among: candidates, for: call).id, "a2")
+        XCTAssertEqual(center.pick(.fewestCalls, among: candidates, for: call).id, "a3")
+        XCTAssertEqual(center.pick(.leastTalk, among: candidates, for: call).id, "a4")
+        XCTAssertEqual(center.pick(.roundRobin, among: candidates, for: call).id, "a1", "no previous agent: the first id")
+        var rotated = center
+        rotated.queues["general"]?.lastRouted = "a2"
+        XCTAssertEqual(rotated.pick(.roundRobin, among: candidates, for: call).id, "a3")
+        rotated.queues["general"]?.lastRouted = "a4"
+        XCTAssertEqual(rotated.pick(.roundRobin, among: candidates, for: call).id, "a1", "wraps around")
+        let random = center.pick(.random, among: candidates, for: call).id
+        XCTAssertEqual(center.pick(.random, among: candidates.reversed(), for: call).id, random, "reproducible whatever the order")
+        // Ties: equal answered counts fall back to the longest idle.
+        let tied = [ready("b2", level: 1, idle: 5, answered: 2, talk: 0), ready("b1", level: 1, idle: 5, answered: 2, talk: 0), ready("b3", level: 1, idle: 1, answered: 2, talk: 0)]
+        XCTAssertEqual(center.pick(.fewestCalls, among: tied, for: call).id, "b3")
+        XCTAssertEqual(center.pick(.longestIdle, among: Array(tied.prefix(2)), for: call).id, "b1", "then the lower id")
+    }
+
+    /// An overflow step adds another queue's agents after its delay.
+    func testOverflowAddsAnotherQueuesAgents() throws {
+        var desk = try Desk(queues: [
+            QueueConfig(id: "general"),
+            QueueConfig(id: "billing", skills: ["billing": 5], overflow: [OverflowStep(after: 60, addQueue: "general")]),
+        ], agents: [agent("generalist")])
+        try desk.loginReady("generalist")
+        XCTAssertTrue(try offer(&desk, "b1", queue: "billing").routes.isEmpty)
+        desk.advance(59)
+        XCTAssertTrue(try desk.tick().routes.isEmpty)
+        desk.advance(1)
+        let overflowed = try desk.tick()
+        XCTAssertEqual(overflowed.routes.first?.agent, "generalist")
+        XCTAssertEqual(desk.call("b1")?.overflowStage, 1)
+    }
+
+    /// An overflow step relaxes skill minimums; a newly ready agent then takes the call.
+    func testOverflowRelaxesSkills() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", skills: ["billing": 8], overflow: [OverflowStep(after: 30, relaxSkills: ["billing": 2])])],
+                            agents: [agent("junior", skills: ["billing": 3])])
+        _ = try desk.offer("c1")
+        desk.advance(30)
+        try desk.tick()
+        let routed = try desk.loginReadyApplied("junior")
+        XCTAssertEqual(routed.first?.call, "c1")
+    }
+
+    /// At the maximum wait the PBX gets call.timeout with the configured action, and the call ends.
+    func testMaxWaitTimesOut() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", maxWait: 120, onTimeout: .callback)])
+        _ = try desk.offer("c1")
+        desk.advance(120)
+        let applied = try desk.tick()
+        XCTAssertTrue(applied.effects.contains(.timeout(call: "c1", queue: "general", action: .callback, reason: "max_wait")))
+        XCTAssertNil(desk.call("c1"))
+        XCTAssertEqual(applied.changes.legs.last?.outcome, .timedOut)
+        XCTAssertEqual(try desk.stats().counters.timedOut, 1)
+    }
+
+    /// A timeout action `queue:X` moves the call to another queue instead.
+    func testTimeoutToAnotherQueue() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", maxWait: 60, onTimeout: .queue("backup")), QueueConfig(id: "backup")])
+        _ = try desk.offer("c1")
+        desk.advance(60)
+        try desk.tick()
+        XCTAssertEqual(desk.call("c1")?.queue, "backup")
+        XCTAssertEqual(desk.call("c1")?.leg, 2)
+    }
+
+    /// After max_attempts unanswered rings the call times out rather than ringing forever.
+    func testMaxAttempts() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", maxAttempts: 2)], agents: [agent("a1"), agent("a2")])
+        try desk.loginReady("a1", "a2")
+        _ = try desk.offer("c1")
+        let first = try XCTUnwrap(desk.call("c1")?.agent)
+        let second = try desk.apply(.callNoAnswer(call: "c1", agent: first))
+        let other = try XCTUnwrap(second.routes.first?.agent)
+        let last = try desk.apply(.callNoAnswer(call: "c1", agent: other))
+        XCTAssertTrue(last.effects.contains(.timeout(call: "c1", queue: "general", action: .voicemail, reason: "max_attempts")))
+        XCTAssertNil(desk.call("c1"))
+    }
+
+    /// Dialled numbers and IVR intents map to queues.
+    func testNumbersAndIntentsChooseTheQueue() throws {
+        var settings = CallCenter.Settings()
+        settings.routing.numbers["4008001234"] = "billing"
+        settings.routing.intents["complaint"] = "complaints"
+        var desk = try Desk(settings: settings, queues: [QueueConfig(id: "general"), QueueConfig(id: "billing"), QueueConfig(id: "complaints")])
+        _ = try offer(&desk, "n1", to: "4008001234")
+        _ = try offer(&desk, "i1", to: "4008001234", attributes: ["intent": "complaint"])
+        _ = try offer(&desk, "d1", to: "999")
+        XCTAssertEqual(desk.call("n1")?.queue, "billing")
+        XCTAssertEqual(desk.call("i1")?.queue, "complaints")
+        XCTAssertEqual(desk.call("d1")?.queue, "general")
+    }
+
+    /// Flagged numbers follow the policy: reject, alert, or a named queue.
+    func testFlaggedNumbers() throws {
+        var settings = CallCenter.Settings()
+        settings.routing.flags = ["threat": .reject, "harassment": .queue("security")]
+        var desk = try Desk(settings: settings, queues: [QueueConfig(id: "general"), QueueConfig(id: "security")])
+        let rejected = try offer(&desk, "t1", caller: CallerInfo(flags: ["threat"]))
+        XCTAssertTrue(rejected.effects.contains(.rejected(call: "t1", reason: "threat")))
+        XCTAssertNil(desk.call("t1"))
+        _ = try offer(&desk, "h1", caller: CallerInfo(flags: ["harassment"]))
+        XCTAssertEqual(desk.call("h1")?.queue, "security")
+        desk.center.settings.routing.flags["threat"] = .alert
+        let alerted = try offer(&desk, "t2", caller: CallerInfo(flags: ["threat"]))
+        XCTAssertTrue(alerted.effects.contains(.alert(call: "t2", flag: "threat")))
+        XCTAssertEqual(desk.call("t2")?.state, .queued)
+    }
+
+    /// Agents restricted to some tiers only get those callers.
+    func testAgentTiers() throws {
+        var desk = try Desk(agents: [agent("vipdesk", tiers: [.highValue])])
+        try desk.loginReady("vipdesk")
+        XCTAssertTrue(try offer(&desk, "plain").routes.isEmpty)
+        XCTAssertEqual(try offer(&desk, "gold", caller: CallerInfo(customer: "C1", tier: .highValue)).routes.first?.agent, "vipdesk")
+    }
+
+    /// A restart keeps the account-manager hold, overflow stage and routing order.
+    func testRestoreKeepsRoutingState() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", managerWait: 30, overflow: [OverflowStep(after: 100, addQueue: "other")]), QueueConfig(id: "other")],
+                            agents: [agent("am"), agent("x")])
+        try desk.loginReady("am")
+        _ = try desk.offer("busy")
+        try desk.answer("busy", by: "am")
+        _ = try offer(&desk, "held", caller: CallerInfo(customer: "C1", tier: .stable, accountManager: "am"))
+        _ = try offer(&desk, "vip", caller: CallerInfo(customer: "C2", tier: .highValue))
+        var restored = CallCenter(settings: desk.center.settings, restoring: desk.center.snapshot)
+        XCTAssertEqual(restored.snapshot, desk.center.snapshot)
+        XCTAssertEqual(restored.waitingCalls(in: "general").map(\.id), ["vip", "held"])
+        XCTAssertEqual(restored.nextDeadline(), desk.center.nextDeadline())
+    }
+}
+
+extension Desk {
+    /// Logs in and readies one agent, returning the routes that caused.
+    mutating func loginReadyApplied(_ agent: AgentID) throws -> [(call: CallID, agent: AgentID, seat: String)] {
+        try login(agent)
+        return try ready(agent).routes
+    }
+}

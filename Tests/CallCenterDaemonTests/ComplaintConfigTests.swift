@@ -1,0 +1,48 @@
+import CallCenterCore
+import CallCenterDaemon
+import XCTest
+
+/// `[complaints.sla]`: seconds to reach `action`, per tier.
+final class ComplaintConfigTests: XCTestCase {
+    /// Without the section every tier keeps its default (2 h, 8 h, 24 h, 24 h, 48 h).
+    func testDefaultsWithoutTheSection() throws {
+        XCTAssertEqual(try ConfigFixture.parse("").core.complaintSLA, ComplaintSLA())
+    }
+
+    /// Tiers given are set; tiers left out keep their default; decimals are fine.
+    func testTiersAreSetBySeconds() throws {
+        let config = try ConfigFixture.parse("""
+            [complaints.sla]
+            high_value = 3600
+            unknown = 1.5
+            """)
+        var expected = ComplaintSLA()
+        expected.highValue = 3600
+        expected.unknown = 1.5
+        XCTAssertEqual(config.core.complaintSLA, expected)
+    }
+
+    /// A reload (SIGHUP) carries the new SLAs.
+    func testSLAIsReloadable() throws {
+        let next = try ConfigFixture.parse("[complaints.sla]\nrisk = 60")
+        XCTAssertEqual(ConfigFixture.base.reloadable(from: next).core.complaintSLA.risk, 60)
+    }
+
+    /// Each bad configuration and the exact error it gets.
+    func testBadComplaintConfigurationsGetExactErrors() {
+        let cases: [(toml: String, key: String, message: String)] = [
+            ("[complaints]\nsla_hours = 2", "complaints.sla_hours", "unknown key; expected one of: sla"),
+            ("[complaints.sla]\nvip = 60", "complaints.sla.vip", "unknown key; expected one of: high_value, potential, stable, risk, unknown"),
+            ("[complaints]\nsla = 60", "complaints.sla", "expected a table, got a number"),
+            ("complaints = \"yes\"", "complaints", "expected a table, got a string"),
+            ("[complaints.sla]\nhigh_value = \"2h\"", "complaints.sla.high_value", "expected seconds (a number ≥ 0), got \"2h\""),
+            ("[complaints.sla]\nrisk = -1", "complaints.sla.risk", "expected seconds (a number ≥ 0), got -1"),
+            ("[complaints.sla]\nstable = 0", "complaints.sla.stable", "expected seconds > 0, got 0"),
+        ]
+        for (toml, key, message) in cases {
+            XCTAssertThrowsError(try ConfigFixture.parse(toml), toml) { error in
+                XCTAssertEqual(error as? ConfigError, ConfigError(file: "test.toml", key: key, message: message), toml)
+            }
+        }
+    }
+}

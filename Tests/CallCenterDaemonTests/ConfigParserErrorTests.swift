@@ -1,0 +1,141 @@
+import CallCenterDaemon
+import XCTest
+
+/// Table tests: each bad configuration and the exact error it gets (file, key, message).
+final class ConfigParserErrorTests: XCTestCase {
+    static let daemonKeys = "socket, database, socket_mode, synchronous, max_line_bytes, max_output_bytes, max_in_flight, log_level"
+    static let queueKeys = "skills, strategy, wrap_up, ring_timeout, max_wait, service_level, on_timeout, max_attempts, manager_wait, overflow"
+    static let levels = #""trace", "debug", "info", "notice", "warning", "error", "critical""#
+
+    static let cases: [(toml: String, key: String, message: String)] = [
+        // Unknown keys, at every level.
+        ("foo = 1", "foo", "unknown key; expected one of: daemon, routing, access, queues, complaints"),
+        ("[logging]\nlevel = \"info\"", "logging", "unknown key; expected one of: daemon, routing, access, queues, complaints"),
+        ("[daemon]\nport = 8080", "daemon.port", "unknown key; expected one of: \(daemonKeys)"),
+        ("[routing]\ndefault = \"general\"", "routing.default", "unknown key; expected one of: default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags"),
+        ("[access]\noperators = []", "access.operators", "unknown key; expected one of: pbx, agent, supervisor, admin, agent_uids"),
+        ("[queues.general]\nringtimeout = 5", "queues.general.ringtimeout", "unknown key; expected one of: \(queueKeys)"),
+
+        // Sections of the wrong type.
+        ("daemon = \"yes\"", "daemon", "expected a table, got a string"),
+        ("queues = []", "queues", "expected a table, got an array"),
+        ("[queues]\ngeneral = 5", "queues.general", "expected a table, got a number"),
+        ("[queues.general]\nskills = [\"sales\"]", "queues.general.skills", "expected a table, got an array"),
+        ("[access]\nagent_uids = [\"alice\"]", "access.agent_uids", "expected a table, got an array"),
+
+        // [daemon]
+        ("[daemon]\nsocket = 5", "daemon.socket", "expected a non-empty string, got a number"),
+        ("[daemon]\ndatabase = \"\"", "daemon.database", "expected a non-empty string, got a string"),
+        ("[daemon]\nmax_line_bytes = \"64k\"", "daemon.max_line_bytes", "expected a whole number from 1024 to 16777216, got \"64k\""),
+        ("[daemon]\nmax_line_bytes = 1023", "daemon.max_line_bytes", "expected a whole number from 1024 to 16777216, got 1023"),
+        ("[daemon]\nmax_line_bytes = 16777217", "daemon.max_line_bytes", "expected a whole number from 1024 to 16777216, got 16777217"),
+        ("[daemon]\nmax_line_bytes = 65536.5", "daemon.max_line_bytes", "expected a whole number from 1024 to 16777216, got 65536.5"),
+        ("[daemon]\nmax_output_bytes = 4095", "daemon.max_output_bytes", "expected a whole number from 4096 to 1073741824, got 4095"),
+        ("[daemon]\nmax_output_bytes = 1073741825", "daemon.max_output_bytes", "expected a whole number from 4096 to 1073741824, got 1073741825"),
+        ("[daemon]\nmax_in_flight = 0", "daemon.max_in_flight", "expected a whole number from 1 to 1000000, got 0"),
+        ("[daemon]\nmax_in_flight = -1", "daemon.max_in_flight", "expected a whole number from 1 to 1000000, got -1"),
+        ("[daemon]\nmax_in_flight = true", "daemon.max_in_flight", "expected a whole number from 1 to 1000000, got true"),
+        ("[daemon]\nsocket_mode = \"rw-rw----\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "rw-rw----""#),
+        ("[daemon]\nsocket_mode = \"0999\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "0999""#),
+        ("[daemon]\nsocket_mode = \"1777\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "1777""#),
+        ("[daemon]\nsocket_mode = 660", "daemon.socket_mode", "expected a non-empty string, got a number"),
+        ("[daemon]\nsynchronous = \"off\"", "daemon.synchronous", #"expected "full" or "normal", got "off""#),
+        ("[daemon]\nsynchronous = \"FULL\"", "daemon.synchronous", #"expected "full" or "normal", got "FULL""#),
+        ("[daemon]\nsynchronous = true", "daemon.synchronous", "expected a non-empty string, got a boolean"),
+        ("[daemon]\nlog_level = \"verbose\"", "daemon.log_level", "expected one of \(levels), got \"verbose\""),
+        ("[daemon]\nlog_level = \"INFO\"", "daemon.log_level", "expected one of \(levels), got \"INFO\""),
+
+        // [routing]
+        ("[routing]\ndefault_queue = \"\"", "routing.default_queue", "expected a non-empty string, got a string"),
+        ("[routing]\ndefault_queue = [\"general\"]", "routing.default_queue", "expected a non-empty string, got an array"),
+        ("[routing]\nshort_abandon = -1", "routing.short_abandon", "expected seconds (a number ≥ 0), got -1"),
+        ("[routing]\ndefault_handle_time = \"3m\"", "routing.default_handle_time", "expected seconds (a number ≥ 0), got \"3m\""),
+
+        // [queues.NAME]
+        ("[queues.general]\nstrategy = \"fastest\"", "queues.general.strategy", #"expected one of "longest_idle", "fewest_calls", "least_talk", "most_skilled", "round_robin", "random", got "fastest""#),
+        ("[queues.general]\nring_timeout = 0", "queues.general.ring_timeout", "expected seconds > 0, got 0.0"),
+        ("[queues.general]\nring_timeout = -3", "queues.general.ring_timeout", "expected seconds (a number ≥ 0), got -3"),
+        ("[queues.sales]\nwrap_up = -5", "queues.sales.wrap_up", "expected seconds (a number ≥ 0), got -5"),
+        ("[queues.sales]\nwrap_up = \"30s\"", "queues.sales.wrap_up", "expected seconds (a number ≥ 0), got \"30s\""),
+        ("[queues.sales]\nmax_wait = -0.5", "queues.sales.max_wait", "expected seconds (a number ≥ 0), got -0.5"),
+        ("[queues.sales]\nservice_level = false", "queues.sales.service_level", "expected seconds (a number ≥ 0), got false"),
+        ("[queues.general]\nskills = { sales = 11 }", "queues.general.skills.sales", "expected a whole number from 1 to 10, got 11"),
+        ("[queues.general]\nskills = { sales = 0 }", "queues.general.skills.sales", "expected a whole number from 1 to 10, got 0"),
+        ("[queues.general]\nskills = { sales = 2.5 }", "queues.general.skills.sales", "expected a whole number from 1 to 10, got 2.5"),
+        ("[queues.general]\nskills = { sales = \"high\" }", "queues.general.skills.sales", "expected a whole number from 1 to 10, got \"high\""),
+        ("[queues.general.skills]\nsales = 12", "queues.general.skills.sales", "expected a whole number from 1 to 10, got 12"),
+
+        // [access]
+        ("[access]\nsupervisor = [\"mallory\"]", "access.supervisor", #"no such user 'mallory'; use a user name, a uid, "@group" or "*""#),
+        ("[access]\npbx = [\"asterisk\", \"eve\"]", "access.pbx", #"no such user 'eve'; use a user name, a uid, "@group" or "*""#),
+        ("[access]\nadmin = [\"@wheel\"]", "access.admin", #"no such group 'wheel'; use "@group", "@gid", a user name, a uid or "*""#),
+        ("[access]\nagent = [\"-1\"]", "access.agent", #"no such user '-1'; use a user name, a uid, "@group" or "*""#),
+        ("[access]\npbx = \"asterisk\"", "access.pbx", "expected an array of strings, got a string"),
+        ("[access]\npbx = [\"asterisk\", 5]", "access.pbx", "expected an array of strings, found a number"),
+        ("[access]\npbx = [\"\"]", "access.pbx", "expected an array of strings, found a string"),
+        ("[access.agent_uids]\nmallory = \"a1\"", "access.agent_uids.mallory", "no such user; use a user name or a numeric uid"),
+        ("[access.agent_uids]\nalice = 7", "access.agent_uids.alice", "expected a non-empty string, got a number"),
+    ]
+
+    /// Every bad configuration is refused with its file, key and message.
+    func testBadConfigurationsGetExactErrors() {
+        for (toml, key, message) in Self.cases {
+            XCTAssertThrowsError(try ConfigFixture.parse(toml), toml) { error in
+                XCTAssertEqual(error as? ConfigError, ConfigError(file: "test.toml", key: key, message: message), toml)
+            }
+        }
+    }
+
+    /// The error text reads "file: key: message" (or "file: message" without a key).
+    func testErrorDescription() {
+        XCTAssertEqual(ConfigError(file: "/etc/cc.toml", key: "daemon.socket", message: "bad").description, "/etc/cc.toml: daemon.socket: bad")
+        XCTAssertEqual(ConfigError(file: "/etc/cc.toml", key: "", message: "bad").description, "/etc/cc.toml: bad")
+    }
+
+    /// Invalid TOML is refused with the line (and column) of the problem.
+    func testInvalidTOMLNamesTheLine() {
+        let cases: [(toml: String, line: Int)] = [
+            ("[daemon\nsocket = \"/x\"", 1),
+            ("[daemon]\nsocket = \n", 2),
+            ("[daemon]\nsocket = \"/x\n", 2),
+            ("[daemon]\nmax_in_flight = 1\nmax_in_flight = 2\n", 3),
+            ("[queues.general]\nwrap_up = 10\n\n[queues.general]\nring_timeout = 5\n", 4),
+            ("# comment\n\nsocket_mode = 0660 0770\n", 3),
+        ]
+        for (toml, line) in cases {
+            XCTAssertThrowsError(try ConfigFixture.parse(toml), toml) { error in
+                guard let error = error as? ConfigError else { return XCTFail("\(toml): \(error)") }
+                XCTAssertEqual(error.file, "test.toml", toml)
+                XCTAssertEqual(error.key, "", toml)
+                XCTAssertTrue(error.message.hasPrefix("not valid TOML at line \(line), column "), "\(toml): \(error.message)")
+            }
+        }
+    }
+
+    /// Non-finite seconds are refused.
+    func testNonFiniteSecondsAreRefused() {
+        for toml in ["[routing]\nshort_abandon = inf", "[queues.general]\nwrap_up = nan", "[queues.general]\nring_timeout = +inf"] {
+            XCTAssertThrowsError(try ConfigFixture.parse(toml), toml) { error in
+                XCTAssertTrue((error as? ConfigError)?.message.hasPrefix("expected seconds (a number ≥ 0)") == true, "\(toml): \(error)")
+            }
+        }
+    }
+
+    /// TOML dates and times are not strings: a string key given one is refused
+    /// like any other wrong type.
+    func testDatesAreNotStrings() {
+        let cases: [(toml: String, key: String)] = [
+            ("[daemon]\nsocket = 1979-05-27T07:32:00Z", "daemon.socket"),
+            ("[daemon]\nlog_level = 1979-05-27", "daemon.log_level"),
+            ("[routing]\ndefault_queue = 07:32:00", "routing.default_queue"),
+            ("[access]\npbx = [1979-05-27]", "access.pbx"),
+        ]
+        for (toml, key) in cases {
+            XCTAssertThrowsError(try ConfigFixture.parse(toml), toml) { error in
+                let error = error as? ConfigError
+                XCTAssertEqual(error?.key, key, toml)
+                XCTAssertTrue(error?.message.hasPrefix("expected") == true, "\(toml): \(String(describing: error))")
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import CallCenterCore
+import CallCenterDaemon
+import CallCenterWire
+import Logging
+import XCTest
+
+/// Good configurations: what each key sets, and what a missing key keeps.
+final class ConfigParserTests: XCTestCase {
+    /// An empty file (or one with only comments) is the embedded defaults.
+    func testEmptyFileKeepsDefaults() throws {
+        XCTAssertEqual(try ConfigFixture.parse(""), ConfigFixture.base)
+        XCTAssertEqual(try ConfigFixture.parse("# nothing here\n\n   # at all\n"), ConfigFixture.base)
+        XCTAssertEqual(try ConfigFixture.parse("[daemon]\n[routing]\n[access]\n"), ConfigFixture.base)
+    }
+
+    /// The embedded defaults the example file documents.
+    func testEmbeddedDefaults() {
+        let c = ConfigFixture.base
+        XCTAssertEqual(c.socketMode, 0o660)
+        XCTAssertEqual(c.synchronous, .full)
+        XCTAssertEqual(c.maxLineBytes, 65_536)
+        XCTAssertEqual(c.maxOutputBytes, 1_048_576)
+        XCTAssertEqual(c.maxInFlight, 4096)
+        XCTAssertEqual(c.logLevel, .info)
+        XCTAssertEqual(c.core.defaultQueue, "general")
+        XCTAssertEqual(c.core.shortAbandon, 5)
+        XCTAssertEqual(c.core.defaultHandleTime, 180)
+        XCTAssertEqual(c.queues, [QueueConfig(id: "general")])
+        XCTAssertEqual(c.access.grants, [.agent: [.init(.anyone)]])
+        XCTAssertEqual(c.access.agentsByUID, [:])
+        let q = QueueConfig(id: "x")
+        XCTAssertEqual([q.wrapUp, q.ringTimeout, q.serviceLevel], [0, 20, 20])
+        XCTAssertNil(q.maxWait)
+        XCTAssertEqual(q.strategy, .longestIdle)
+        XCTAssertEqual(q.skills, [:])
+    }
+
+    /// Every [daemon] and [routing] key sets its field.
+    func testDaemonAndRoutingKeys() throws {
+        let c = try ConfigFixture.parse("""
+            [daemon]
+            socket = "/srv/cc/cc.sock"
+            database = "/srv/cc/cc.sqlite"
+            socket_mode = "0600"
+            synchronous = "normal"
+            max_line_bytes = 1024
+            max_output_bytes = 1073741824
+            max_in_flight = 1
+            log_level = "debug"
+
+            [routing]
+            default_queue = "general"
+            short_abandon = 2.5
+            default_handle_time = 240
+            """)
+        XCTAssertEqual(c.socket, "/srv/cc/cc.sock")
+        XCTAssertEqual(c.database, "/srv/cc/cc.sqlite")
+        XCTAssertEqual(c.socketMode, 0o600)
+        XCTAssertEqual(c.synchronous, .normal)
+        XCTAssertEqual(c.maxLineBytes, 1024)
+        XCTAssertEqual(c.maxOutputBytes, 1_073_741_824)
+        XCTAssertEqual(c.maxInFlight, 1)
+        XCTAssertEqual(c.logLevel, .debug)
+        XCTAssertEqual(c.core.shortAbandon, 2.5)
+        XCTAssertEqual(c.core.defaultHandleTime, 240)
+    }
+
+    /// Socket modes are octal strings, with or without the leading 0, up to 0777.
+    func testSocketModes() throws {
+        for (text, mode) in [("0660", 0o660), ("660", 0o660), ("0777", 0o777), ("0", 0), ("0700", 0o700)] as [(String, UInt32)] {
+            XCTAssertEqual(try ConfigFixture.parse("[daemon]\nsocket_mode = \"\(text)\"").socketMode, mode, text)
+        }
+    }
+
+    /// Every log level swift-log knows is accepted by its name.
+    func testLogLevels() throws {
+        for level in Logger.Level.allCases {
+            XCTAssertEqual(try ConfigFixture.parse("[daemon]\nlog_level = \"\(level.rawValue)\"").logLevel, level)
+        }
+    }
+
+    /// Keys missing from the file keep the values of the configuration it is read over.
+    func testMissingKeysKeepTheBase() throws {
+        var base = ConfigFixture.base
+        base.maxInFlight = 7
+        base.logLevel = .error
+        base.core.shortAbandon = 9
+        let c = try ConfigFixture.parse("[daemon]\nmax_output_bytes = 8192\n", over: base)
+        XCTAssertEqual(c.maxInFlight, 7)
+        XCTAssertEqual(c.logLevel, .error)
+        XCTAssertEqual(c.core.shortAbandon, 9)
+        XCTAssertEqual(c.maxOutputBytes, 8192)
+    }
+
+    /// A queue section sets every key; keys left out take the queue defaults;
+    /// `max_wait = 0` means no limit.
+    func testQueueKeys() throws {
+        let c = try ConfigFixture.parse("""
+            [queues.complaints]
+            skills = { complaints = 3, yue = 10 }
+            strategy = "longest_idle"
+            wrap_up = 45.5
+            ring_timeout = 0.5
+            max_wait = 600
+            service_level = 0
+
+            [queues.general]
+            max_wait = 0
+
+            [queues.sales]
+            """)
+        XCTAssertEqual(c.queues, [
+            QueueConfig(id: "complaints", skills: ["complaints": 3, "yue": 10], strategy: .longestIdle, wrapUp: 45.5, ringTimeout: 0.5, maxWait: 600, serviceLevel: 0),
+            QueueConfig(id: "general"),
+            QueueConfig(id: "sales"),
+        ])
+    }
+
+    /// Skills may also be written as a sub-table.
+    func testSkillsAsSubTable() throws {
+        let c = try ConfigFixture.parse("[queues.vip.skills]\nsales = 1\nmandarin = 10\n")
+        XCTAssertEqual(c.queues.first { $0.id == "vip" }?.skills, ["sales": 1, "mandarin": 10])
+    }
+
+    /// Queues come out sorted by id whatever their order in the file.
+    func testQueuesSortedById() throws {
+        let c = try ConfigFixture.parse("[queues.zeta]\n[queues.alpha]\n[queues.general]\n[queues.mid]\n")
+        XCTAssertEqual(c.queues.map(\.id), ["alpha", "general", "mid", "zeta"])
+    }
+
+    /// The default queue is always present: added with the queue defaults when
+    /// the file does not declare it, kept as declared when it does.
+    func testDefaultQueueAlwaysPresent() throws {
+        XCTAssertEqual(try ConfigFixture.parse("[queues.sales]\nwrap_up = 5").queues, [QueueConfig(id: "sales", wrapUp: 5), QueueConfig(id: "general")])
+        XCTAssertEqual(try ConfigFixture.parse("[queues.general]\nwrap_up = 5").queues, [QueueConfig(id: "general", wrapUp: 5)])
+
+        let renamed = try ConfigFixture.parse("[routing]\ndefault_queue = \"support\"\n[queues.support]\nring_timeout = 9\n")
+        XCTAssertEqual(renamed.core.defaultQueue, "support")
+        XCTAssertEqual(renamed.queues, [QueueConfig(id: "support", ringTimeout: 9)])
+
+        let undeclared = try ConfigFixture.parse("[routing]\ndefault_queue = \"support\"\n")
+        XCTAssertTrue(undeclared.queues.contains(QueueConfig(id: "support")), "\(undeclared.queues)")
+    }
+
+    /// Role lists: user names, uids, "@group", "@gid" and "*"; roles not named
+    /// keep their defaults (agents: anyone).
+    func testAccessGrants() throws {
+        let c = try ConfigFixture.parse("""
+            [access]
+            pbx = ["asterisk", "1005", "@voip"]
+            supervisor = ["@supervisors", "@3000", "bob"]
+            admin = []
+            """)
+        XCTAssertEqual(c.access.grants[.pbx], [.init(.uid(120)), .init(.uid(1005)), .init(.gid(2000))])
+        XCTAssertEqual(c.access.grants[.supervisor], [.init(.gid(2001)), .init(.gid(3000)), .init(.uid(1002))])
+        XCTAssertEqual(c.access.grants[.admin], [])
+        XCTAssertEqual(c.access.grants[.agent], [.init(.anyone)])
+
+        let closed = try ConfigFixture.parse("[access]\nagent = [\"@voip\"]\nsupervisor = [\"*\"]")
+        XCTAssertEqual(closed.access.grants[.agent], [.init(.gid(2000))])
+        XCTAssertEqual(closed.access.grants[.supervisor], [.init(.anyone)])
+    }
+
+    /// Numeric uids and gids need no lookup.
+    func testNumericPrincipalsNeedNoLookup() throws {
+        var parser = ConfigParser(file: "test.toml")
+        parser.lookupUser = { XCTFail("looked up user \($0)"); return nil }
+        parser.lookupGroup = { XCTFail("looked up group \($0)"); return nil }
+        let c = try parser.parse("[access]\nadmin = [\"0\", \"@0\", \"*\"]\n[access.agent_uids]\n\"1002\" = \"a8\"\n", over: ConfigFixture.base)
+        XCTAssertEqual(c.access.grants[.admin], [.init(.uid(0)), .init(.gid(0)), .init(.anyone)])
+        XCTAssertEqual(c.access.agentsByUID, [1002: "a8"])
+    }
+
+    /// [access.agent_uids] maps users (by name or uid) to agent ids.
+    func testAgentUIDs() throws {
+        let c = try ConfigFixture.parse("[access.agent_uids]\nalice = \"a7\"\n\"1003\" = \"a9\"\n")
+        XCTAssertEqual(c.access.agentsByUID, [1001: "a7", 1003: "a9"])
+    }
+
+    /// `load(path:over:)` reads a file; errors name that file.
+    func testLoadReadsFileAndNamesItInErrors() throws {
+        let dir = try ConfigFixture.temporaryDirectory(for: self)
+        let good = dir.appendingPathComponent("good.toml").path
+        try "[daemon]\nmax_in_flight = 12\n".write(toFile: good, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try ConfigParser.load(path: good, over: ConfigFixture.base).maxInFlight, 12)
+
+        let bad = dir.appendingPathComponent("bad.toml").path
+        try "[daemon]\nmax_in_flight = 0\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ConfigParser.load(path: bad, over: ConfigFixture.base)) { error in
+            XCTAssertEqual(error as? ConfigError, ConfigError(file: bad, key: "daemon.max_in_flight", message: "expected a whole number from 1 to 1000000, got 0"))
+        }
+
+        let missing = dir.appendingPathComponent("missing.toml").path
+        XCTAssertThrowsError(try ConfigParser.load(path: missing, over: ConfigFixture.base)) { error in
+            XCTAssertEqual(error as? ConfigError, ConfigError(file: missing, key: "", message: "cannot read the file (does it exist and is it readable?)"))
+        }
+
+        let binary = dir.appendingPathComponent("binary.toml").path
+        FileManager.default.createFile(atPath: binary, contents: Data([0x66, 0x6F, 0xFF, 0xFE, 0x0A]))
+        XCTAssertThrowsError(try ConfigParser.load(path: binary, over: ConfigFixture.base)) { error in
+            XCTAssertEqual(error as? ConfigError, ConfigError(file: binary, key: "", message: "the file is not UTF-8 text"))
+        }
+    }
+}

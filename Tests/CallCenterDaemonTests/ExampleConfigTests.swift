@@ -1,0 +1,68 @@
+import CallCenterCore
+import CallCenterDaemon
+import CallCenterWire
+import Foundation
+import XCTest
+
+/// `config/callcenterd.toml`, the example shipped with the daemon: it parses,
+/// it documents every key, and its examples are valid.
+final class ExampleConfigTests: XCTestCase {
+    static var path: String { ConfigFixture.packageRoot.appendingPathComponent("config/callcenterd.toml").path }
+
+    static func text() throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+    /// The file loads as it is, on any machine (it names no user or group
+    /// outside comments), and its active values are the embedded defaults
+    /// apart from the queues it declares.
+    func testExampleLoads() throws {
+        let config = try ConfigParser.load(path: Self.path, over: ConfigFixture.base)
+        XCTAssertEqual(config.queues.map(\.id), ["complaints", "general"])
+        XCTAssertEqual(config.queues.first { $0.id == "complaints" }?.skills, ["complaints": 3, "yue": 5])
+        XCTAssertEqual(config.queues.first { $0.id == "general" }?.maxWait, nil)
+        XCTAssertEqual(config.core.defaultQueue, "general")
+
+        var expected = ConfigFixture.base
+        expected.queues = config.queues
+        XCTAssertEqual(config, expected, "a value written in the file differs from the default it claims")
+    }
+
+    /// Every key the parser knows appears in the file, active or as a "#key =" example.
+    func testEveryKeyIsDocumented() throws {
+        let lines = try Self.text().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        func documented(_ key: String) -> Bool {
+            lines.contains { $0.hasPrefix("\(key) =") || $0.hasPrefix("#\(key) =") }
+        }
+        let keys = ["socket", "database", "socket_mode", "synchronous", "max_line_bytes", "max_output_bytes", "max_in_flight", "log_level",
+                    "default_queue", "short_abandon", "default_handle_time",
+                    "pbx", "agent", "supervisor", "admin",
+                    "skills", "strategy", "wrap_up", "ring_timeout", "max_wait", "service_level"]
+        for key in keys {
+            XCTAssertTrue(documented(key), key)
+        }
+        for header in ["[daemon]", "[routing]", "[access]", "#[access.agent_uids]", "[queues.general]", "[queues.complaints]"] {
+            XCTAssertTrue(lines.contains(header), header)
+        }
+        for key in ["socket", "database"] {
+            XCTAssertTrue(lines.contains { $0.hasPrefix("#\(key) =") }, "\(key) stays commented out: the embedded default applies")
+        }
+    }
+
+    /// With every "#key = value" example uncommented, the file still parses,
+    /// and the examples take effect.
+    func testUncommentedExamplesParse() throws {
+        let text = try Self.text().split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            guard line.hasPrefix("#"), let next = line.dropFirst().first, next == "[" || next == "\"" || next.isLetter else { return line }
+            return line.dropFirst()
+        }.joined(separator: "\n")
+        var parser = ConfigParser(file: Self.path)
+        parser.lookupUser = { $0 == "root" ? 0 : 5000 + UInt32($0.count) }
+        parser.lookupGroup = { 6000 + UInt32($0.count) }
+        let config = try parser.parse(text, over: ConfigFixture.base)
+        XCTAssertEqual(config.socket, "/run/callcenterd/callcenterd.sock")
+        XCTAssertEqual(config.database, "/var/lib/callcenterd/callcenterd.sqlite")
+        XCTAssertEqual(config.access.grants[.agent], [.init(.anyone)])
+        XCTAssertEqual(config.access.grants[.pbx]?.count, 2)
+        XCTAssertEqual(config.access.grants[.admin]?.first, .init(.uid(0)))
+        XCTAssertEqual(config.access.agentsByUID, [5005: "a7", 1002: "a8"])
+    }
+}

@@ -1,0 +1,104 @@
+import CallCenterCore
+import GRDB
+import XCTest
+@testable import CallCenterStore
+
+/// The store on a real file: what one instance commits, the next one reads.
+final class StoreFileTests: XCTestCase {
+    /// Everything committed survives closing the store and opening the file
+    /// again (journal, snapshot, call log, wrap-up figures).
+    func testReopeningKeepsEverything() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        let batch = CallCenterStoreTests.sampleBatch()
+        var second = CommitBatch()
+        second.entries = [Fixture.entry(4, op: "tick", actor: "daemon", at: 55)]
+        second.wrapUpsEnded = [(serial: 6, leg: 1, at: Fixture.at(55))]
+        second.nextTicket = 8
+
+        var expected: (Snapshot, [JournalEntry], [CallLogEntry])?
+        do {
+            let store = try CallCenterStore(path: path)
+            try store.commit(batch)
+            try store.commit(second)
+            expected = (try store.loadSnapshot(), try store.journal(), try store.callLog(call: "c3"))
+        }
+        let reopened = try CallCenterStore(path: path)
+        XCTAssertEqual(try reopened.loadSnapshot(), expected?.0)
+        XCTAssertEqual(try reopened.journal(), expected?.1)
+        XCTAssertEqual(try reopened.callLog(call: "c3"), expected?.2)
+        XCTAssertEqual(try reopened.callLog(call: "c3").first?.wrapUp, 15)
+        XCTAssertEqual(try reopened.lastSequence(), 4)
+        XCTAssertEqual(try reopened.loadSnapshot().calls.map(\.id), ["c2", "c1"])
+
+        // And the reopened store goes on from there.
+        var third = CommitBatch()
+        third.entries = [Fixture.entry(5, at: 60)]
+        third.legs = [Fixture.call("c1", ticket: 7, state: .ended)]
+        third.nextTicket = 8
+        try reopened.commit(third)
+        XCTAssertEqual(try CallCenterStore(path: path).loadSnapshot().calls.map(\.id), ["c2"])
+    }
+
+    /// Two stores on one file see each other's commits (the daemon's restart
+    /// after a crash opens a file another process wrote).
+    func testSecondInstanceSeesCommits() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        let writer = try CallCenterStore(path: path)
+        let reader = try CallCenterStore(path: path)
+        try writer.commit(CallCenterStoreTests.sampleBatch())
+        XCTAssertEqual(try reader.loadSnapshot(), try writer.loadSnapshot())
+        XCTAssertEqual(try reader.lastSequence(), 3)
+    }
+
+    /// Missing parent directories are created.
+    func testCreatesParentDirectories() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("state/callcenterd/cc.sqlite").path
+        let store = try CallCenterStore(path: path)
+        try store.commit(CallCenterStoreTests.sampleBatch())
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+    }
+
+    /// The file is in WAL mode.
+    func testFileUsesWAL() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        let store = try CallCenterStore(path: path)
+        let mode = try store.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        XCTAssertEqual(mode, "wal")
+    }
+
+    /// `synchronous` is FULL (2) by default and NORMAL (1) when asked, on the
+    /// writer connection and on reader connections alike.
+    func testSynchronousPragma() throws {
+        let dir = try Fixture.temporaryDirectory(for: self)
+        for (setting, expected) in [(nil, 2), (CallCenterStore.Synchronous.full, 2), (.normal, 1)] as [(CallCenterStore.Synchronous?, Int)] {
+            let path = dir.appendingPathComponent("sync-\(setting?.rawValue ?? "default").sqlite").path
+            let store = try setting.map { try CallCenterStore(path: path, synchronous: $0) } ?? CallCenterStore(path: path)
+            let written = try store.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            let read = try store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            XCTAssertEqual(written, expected, "writer, \(setting?.rawValue ?? "default")")
+            XCTAssertEqual(read, expected, "reader, \(setting?.rawValue ?? "default")")
+        }
+    }
+
+    /// The atomicity test on a file: a refused batch leaves the file as it was,
+    /// also for the next instance.
+    func testRefusedBatchLeavesFileUnchanged() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        let store = try CallCenterStore(path: path)
+        try store.commit(CallCenterStoreTests.sampleBatch())
+        let before = try store.loadSnapshot()
+
+        var bad = CommitBatch()
+        bad.entries = [Fixture.entry(4, at: 50)]
+        var broken = Fixture.call("c1", ticket: 7, state: .ended)
+        broken.endedAt = nil
+        bad.agents = [Fixture.agent("a6", state: .ready)]
+        bad.legs = [Fixture.call("c7", ticket: 9), broken]
+        bad.nextTicket = 10
+        XCTAssertThrowsError(try store.commit(bad))
+
+        let reopened = try CallCenterStore(path: path)
+        XCTAssertEqual(try reopened.loadSnapshot(), before)
+        XCTAssertEqual(try reopened.lastSequence(), 3)
+    }
+}

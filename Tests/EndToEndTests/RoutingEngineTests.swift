@@ -1,0 +1,122 @@
+import CallCenterClient
+import Foundation
+import XCTest
+
+/// The routing engine through the socket: skills, language, priority, account
+/// manager, no-answer and wrap-up, as a PBX and agents see them.
+final class RoutingEngineTests: XCTestCase {
+    var daemon: DaemonProcess!
+    var admin: CallCenterConnection!
+    var pbx: CallCenterConnection!
+
+    override func setUpWithError() throws {
+        daemon = try DaemonProcess(config: """
+            [routing]
+            aging_per_second = 0
+            [routing.numbers]
+            "4008001234" = "billing"
+            [queues.general]
+            wrap_up = 0
+            [queues.billing]
+            skills = { billing = 5 }
+            wrap_up = 2
+            ring_timeout = 1
+            manager_wait = 30
+            """)
+        try daemon.start()
+        admin = try daemon.session("admin")
+        pbx = try daemon.session("pbx")
+    }
+
+    override func tearDown() {
+        daemon.stop()
+        daemon = nil
+    }
+
+    func agent(_ id: String, skills: [String: Int] = [:], languages: [String] = [], ready: Bool = true) throws {
+        _ = try admin.call("agent.upsert", ["agent": id, "seat": "s-\(id)", "skills": skills, "languages": languages])
+        _ = try admin.call("agent.login", ["agent": id])
+        if ready { _ = try admin.call("agent.state", ["agent": id, "state": "ready"]) }
+    }
+
+    func routeOf(_ call: String) throws -> String? {
+        while let event = try pbx.nextEvent(timeout: 3) {
+            if event["event"] as? String == "route", event["call"] as? String == call { return event["agent"] as? String }
+        }
+        return nil
+    }
+
+    /// Only agents with the queue's skills at the minimum level get its calls; the dialled number picks the queue.
+    func testSkillsGateTheQueue() throws {
+        try agent("junior", skills: ["billing": 3])
+        try agent("senior", skills: ["billing": 7])
+        let offer = try pbx.call("call.offer", ["call": "b1", "from": "13800000001", "to": "4008001234"])
+        XCTAssertEqual(offer["queue"] as? String, "billing")
+        XCTAssertEqual(try routeOf("b1"), "senior")
+        let sup = try daemon.session("supervisor")
+        let call = try sup.call("call.get", ["call": "b1"])
+        XCTAssertTrue((call["route_reason"] as? String ?? "").contains("longest_idle"), "\(call)")
+    }
+
+    /// A Cantonese caller reaches the agent who speaks Cantonese.
+    func testLanguage() throws {
+        try agent("mandarin", languages: ["zh"])
+        try agent("cantonese", languages: ["zh", "yue"])
+        _ = try pbx.call("call.offer", ["call": "y1", "from": "13800000002", "attributes": ["language": "yue"]])
+        XCTAssertEqual(try routeOf("y1"), "cantonese")
+    }
+
+    /// High-value callers are answered first when agents free up.
+    func testPriorityByTier() throws {
+        try agent("a1", ready: false)
+        for (call, tier) in [("s1", "stable"), ("r1", "risk"), ("h1", "high_value")] {
+            _ = try pbx.call("call.offer", ["call": call, "from": "1380000\(call)", "attributes": ["tier": tier]])
+        }
+        _ = try admin.call("agent.state", ["agent": "a1", "state": "ready"])
+        XCTAssertEqual(try routeOf("h1"), "a1")
+    }
+
+    /// The account manager gets their customer's call even when another agent idled longer.
+    func testAccountManagerFirst() throws {
+        try agent("other")
+        try agent("manager")
+        _ = try pbx.call("call.offer", ["call": "m1", "from": "13800000003", "attributes": ["account_manager": "manager"]])
+        XCTAssertEqual(try routeOf("m1"), "manager")
+    }
+
+    /// No answer within the ring timeout: route.cancel, the agent goes not_ready (no_answer), the call rings the next agent.
+    func testRingTimeoutMovesToTheNextAgent() throws {
+        try agent("sleepy", skills: ["billing": 9])
+        _ = try pbx.call("call.offer", ["call": "t1", "from": "13800000004", "queue": "billing"])
+        XCTAssertEqual(try routeOf("t1"), "sleepy")
+        try agent("awake", skills: ["billing": 9], ready: false)
+        _ = try admin.call("agent.state", ["agent": "awake", "state": "ready"])
+        var cancelled = false
+        var next: String?
+        while let event = try pbx.nextEvent(timeout: 5), next == nil {
+            if event["event"] as? String == "route.cancel" { cancelled = event["reason"] as? String == "ring_timeout" }
+            if event["event"] as? String == "route" { next = event["agent"] as? String }
+        }
+        XCTAssertTrue(cancelled)
+        XCTAssertEqual(next, "awake")
+        let agents = try admin.call("agent.list")["agents"] as? [[String: Any]] ?? []
+        let sleepy = agents.first { $0["agent"] as? String == "sleepy" }
+        XCTAssertEqual(sleepy?["state"] as? String, "not_ready")
+        XCTAssertEqual(sleepy?["reason"] as? String, "no_answer")
+    }
+
+    /// After a call the agent wraps up for the queue's time, then is ready again by itself.
+    func testWrapUpEndsByItself() throws {
+        try agent("w", skills: ["billing": 9])
+        _ = try pbx.call("call.offer", ["call": "w1", "from": "13800000005", "queue": "billing"])
+        XCTAssertEqual(try routeOf("w1"), "w")
+        _ = try pbx.call("call.answered", ["call": "w1", "agent": "w"])
+        _ = try pbx.call("call.hangup", ["call": "w1", "by": "agent"])
+        func state() throws -> String? {
+            (try admin.call("agent.list")["agents"] as? [[String: Any]])?.first { $0["agent"] as? String == "w" }?["state"] as? String
+        }
+        XCTAssertEqual(try state(), "wrap_up")
+        Thread.sleep(forTimeInterval: 2.5)
+        XCTAssertEqual(try state(), "ready")
+    }
+}

@@ -1,0 +1,175 @@
+@testable import CallCenterCore
+import PropertyBased
+import Testing
+
+/// Thousands of random event sequences through the routing engine, with the
+/// invariants checked after every step.
+@Suite struct RoutingInvariantTests {
+    /// No agent holds two calls, no call rings two agents, no eligible agent idles
+    /// while a call it may take waits (outside account-manager holds), FIFO within
+    /// equal effective priority, and waiting calls get routed once agents are ready.
+    @Test func invariantsHoldForRandomEventSequences() async {
+        await propertyCheck(count: 300, input: Gen.int(in: 0...1_000_000).array(of: 40...160)) { steps in
+            var world = World()
+            for (index, step) in steps.enumerated() {
+                world.perform(step)
+                if let violation = world.violation() {
+                    Issue.record("after step \(index) (\(world.lastAction)): \(violation)")
+                    return
+                }
+            }
+            // Drain: everyone ready, time passes; no call may be left waiting.
+            world.makeEveryoneReady()
+            if let violation = world.violation() { Issue.record("after draining: \(violation)") }
+        }
+    }
+}
+
+/// A small call center driven by numbers.
+struct World {
+    var center: CallCenter
+    var now = Instant(milliseconds: 1_700_000_000_000)
+    var nextCall = 1
+    var lastAction = ""
+    let agents = (1...8).map { "a\($0)" }
+    let queues = ["general", "billing", "vip"]
+
+    init() {
+        var policy = RoutingPolicy()
+        policy.agingPerSecond = 0.5
+        center = CallCenter(settings: .init(routing: policy))
+        let configs = [
+            QueueConfig(id: "general", wrapUp: 5, ringTimeout: 15),
+            QueueConfig(id: "billing", skills: ["billing": 3], wrapUp: 0, ringTimeout: 10, maxWait: 200, maxAttempts: 3,
+                        overflow: [OverflowStep(after: 30, addQueue: "general")]),
+            QueueConfig(id: "vip", skills: ["vip": 5], strategy: .mostSkilled, wrapUp: 10, ringTimeout: 12, managerWait: 20,
+                        overflow: [OverflowStep(after: 40, relaxSkills: ["vip": 1])]),
+        ]
+        for config in configs { _ = center.apply(.upsertQueue(config), at: now) }
+        for (i, id) in agents.enumerated() {
+            var skills: [String: Int] = [:]
+            if i % 2 == 0 { skills["billing"] = 3 + i % 5 }
+            if i % 3 == 0 { skills["vip"] = 4 + i % 4 }
+            let languages = i % 4 == 1 ? ["yue", "zh"] : ["zh"]
+            let tiers: [CustomerTier] = i == 7 ? [.highValue] : []
+            _ = center.apply(.upsertAgent(AgentProfile(id: id, name: id, seat: "20\(i)", skills: skills, languages: languages, tiers: tiers), tokenHash: nil), at: now)
+        }
+    }
+
+    mutating func perform(_ step: Int) {
+        let pick = step / 16
+        switch step % 16 {
+        case 0, 1, 2:
+            let id = "c\(nextCall)"
+            nextCall += 1
+            let tier = [CustomerTier.highValue, .potential, .stable, .risk, nil][pick % 5]
+            let manager = pick % 7 == 0 ? agents[pick % agents.count] : nil
+            let caller = CallerInfo(customer: tier == nil ? nil : "C\(pick % 50)", tier: tier, accountManager: manager, language: pick % 3 == 0 ? "yue" : nil)
+            lastAction = "offer \(id) to \(queues[pick % 3])"
+            _ = center.apply(.offerCall(call: id, from: "138\(pick % 100)", to: "400", queue: queues[pick % 3], attributes: [:], caller: caller), at: now)
+        case 3:
+            lastAction = "login \(agents[pick % 8])"
+            _ = center.apply(.agentLogin(agent: agents[pick % 8], seat: nil), at: now)
+        case 4, 5:
+            lastAction = "ready \(agents[pick % 8])"
+            _ = center.apply(.agentSetState(agent: agents[pick % 8], state: .ready, reason: nil), at: now)
+        case 6:
+            lastAction = "not_ready \(agents[pick % 8])"
+            _ = center.apply(.agentSetState(agent: agents[pick % 8], state: .notReady, reason: "break"), at: now)
+        case 7:
+            lastAction = "logout \(agents[pick % 8])"
+            _ = center.apply(.agentLogout(agent: agents[pick % 8]), at: now)
+        case 8, 9:
+            let ringing = center.calls.values.filter { $0.state == .ringing }.sorted { $0.ticket < $1.ticket }
+            guard !ringing.isEmpty else { return advance(1) }
+            let call = ringing[pick % ringing.count]
+            lastAction = "answer \(call.id)"
+            _ = center.apply(.callAnswered(call: call.id, agent: call.agent!), at: now)
+        case 10:
+            let ringing = center.calls.values.filter { $0.state == .ringing }.sorted { $0.ticket < $1.ticket }
+            guard !ringing.isEmpty else { return advance(2) }
+            let call = ringing[pick % ringing.count]
+            lastAction = "noanswer \(call.id)"
+            _ = center.apply(.callNoAnswer(call: call.id, agent: call.agent!), at: now)
+        case 11, 12:
+            let live = center.calls.values.sorted { $0.ticket < $1.ticket }
+            guard !live.isEmpty else { return advance(3) }
+            let call = live[pick % live.count]
+            lastAction = "hangup \(call.id) (\(call.state.rawValue))"
+            _ = center.apply(.callHangup(call: call.id, by: pick % 2 == 0 ? .caller : .agent, cause: nil), at: now)
+        case 13:
+            let live = center.calls.values.filter { $0.state != .ended }.sorted { $0.ticket < $1.ticket }
+            guard !live.isEmpty else { return advance(4) }
+            let call = live[pick % live.count]
+            lastAction = "transfer \(call.id) to \(queues[pick % 3])"
+            _ = center.apply(.callTransfer(call: call.id, target: .queue(queues[pick % 3])), at: now)
+        default:
+            advance(1 + pick % 40)
+        }
+    }
+
+    mutating func advance(_ seconds: Int) {
+        now = now.adding(seconds: Double(seconds))
+        lastAction = "tick +\(seconds)s"
+        _ = center.apply(.tick, at: now)
+    }
+
+    mutating func makeEveryoneReady() {
+        for _ in 0..<40 {
+            for agent in agents {
+                _ = center.apply(.agentLogin(agent: agent, seat: nil), at: now)
+                if center.agents[agent]?.state == .notReady {
+                    _ = center.apply(.agentSetState(agent: agent, state: .ready, reason: nil), at: now)
+                }
+            }
+            for call in center.calls.values.filter({ $0.state == .ringing }) {
+                _ = center.apply(.callAnswered(call: call.id, agent: call.agent!), at: now)
+            }
+            for call in center.calls.values.filter({ $0.state == .connected }) {
+                _ = center.apply(.callHangup(call: call.id, by: .caller, cause: nil), at: now)
+            }
+            advance(30)
+        }
+    }
+
+    /// The first broken invariant, if any.
+    func violation() -> String? {
+        var holder: [CallID: AgentID] = [:]
+        for agent in center.agents.values {
+            switch agent.state {
+            case .ringing, .busy:
+                guard let call = agent.call else { return "agent \(agent.id) is \(agent.state.rawValue) without a call" }
+                if let other = holder[call] { return "call \(call) is held by \(other) and \(agent.id)" }
+                holder[call] = agent.id
+                guard let c = center.calls[call] else { return "agent \(agent.id) holds unknown call \(call)" }
+                let expected: CallState = agent.state == .ringing ? .ringing : .connected
+                if c.state != expected || c.agent != agent.id {
+                    return "agent \(agent.id) is \(agent.state.rawValue) with \(call), but the call is \(c.state.rawValue) on \(c.agent ?? "nobody")"
+                }
+            default:
+                if agent.call != nil { return "agent \(agent.id) is \(agent.state.rawValue) but holds \(agent.call!)" }
+            }
+        }
+        for call in center.calls.values where call.state == .ringing || call.state == .connected {
+            guard let agent = call.agent, holder[call.id] == agent else { return "call \(call.id) is \(call.state.rawValue) but no agent holds it" }
+        }
+        // Nobody eligible idles while a call it may take waits (holds aside).
+        let waiting = center.calls.values.filter { $0.state == .queued }
+        for agent in center.agents.values where agent.state == .ready {
+            for call in waiting where center.isEligible(agent, for: call, now: now) {
+                return "agent \(agent.id) is ready while \(call.id) (\(call.queue)) waits for it"
+            }
+        }
+        // Each line is in effective-priority order, FIFO among equals.
+        for queue in queues {
+            let line = center.waitingCalls(in: queue).map { center.lineEntry(for: $0) }
+            for (a, b) in zip(line, line.dropFirst()) where b.precedes(a) {
+                return "line \(queue) serves \(a.call) before \(b.call) against priority order"
+            }
+            let counted = center.waitingCount(in: queue)
+            let actual = waiting.filter { $0.queue == queue }.count
+            if counted != actual { return "queue \(queue) counts \(counted) waiting, but \(actual) calls are queued" }
+        }
+        return nil
+    }
+}
