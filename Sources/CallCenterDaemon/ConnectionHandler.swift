@@ -86,7 +86,8 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
                 channel.close(promise: nil)
                 return
             }
-            session.unsentBytes += bytes.count
+            // Over the bound only if what we wrote before is still unsent: one large
+            // pass of replies to a reader that keeps up never trips it.
             if session.unsentBytes > limits.maxOutputBytes() {
                 session.overflowed = true
                 logger.warning("session output passed its bound: sent overflow and closed", metadata: ["session": "\(session.id)"])
@@ -95,6 +96,7 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
                 channel.writeAndFlush(notice).whenComplete { _ in channel.close(promise: nil) }
                 return
             }
+            session.unsentBytes += bytes.count
             var buffer = channel.allocator.buffer(capacity: bytes.count)
             buffer.writeBytes(bytes)
             let count = bytes.count
