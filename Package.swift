@@ -110,6 +110,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings + [.swiftLanguageMode(.v5)]
         ),
+        // MARK: - Benchmarks
+        .executableTarget(
+            name: "routing-bench",
+            dependencies: ["CallCenterCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: swiftSettings + [.swiftLanguageMode(.v5)]
+        ),
         // MARK: - Tests
         .testTarget(name: "CallCenterCoreTests", dependencies: ["CallCenterCore"]),
         .testTarget(

@@ -3,8 +3,8 @@ extension CallCenter {
     mutating func login(_ id: AgentID, seat: String?, now: Instant) throws -> Outcome {
         guard var agent = agents[id] else { throw CoreError.noSuchAgent(id) }
         let wanted = seat ?? agent.activeSeat ?? agent.profile.seat
-        if let holder = agents.values.first(where: { $0.id != id && $0.state.isLoggedIn && $0.seat == wanted }) {
-            throw CoreError(.conflict, "seat '\(wanted)' is in use by agent '\(holder.id)'; log that agent out or pick another seat")
+        if let holder = seatHolders[wanted], holder != id, agents[holder]?.state.isLoggedIn == true {
+            throw CoreError(.conflict, "seat '\(wanted)' is in use by agent '\(holder)'; log that agent out or pick another seat")
         }
         if agent.state.isLoggedIn {
             // A softphone reconnecting: keep the state; move the seat only when idle.
@@ -12,7 +12,9 @@ extension CallCenter {
                 guard agent.state != .ringing && agent.state != .busy else {
                     throw CoreError(.invalidTransition, "agent '\(id)' is \(agent.state.rawValue) on seat '\(agent.seat)': change seats after the call")
                 }
+                seatHolders[agent.seat] = nil
                 agent.activeSeat = wanted
+                seatHolders[wanted] = id
                 agents[id] = agent
                 changes.agents.insert(id)
                 effects.append(.notice(.agent(agent)))
@@ -84,6 +86,7 @@ extension CallCenter {
             return Agent(profile: profile, since: now)
         }()
         agent.profile = profile
+        servedCache[profile.id] = nil
         if let tokenHash { agent.tokenHash = tokenHash }
         agents[profile.id] = agent
         changes.agents.insert(profile.id)
@@ -104,6 +107,7 @@ extension CallCenter {
             throw CoreError(.badRequest, "field 'ring_timeout' must be more than 0 seconds")
         }
         var queue = queues[config.id] ?? Queue(config: config, counters: QueueCounters(day: day(of: now)))
+        if queue.config.skills != config.skills || queues[config.id] == nil { servedCache = [:] }
         queue.config = config
         queues[config.id] = queue
         changes.queues.insert(config.id)

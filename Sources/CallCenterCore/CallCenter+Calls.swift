@@ -237,7 +237,8 @@ extension CallCenter {
         lineStamps[call.id] = nextStamp
         nextStamp += 1
         let entry = lineEntry(for: call)
-        let position = lines[call.queue, default: WaitingLine()].insert(entry)
+        let isLive = isWaiting(in: call.queue)
+        let position = lines[call.queue, default: WaitingLine()].insert(entry, isLive: isLive)
         for extra in call.extraQueues { lines[extra, default: WaitingLine()].insert(entry) }
         if call.relaxedSkills != nil { relaxedCalls.insert(call.id) }
         return position

@@ -45,6 +45,10 @@ public struct CallCenter: Sendable {
     var heldFor: [AgentID: [CallID]] = [:]
     /// Waiting calls whose skill minimums overflow relaxed.
     var relaxedCalls: Set<CallID> = []
+    /// Which logged-in agent sits at each seat.
+    var seatHolders: [String: AgentID] = [:]
+    /// Queues each agent serves by skills (a cache; see `servedQueues`).
+    var servedCache: [AgentID: [QueueID]] = [:]
     /// The agent who last served each number (when `preferLastAgent`).
     public internal(set) var lastAgentByNumber: [String: AgentID] = [:]
     var deadlines = Heap<Deadline>()
@@ -182,7 +186,14 @@ public struct CallCenter: Sendable {
         }
         if state != .wrapUp { agent.wrapUp = nil }
         if state != .ringing && state != .busy { agent.call = nil }
-        if state == .loggedOut { agent.activeSeat = nil; agent.pendingState = nil; agent.pendingReason = nil }
+        if state == .loggedOut {
+            if seatHolders[agent.seat] == agent.id { seatHolders[agent.seat] = nil }
+            agent.activeSeat = nil
+            agent.pendingState = nil
+            agent.pendingReason = nil
+        } else if old == .loggedOut {
+            seatHolders[agent.seat] = agent.id
+        }
         agents[agent.id] = agent
         changes.agents.insert(agent.id)
         effects.append(.notice(.agent(agent)))

@@ -32,6 +32,15 @@ extension CallCenter {
         return false
     }
 
+    /// The queues whose skills `agent` has, cached until agents or queues change.
+    mutating func servedQueues(_ agentID: AgentID) -> [QueueID] {
+        if let cached = servedCache[agentID] { return cached }
+        guard let agent = agents[agentID] else { return [] }
+        let served = queues.keys.filter { servesQueue(agent, $0) }.sorted()
+        servedCache[agentID] = served
+        return served
+    }
+
     /// Whether `agent` may take calls of `queue` at all (skills only).
     func servesQueue(_ agent: Agent, _ queue: QueueID) -> Bool {
         guard let config = queues[queue]?.config else { return false }
@@ -134,7 +143,7 @@ extension CallCenter {
             }
         }
         var best: (entry: WaitingLine.Entry, reason: String)?
-        for queue in Array(lines.keys) where (lines[queue]?.count ?? 0) > 0 {
+        for queue in servedQueues(agentID) where (lines[queue]?.count ?? 0) > 0 {
             guard let entry = firstCall(in: queue, for: agent, now: now) else { continue }
             if best == nil || entry.precedes(best!.entry) { best = (entry, "longest waiting of \(queue) (priority order)") }
         }

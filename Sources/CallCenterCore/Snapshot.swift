@@ -27,6 +27,7 @@ extension CallCenter {
         for agent in snapshot.agents {
             agents[agent.id] = agent
             agentCounts[agent.state, default: 0] += 1
+            if agent.state.isLoggedIn { seatHolders[agent.seat] = agent.id }
             if agent.state == .ready { readyAgents.insert(agent.id) }
             if agent.state == .wrapUp, let wrap = agent.wrapUp {
                 deadlines.insert(Deadline(at: wrap.until, kind: .wrapUpEnd(agent: agent.id)))

@@ -28,9 +28,9 @@ struct WaitingLine: Sendable {
     private(set) var count = 0
 
     /// Puts a call in its place; O(1) for the usual case of the newest, lowest-priority call.
-    /// Returns its 1-based position among the entries (stale ones included).
+    /// Returns its 1-based position among the calls really waiting (`isLive`).
     @discardableResult
-    mutating func insert(_ entry: Entry) -> Int {
+    mutating func insert(_ entry: Entry, isLive: (Entry) -> Bool = { _ in true }) -> Int {
         count += 1
         if entries.last.map({ !entry.precedes($0) }) ?? true {
             entries.append(entry)
@@ -42,8 +42,9 @@ struct WaitingLine: Sendable {
             let mid = (low + high) / 2
             if entry.precedes(entries[mid]) { high = mid } else { low = mid + 1 }
         }
+        let ahead = entries.prefix(low).reduce(0) { $0 + (isLive($1) ? 1 : 0) }
         entries.insert(entry, at: low)
-        return min(low + 1, count)
+        return ahead + 1
     }
 
     /// Records that a call left the line; its entry is dropped when it reaches the front.

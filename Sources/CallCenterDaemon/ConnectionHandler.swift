@@ -55,6 +55,7 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
             switch Request.parse(bytes) {
             case var .success(request):
                 request.raw = String(decoding: bytes, as: UTF8.self)
+                engine.archive.attachCaller(to: &request)  // call.offer: the screen pop, read here, off the engine thread
                 engine.submit(.request(session, request))
             case let .failure(failure):
                 engine.submit(.rejected(session, failure))

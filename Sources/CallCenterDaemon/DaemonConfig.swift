@@ -1,3 +1,4 @@
+import CallCenterArchive
 import CallCenterCore
 import CallCenterStore
 import CallCenterWire
@@ -22,6 +23,8 @@ public struct DaemonConfig: Equatable, Sendable {
     /// Queues declared in the file, created or updated at start and on reload.
     public var queues: [QueueConfig] = []
     public var access = AccessPolicy()
+    /// `[archive]`: phone country, number masking in logs, grading rules. Restart to change.
+    public var archive = ArchiveSettings()
 
     public init(defaults paths: DefaultPaths) {
         socket = paths.socket

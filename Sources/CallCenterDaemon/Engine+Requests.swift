@@ -65,7 +65,9 @@ extension Engine {
                 outbox.reply(session, Encode.ok(id: request.id, result: .object(["subscribed": .array(session.topics.map(\.rawValue).sorted().map { .string($0) })])))
                 if topics.contains(.complaints) { pushComplaintSnapshot(to: session, now: now) }
             case let .query(query):
-                outbox.reply(session, Encode.ok(id: request.id, result: try answer(query, now: now, pending: log)))
+                outbox.reply(session, Encode.ok(id: request.id, result: try withRegistration(query, answer(query, now: now, pending: log), pending: log)))
+            case let .archive(op):
+                try handleArchive(op, request, from: session, now: now, log: &log)
             }
         } catch let error as WireError {
             outbox.reply(session, Encode.error(id: request.id, error))
@@ -95,6 +97,7 @@ extension Engine {
             log.changes.agents.formUnion(applied.changes.agents)
             log.changes.queues.formUnion(applied.changes.queues)
             log.changes.complaints.append(contentsOf: applied.changes.complaints)
+            archiveAccepted(input, now: now, log: &log)
             if let session, let requestID {
                 if case .offerCall(let call, _, _, _, _, _) = input, session.role == .pbx { callOrigin[call] = session }
                 outbox.reply(session, Encode.ok(id: requestID, result: Encode.outcome(applied.outcome, now: now, token: token)), change: requestID)

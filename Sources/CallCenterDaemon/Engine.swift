@@ -35,6 +35,8 @@ final class Engine: @unchecked Sendable {
 
     let logger: Logger
     let store: CallCenterStore
+    /// The customer archive: screen-pop lookups (any thread) and staged imports.
+    let archive: ArchiveRuntime
     let clock: @Sendable () -> Instant
     let daemonUID: UInt32
     let figures = NIOLockedValueBox(Figures())
@@ -68,6 +70,7 @@ final class Engine: @unchecked Sendable {
          clock: @escaping @Sendable () -> Instant = Instant.now) throws {
         self.config = config
         self.store = store
+        archive = ArchiveRuntime(store: store, settings: config.archive, logger: logger)
         self.logger = logger
         self.clock = clock
         self.daemonUID = daemonUID
@@ -188,6 +191,7 @@ final class Engine: @unchecked Sendable {
             batch.queues = changes.queues.compactMap { core.queues[$0] }
             batch.nextTicket = core.nextTicket
             batch.complaints = changes.complaints
+            batch.archive = commitLog.archive.changes
             do {
                 try store.commit(batch)
             } catch {
@@ -245,6 +249,8 @@ final class Engine: @unchecked Sendable {
 struct PassLog {
     var entries: [JournalEntry]
     var changes: ChangeSet
+    /// Customer-archive writes of the pass (committed with the journal entries).
+    var archive = ArchivePass()
 }
 
 extension Instant {

@@ -11,6 +11,14 @@ public struct LoggedCall: Sendable, Equatable {
     public var offeredAt: Instant
     /// Every agent a leg of this life went to.
     public var agents: [AgentID]
+
+    public init(serial: UInt64, from: String, caller: CallerInfo?, offeredAt: Instant, agents: [AgentID]) {
+        self.serial = serial
+        self.from = from
+        self.caller = caller
+        self.offeredAt = offeredAt
+        self.agents = agents
+    }
 }
 
 extension CallCenterStore {

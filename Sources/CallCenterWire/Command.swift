@@ -12,6 +12,8 @@ public enum Command: Sendable, Equatable {
     case upsertQueue(QueuePatch)
     case subscribe([Topic])
     case query(Query)
+    /// The customer archive: profiles, registrations, audit, imports (see `ArchiveRequest`).
+    case archive(ArchiveRequest)
 }
 
 /// Reads that answer from the live state.
@@ -56,7 +58,7 @@ extension Command {
         guard op.roles.contains(role) else {
             throw WireError(.forbidden, "op '\(op.rawValue)' is not allowed for the \(role.rawValue) role; it needs: \(op.roles.map(\.rawValue).sorted().joined(separator: " or "))")
         }
-        return try decode(op, request.fields, session: session)
+        return try decode(op, request.fields, session: session).attaching(request.caller)
     }
 
     private static func decode(_ op: Operation, _ f: Fields, session: SessionContext) throws(WireError) -> Command {
@@ -119,6 +121,8 @@ extension Command {
             return .upsertAgent(try AgentPatch(f), rotateToken: try f.optionalBool("rotate_token") ?? false)
         case .complaintOpen, .complaintStep, .complaintList, .complaintGet, .complaintAssign, .complaintReport:
             return try decodeComplaint(op, f, session: session)
+        case .callerProfile, .callRegister, .auditList, .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation:
+            return .archive(try ArchiveRequest.decode(op, f))
         }
     }
 

@@ -1,3 +1,5 @@
+import CallCenterCore
+
 /// One request line: `{"id": <string|number>, "op": "<name>", ...fields}`.
 public struct Request: Sendable, Equatable {
     public var id: JSONValue
@@ -5,6 +7,9 @@ public struct Request: Sendable, Equatable {
     public var fields: Fields
     /// The line as received, for the journal.
     public var raw: String?
+    /// For `call.offer`: what the connection found in the customer archive for
+    /// `from` (set by the daemon, never read from the request's fields).
+    public var caller: CallerInfo?
 
     public init(id: JSONValue, op: String, fields: [String: JSONValue]) {
         self.id = id

@@ -21,6 +21,7 @@ struct CallCtl: ParsableCommand {
             Ping.self, Tail.self, Stats.self, Agents.self,
             QueueCommand.self, AgentCommand.self, CallCommand.self, Bench.self,
             ComplaintsCommand.self, ReportCommand.self,
+            Customers.self, CustomerCommand.self, Audit.self,
         ]
     )
 

@@ -174,4 +174,17 @@ final class CallLifecycleTests: XCTestCase {
         XCTAssertEqual(desk.waiting(), ["c2"])
         XCTAssertEqual(result.position, 1, "c2 is first in line")
     }
+
+    /// A higher-priority call's position skips calls that already left the line ahead of it.
+    func testPriorityOfferPositionIgnoresCallsThatLeftTheLine() throws {
+        var desk = try Desk()
+        try desk.apply(.offerCall(call: "vip", from: "+861", to: "400", queue: nil, attributes: ["tier": "high_value"]))
+        try desk.offer("plain")
+        try desk.hangup("vip")
+        let applied = try desk.apply(.offerCall(call: "mid", from: "+862", to: "400", queue: nil, attributes: ["tier": "potential"]))
+        guard case let .offered(result) = applied.outcome else { return XCTFail("outcome \(applied.outcome)") }
+
+        XCTAssertEqual(desk.waiting(), ["mid", "plain"])
+        XCTAssertEqual(result.position, 1, "mid is first in line: vip left")
+    }
 }

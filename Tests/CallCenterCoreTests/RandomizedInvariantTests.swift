@@ -1,5 +1,5 @@
 import XCTest
-import CallCenterCore
+@testable import CallCenterCore  // `isEligible`, for the routing invariant under every routing rule
 
 /// Thousands of random inputs, valid and invalid, against the core's invariants.
 final class RandomizedInvariantTests: XCTestCase {
@@ -10,30 +10,49 @@ final class RandomizedInvariantTests: XCTestCase {
     /// About 2,100 random inputs over three seeds keep every invariant after every step, and refused ones change nothing.
     func testRandomInputsKeepInvariants() throws {
         for seed: UInt64 in [0x5EED_0001, 0xC0FF_EE42, 20_240_229] {
-            try run(seed: seed, steps: 700)
+            try run(seed: seed, steps: 700, rules: false)
         }
     }
 
-    private func run(seed: UInt64, steps: Int) throws {
+    /// The same, with every routing rule in play: tiers, languages, account managers, overflow, max wait and max attempts.
+    func testRandomInputsKeepInvariantsUnderRoutingRules() throws {
+        for seed: UInt64 in [0xACD_0001, 0xACD_0002, 0xACD_0003] {
+            try run(seed: seed, steps: 700, rules: true)
+        }
+    }
+
+    private func run(seed: UInt64, steps: Int, rules: Bool) throws {
         var rng = XorShift64(seed: seed)
-        var desk = try Desk(
-            queues: [
-                QueueConfig(id: "general", wrapUp: 0, ringTimeout: 10),
-                QueueConfig(id: "billing", skills: ["billing": 3], wrapUp: 5, ringTimeout: 8),
-                QueueConfig(id: "vip", skills: ["vip": 5, "billing": 1], wrapUp: 2, ringTimeout: 12, serviceLevel: 10),
-            ],
-            agents: [
-                profile("a1"), profile("a2", skills: ["billing": 3]), profile("a3", skills: ["billing": 5, "vip": 5]),
-                profile("a4", skills: ["vip": 7, "billing": 1]), profile("a5", skills: ["billing": 2]),
-                profile("a6", skills: ["billing": 9, "vip": 4]),
-            ]
-        )
+        var queues = [
+            QueueConfig(id: "general", wrapUp: 0, ringTimeout: 10),
+            QueueConfig(id: "billing", skills: ["billing": 3], wrapUp: 5, ringTimeout: 8),
+            QueueConfig(id: "vip", skills: ["vip": 5, "billing": 1], wrapUp: 2, ringTimeout: 12, serviceLevel: 10),
+        ]
+        var agents = [
+            profile("a1"), profile("a2", skills: ["billing": 3]), profile("a3", skills: ["billing": 5, "vip": 5]),
+            profile("a4", skills: ["vip": 7, "billing": 1]), profile("a5", skills: ["billing": 2]),
+            profile("a6", skills: ["billing": 9, "vip": 4]),
+        ]
+        if rules {
+            queues[0].maxAttempts = 3
+            queues[1].maxWait = 45
+            queues[1].onTimeout = .queue("general")
+            queues[2].overflow = [OverflowStep(after: 15, relaxSkills: ["vip": 2]), OverflowStep(after: 30, addQueue: "billing")]
+            queues[2].managerWait = 20
+            queues[2].maxWait = 90
+            queues[2].onTimeout = .callback
+            agents[1].languages = ["yue"]
+            agents[2].tiers = [.highValue, .potential]
+            agents[3].languages = ["zh", "yue"]
+            agents[5].tiers = [.stable, .risk]
+        }
+        var desk = try Desk(queues: queues, agents: agents)
         var nextCall = 1
         var accepted = 0, refused = 0
 
         for step in 0..<steps {
             desk.advance(Double(Int.random(in: 0...2500, using: &rng)) / 1000)
-            let input = randomInput(desk.center, &rng, &nextCall)
+            let input = randomInput(desk.center, &rng, &nextCall, rules: rules)
             if case .tick = input { desk.advance(Double(Int.random(in: 0...15, using: &rng))) }
             let context = "seed \(seed), step \(step), input \(input)"
 
@@ -46,7 +65,7 @@ final class RandomizedInvariantTests: XCTestCase {
                 refused += 1
                 XCTAssertEqual(desk.center.snapshot, before, "refused input changed the state: \(context)")
             }
-            checkInvariants(&desk.center, now: desk.now, afterTick: input == .tick, context)
+            checkInvariants(&desk.center, now: desk.now, afterTick: input == .tick, rules: rules, context)
             if (testRun?.totalFailureCount ?? 0) > failuresBefore { return }  // one broken step says enough
 
             if step % 97 == 96 {
@@ -56,7 +75,7 @@ final class RandomizedInvariantTests: XCTestCase {
                 desk.center = CallCenter(settings: desk.center.settings, restoring: snapshot)
                 XCTAssertEqual(desk.center.snapshot, snapshot, "restore changed the state: \(context)")
                 XCTAssertEqual(desk.center.nextDeadline(), deadline, "restore moved the next deadline: \(context)")
-                checkInvariants(&desk.center, now: desk.now, afterTick: false, "\(context) after restore")
+                checkInvariants(&desk.center, now: desk.now, afterTick: false, rules: rules, "\(context) after restore")
             }
         }
         XCTAssertGreaterThan(accepted, steps / 3, "seed \(seed): too few inputs accepted to mean much")
@@ -65,7 +84,7 @@ final class RandomizedInvariantTests: XCTestCase {
 
     // MARK: - Inputs
 
-    private func randomInput(_ cc: CallCenter, _ rng: inout XorShift64, _ nextCall: inout Int) -> Input {
+    private func randomInput(_ cc: CallCenter, _ rng: inout XorShift64, _ nextCall: inout Int, rules: Bool) -> Input {
         let live = cc.calls.values.sorted { $0.ticket < $1.ticket }
         let ringing = live.filter { $0.state == .ringing }
         let loggedIn = agentIDs.filter { cc.agents[$0]?.state.isLoggedIn ?? false }
@@ -82,7 +101,13 @@ final class RandomizedInvariantTests: XCTestCase {
             let queue: QueueID? = Int.random(in: 0..<30, using: &rng) == 0
                 ? "nope" : [nil, "general", "billing", "vip"].randomElement(using: &rng)!
             defer { nextCall += 1 }
-            return .offerCall(call: "c\(nextCall)", from: "+86\(nextCall)", to: "400", queue: queue, attributes: [:])
+            var attributes: [String: String] = [:]
+            if rules {
+                attributes["tier"] = ["high_value", "potential", "stable", "risk", nil].randomElement(using: &rng)!
+                attributes["language"] = ["yue", "zh", nil, nil].randomElement(using: &rng)!
+                if Int.random(in: 0..<5, using: &rng) == 0 { attributes["account_manager"] = anyAgent() }
+            }
+            return .offerCall(call: "c\(nextCall)", from: "+86\(nextCall)", to: "400", queue: queue, attributes: attributes)
         case 13..<15:
             return .offerCall(call: anyCall(), from: "+860", to: "400", queue: nil, attributes: [:])
         case 15..<35:
@@ -132,7 +157,7 @@ final class RandomizedInvariantTests: XCTestCase {
 
     // MARK: - Invariants
 
-    private func checkInvariants(_ cc: inout CallCenter, now: Instant, afterTick: Bool, _ context: String,
+    private func checkInvariants(_ cc: inout CallCenter, now: Instant, afterTick: Bool, rules: Bool, _ context: String,
                                  file: StaticString = #filePath, line: UInt = #line) {
         let calls = cc.calls.values.sorted { $0.ticket < $1.ticket }
 
@@ -170,8 +195,16 @@ final class RandomizedInvariantTests: XCTestCase {
             XCTAssertNil(call.agent, "queued call \(call.id) has an agent: \(context)", file: file, line: line)
         }
 
-        // The core routes at once: no ready agent may take a call that waits.
+        // The core routes at once: no ready agent may take a call that waits. (Holds and
+        // overflow steps change eligibility with time: judge only once no deadline is overdue.)
+        let caughtUp = cc.nextDeadline().map { $0 > now } ?? true
         for agent in cc.agents.values.sorted(by: { $0.id < $1.id }) where agent.state == .ready {
+            if rules {
+                guard caughtUp else { break }
+                let takeable = calls.filter { $0.state == .queued && cc.isEligible(agent, for: $0, now: now) }.map(\.id)
+                XCTAssertEqual(takeable, [], "ready agent \(agent.id) is idle while it may take these: \(context)", file: file, line: line)
+                continue
+            }
             for (queue, waiting) in queued.sorted(by: { $0.key < $1.key }) where !waiting.isEmpty {
                 guard let config = cc.queues[queue]?.config else { continue }
                 XCTAssertFalse(agent.hasSkills(config.skills),

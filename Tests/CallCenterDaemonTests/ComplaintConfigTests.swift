@@ -46,3 +46,17 @@ final class ComplaintConfigTests: XCTestCase {
         }
     }
 }
+
+/// The example configuration documents `[complaints.sla]` with its defaults.
+final class ComplaintExampleConfigTests: XCTestCase {
+    /// Every tier is in the example file, with the default value it claims.
+    func testExampleDocumentsEverySLA() throws {
+        let path = ConfigFixture.packageRoot.appendingPathComponent("config/callcenterd.toml").path
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains("[complaints.sla]"))
+        for tier in ComplaintSLA.tierNames {
+            XCTAssertTrue(lines.contains { $0.hasPrefix("\(tier) =") }, tier)
+        }
+        XCTAssertEqual(try ConfigParser.load(path: path, over: ConfigFixture.base).core.complaintSLA, ComplaintSLA())
+    }
+}

@@ -7,7 +7,7 @@ struct CallCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "call",
         abstract: "Show a call, or offer one as the PBX would.",
-        subcommands: [Get.self, Offer.self])
+        subcommands: [Get.self, Offer.self, Register.self])
 
     /// `callctl call get CALL` → `call.get`.
     struct Get: ParsableCommand {

@@ -12,7 +12,7 @@ struct ComplaintLine {
     func render(_ event: [String: Any], now: Date = Date()) -> String {
         let name = event["event"] as? String ?? "?"
         let at = Format.date(event["at"]) ?? now
-        let head = "\(paint(Format.clockWithMillis(at), "2"))  \(paint(name.padding(toLength: max(20, name.count), withPad: " ", startingAt: 0), color(name)))"
+        let head = "\(paint(Format.clockWithMillis(at), "2"))  \(paint(name.padding(toLength: max(22, name.count), withPad: " ", startingAt: 0), color(name)))"
         guard name == "complaint.snapshot" else {
             return trimmed(head + " " + columns(event, at: at, agent: event["agent"]))
         }
@@ -38,10 +38,10 @@ struct ComplaintLine {
         guard let due = Format.date(c["sla_due"]) else { return "SLA -" }
         let left = due.timeIntervalSince(at)
         if c["breached"] as? Bool == true || left <= 0 {
-            return paint("SLA breached \(Format.duration(max(0, -left))) ago", "31")
+            return paint("SLA breached \(Format.duration(max(0, -left).rounded())) ago", "31")
         }
         if c["step"] as? String == "action" || c["step"] as? String == "thanks" { return paint("SLA met", "32") }
-        return paint("SLA \(Format.duration(left)) left", left < 1800 ? "33" : nil)
+        return paint("SLA \(Format.duration(left.rounded())) left", left < 1800 ? "33" : nil)
     }
 
     func color(_ name: String) -> String? {

@@ -8,7 +8,8 @@ struct Tail: ParsableCommand {
         abstract: "Follow live events (calls, agents, queues, complaints) until interrupted.",
         discussion: """
             Subscribes to the topics and prints one line per event: local time, event, \
-            then its fields as key=value. --json prints each event line as received. \
+            then its fields as key=value (complaint events: complaint, customer and tier, \
+            step, agent, time left to the SLA). --json prints each event line as received. \
             Exits 0 on Ctrl-C, 75 if the daemon drops the subscription because we read too slowly.
             """)
 

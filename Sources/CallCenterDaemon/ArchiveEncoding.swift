@@ -1,0 +1,68 @@
+import CallCenterArchive
+import CallCenterCore
+import CallCenterStore
+import CallCenterWire
+
+/// How customer records, profiles and audit entries look on the wire.
+enum ArchiveEncoding {
+    /// The whole record with its scores, composite and tier.
+    static func customer(_ r: CustomerRecord, rules: GradingRules) -> [String: JSONValue] {
+        let grade = rules.grade(r.scores)
+        return [
+            "id": .string(r.id), "name": .string(r.name), "company": .from(r.company), "industry": .from(r.industry),
+            "size": .from(r.size), "contact": .from(r.contact), "phones": .array(r.phones.map { .string($0) }),
+            "address": .from(r.address), "birthday": .from(r.birthday?.description), "language": .from(r.language),
+            "needs": .from(r.needs), "decision_chain": .from(r.decisionChain), "last_feedback": .from(r.lastFeedback),
+            "last_cooperation": .from(r.lastCooperation?.description), "amount": .from(r.amount),
+            "tags": .array(r.tags.map { .string($0) }), "notes": .from(r.notes), "account_manager": .from(r.accountManager),
+            "tier": .from(r.tier?.rawValue), "tier_source": r.tier == nil ? .null : .string(r.tierIsManual ? "manual" : "graded"),
+            "scores": .object([
+                "r": .from(r.scores.r), "f": .from(r.scores.f), "m": .from(r.scores.m), "custom": .from(r.scores.custom),
+                "composite": .from(grade?.composite.map { ($0 * 100).rounded() / 100 }),
+            ]),
+            "grade": grade.map { .object(["tier": .string($0.tier.rawValue), "reason": .string($0.reason)]) } ?? .null,
+        ]
+    }
+
+    static func profile(_ p: CustomerProfile, rules: GradingRules) -> JSONValue {
+        var o = customer(p.record, rules: rules)
+        o["interactions"] = .array(p.interactions.map(interaction))
+        o["cooperations"] = .array(p.cooperations.map { c in
+            .object(["date": .string(c.date.description), "amount": .number(c.amount), "item": .from(c.item),
+                     "recorded_by": .string(c.recordedBy), "recorded_at": Encode.time(c.recordedAt)])
+        })
+        o["flags"] = .array(Array(Set(p.flags.map(\.flag.rawValue))).sorted().map { .string($0) })
+        o["flag_log"] = .array(p.flags.map(flag))
+        o["open_complaints"] = .from(p.openComplaints)
+        return .object(o)
+    }
+
+    static func interaction(_ i: Interaction) -> JSONValue {
+        .object([
+            "kind": .string(i.kind), "call": .from(i.call), "number": .string(i.number), "at": Encode.time(i.at),
+            "category": .from(i.category?.rawValue), "summary": .from(i.summary), "agent": .from(i.agent),
+            "registered_by": .from(i.registeredBy), "registered_at": Encode.time(i.registeredAt),
+            "outcome": .from(i.outcome), "talk": Encode.seconds(i.talk),
+        ])
+    }
+
+    static func flag(_ f: NumberFlag) -> JSONValue {
+        .object(["number": .string(f.number), "flag": .string(f.flag.rawValue), "by": .string(f.by), "at": Encode.time(f.at),
+                 "reason": .string(f.reason), "call": .from(f.call)])
+    }
+
+    static func audit(_ a: AuditEntry) -> JSONValue {
+        .object(["at": Encode.time(a.at), "role": .string(a.role), "agent": .from(a.agent), "customer": .string(a.customer),
+                 "call": .from(a.call), "action": .string(a.action.rawValue), "detail": .from(a.detail)])
+    }
+
+    /// The screen-pop summary as the journal keeps it with `call.offer` (null: unknown number, no flags).
+    static func callerInfo(_ c: CallerInfo?) -> JSONValue {
+        guard let c else { return .null }
+        return .object([
+            "customer": .from(c.customer), "name": .from(c.name), "company": .from(c.company), "tier": .from(c.tier?.rawValue),
+            "account_manager": .from(c.accountManager), "language": .from(c.language),
+            "flags": .array(c.flags.map { .string($0) }), "open_complaints": .from(c.openComplaints),
+        ])
+    }
+}

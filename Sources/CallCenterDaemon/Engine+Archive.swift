@@ -1,0 +1,195 @@
+import CallCenterArchive
+import CallCenterCore
+import CallCenterStore
+import CallCenterWire
+import Foundation
+
+/// The customer-archive ops. Writes (and the audit entries of reads) are
+/// journaled and go into the pass's commit; the reply leaves only after it.
+extension Engine {
+    var archiveSettings: ArchiveSettings { archive.settings }
+
+    func handleArchive(_ op: ArchiveRequest, _ request: Request, from session: Session, now: Instant, log: inout PassLog) throws {
+        switch op {
+        case let .profile(key):
+            try readProfile(key, request, from: session, now: now, log: &log)
+        case let .register(call, category, summary):
+            try register(call: call, category: category, summary: summary, request, from: session, now: now, log: &log)
+        case let .auditList(customer, agent, limit):
+            let pending = log.archive.auditEntries.filter { (customer == nil || $0.customer == customer) && (agent == nil || $0.agent == agent) }
+            let stored = try store.auditEntries(customer: customer, agent: agent, limit: limit)
+            let entries = (pending + stored).prefix(limit)
+            outbox.reply(session, Encode.ok(id: request.id, result: .object(["entries": .array(entries.map(ArchiveEncoding.audit))])))
+        case let .upsertCustomer(patch):
+            do {
+                let result = try buildCustomers([patch], log: log)
+                let record = result.records[0]
+                journal(request, session, now: now, log: &log, payload: request.raw)
+                log.archive.save(result.records, at: now)
+                reply(request, session, [
+                    "customer": .object(ArchiveEncoding.customer(record, rules: archiveSettings.grading)),
+                    "created": .bool(result.created.contains(record.id)),
+                ])
+            } catch let error as FieldError {
+                throw WireError(error, prefix: "customer.")
+            }
+        case let .importCustomers(patches, more):
+            try importCustomers(patches, more: more, request, from: session, now: now, log: &log)
+        case let .export(after, limit):
+            let page = try store.exportCustomers(after: after, limit: limit)
+            let rules = archiveSettings.grading
+            let detail = page.isEmpty ? "no customers after \(after ?? "the start")" : "\(page.count) customers \(page.first!.id)…\(page.last!.id)"
+            journal(request, session, now: now, log: &log, payload: request.raw)
+            log.archive.changes.append(.audit(audit(session, customer: "*", call: nil, at: now, action: .export, detail: detail)))
+            reply(request, session, [
+                "customers": .array(page.map { .object(ArchiveEncoding.customer($0, rules: rules)) }),
+                "next": page.count == limit ? .string(page.last!.id) : .null,
+            ])
+        case let .regrade(after, limit, asOf):
+            try regrade(after: after, limit: limit, asOf: asOf, request, from: session, now: now, log: &log)
+        case let .addCooperation(customer, date, amount, item):
+            guard try ArchiveView(store: store, pass: log.archive).customer(customer) != nil else {
+                throw WireError(.notFound, "customer '\(customer)' is not in the archive")
+            }
+            journal(request, session, now: now, log: &log, payload: request.raw)
+            log.archive.changes.append(.addCooperation(Cooperation(customer: customer, date: date, amount: amount, item: item,
+                                                                   recordedAt: now, recordedBy: session.actor)))
+            reply(request, session, ["customer": .string(customer), "date": .string(date.description), "amount": .number(amount), "item": .from(item)])
+        }
+    }
+
+    // MARK: - caller.profile
+
+    private func readProfile(_ key: ProfileKey, _ request: Request, from session: Session, now: Instant, log: inout PassLog) throws {
+        let view = ArchiveView(store: store, pass: log.archive)
+        var customerID: String
+        var call: CallID?
+        var handledByAgent = false
+        switch key {
+        case let .call(id):
+            guard let found = try callRecord(id, pending: log) else { throw WireError(.notFound, "call '\(id)' is not known") }
+            guard let customer = found.caller?.customer else {
+                throw WireError(.notFound, "call '\(id)' is from a number that matches no customer in the archive")
+            }
+            customerID = customer
+            call = id
+            handledByAgent = session.agent.map(found.agents.contains) ?? false
+        case let .number(text):
+            guard let number = PhoneNumber(text, country: archiveSettings.country) else {
+                throw WireError(.badRequest, "field 'number': cannot read \"\(text)\" as a phone number (national numbers are read as \(archiveSettings.country.code))")
+            }
+            guard let owner = try view.owner(number.e164) else { throw WireError(.notFound, "no customer has the number \(number.e164)") }
+            customerID = owner
+        case let .customer(id):
+            customerID = id
+        }
+        guard var profile = try store.profile(customer: customerID) ?? view.customer(customerID).map({ CustomerProfile(record: $0) }) else {
+            throw WireError(.notFound, "customer '\(customerID)' is not in the archive")
+        }
+        if let saved = log.archive.customers[customerID] { profile.record = saved }
+        if session.role == .agent, let agent = session.agent {
+            guard handledByAgent || profile.record.accountManager == agent || agentHasCall(agent, from: customerID) else {
+                logger.notice("customer record refused to an agent", metadata: ["agent": "\(agent)", "customer": "\(customerID)"])
+                throw WireError(.forbidden, "agent '\(agent)' may read only the record of a call assigned to it or of a customer it manages; customer '\(customerID)' is neither")
+            }
+        }
+        journal(request, session, now: now, log: &log, payload: JSONWriter.string(.object([
+            "customer": .string(customerID), "call": .from(call), "by": .string(key.name),
+        ])))
+        log.archive.changes.append(.audit(audit(session, customer: customerID, call: call, at: now)))
+        outbox.reply(session, Encode.ok(id: request.id, result: ArchiveEncoding.profile(profile, rules: archiveSettings.grading)), change: request.id)
+    }
+
+    /// Whether the agent is on (or wrapping up) a call from this customer.
+    private func agentHasCall(_ agent: AgentID, from customer: String) -> Bool {
+        guard let a = core.agents[agent] else { return false }
+        for id in [a.call, a.wrapUp?.call].compactMap({ $0 }) where core.calls[id]?.caller?.customer == customer {
+            return true
+        }
+        return false
+    }
+
+    /// A call's life as the archive needs it: live, ended in this pass, or from the call log.
+    func callRecord(_ id: CallID, pending: PassLog) throws -> LoggedCall? {
+        if let live = core.calls[id] ?? pending.changes.legs.last(where: { $0.id == id }) {
+            var agents = Set(pending.changes.legs.filter { $0.serial == live.serial }.compactMap(\.agent))
+            if let agent = live.agent { agents.insert(agent) }
+            if let logged = try store.loggedCall(id), logged.serial == live.serial { agents.formUnion(logged.agents) }
+            return LoggedCall(serial: live.serial, from: live.from, caller: live.caller, offeredAt: live.offeredAt, agents: agents.sorted())
+        }
+        return try store.loggedCall(id)
+    }
+
+    // MARK: - call.register
+
+    private func register(call id: CallID, category: CallCategory, summary: String, _ request: Request, from session: Session,
+                          now: Instant, log: inout PassLog) throws {
+        guard let call = try callRecord(id, pending: log) else { throw WireError(.notFound, "call '\(id)' is not known") }
+        if session.role == .agent, let agent = session.agent, !call.agents.contains(agent) {
+            throw WireError(.forbidden, "call '\(id)' was not assigned to agent '\(agent)': an agent registers only its own calls")
+        }
+        let readable = PhoneNumber(call.from, country: archiveSettings.country)
+        let handler = session.role == .agent ? session.agent : (core.calls[id]?.agent ?? call.agents.last)
+        journal(request, session, now: now, log: &log, payload: request.raw)
+        log.archive.changes.append(.register(Registration(
+            call: id, serial: call.serial, customer: call.caller?.customer, number: readable?.e164 ?? call.from, category: category,
+            summary: summary, agent: handler, registeredBy: session.actor, at: now, offeredAt: call.offeredAt
+        )))
+        var result: [String: JSONValue] = [
+            "call": .string(id), "category": .string(category.rawValue), "summary": .string(summary),
+            "customer": .from(call.caller?.customer), "registered_at": Encode.time(now), "flagged": .null,
+        ]
+        if let flag = category.numberFlag {
+            if let readable {
+                log.archive.changes.append(.flagNumber(NumberFlag(number: readable.e164, flag: flag, by: session.actor, at: now,
+                                                                  reason: summary, call: id)))
+                result["flagged"] = .object(["number": .string(readable.e164), "flag": .string(flag.rawValue)])
+                logger.warning("number flagged", metadata: ["number": "\(archiveSettings.logged(readable.e164))", "flag": "\(flag.rawValue)",
+                                                            "by": "\(session.actor)", "call": "\(id)"])
+            } else {
+                result["note"] = .string("the number \"\(call.from)\" cannot be read, so it was not flagged")
+            }
+        }
+        reply(request, session, result)
+    }
+
+    // MARK: - Helpers
+
+    /// Journals a request whose changes go into `log.archive`.
+    func journal(_ request: Request, _ session: Session, now: Instant, log: inout PassLog, payload: String?) {
+        log.entries.append(JournalEntry(seq: nextSeq, at: now, op: request.op, actor: session.actor,
+                                        payload: payload ?? JSONWriter.string(.object(request.fields.values))))
+        nextSeq += 1
+    }
+
+    /// The `ok` reply to a journaled request: sent after the commit, `unavailable` if it fails.
+    func reply(_ request: Request, _ session: Session, _ result: [String: JSONValue]) {
+        outbox.reply(session, Encode.ok(id: request.id, result: .object(result)), change: request.id)
+    }
+
+    func audit(_ session: Session, customer: String, call: CallID?, at: Instant, action: AuditEntry.Action = .profile,
+               detail: String? = nil) -> AuditEntry {
+        AuditEntry(at: at, role: session.role?.rawValue ?? "admin", agent: session.role == .agent ? session.agent : nil,
+                   customer: customer, call: call, action: action, detail: detail)
+    }
+
+    /// Patches applied over the archive as this pass sees it; numbers checked against everyone else.
+    func buildCustomers(_ patches: [CustomerPatch], log: PassLog) throws -> CustomerImport {
+        let view = ArchiveView(store: store, pass: log.archive)
+        let ids = Array(Set(patches.map(\.id)))
+        var bases = try store.customers(ids: ids)
+        for id in ids { if let saved = log.archive.customers[id] { bases[id] = saved } }
+        return try CustomerImport.build(patches, country: archiveSettings.country, rules: archiveSettings.grading,
+                                        base: { bases[$0] }, owner: { try view.owner($0) })
+    }
+}
+
+extension ProfileKey {
+    var name: String {
+        switch self {
+        case .call: return "call"
+        case .number: return "number"
+        case .customer: return "customer"
+        }
+    }
+}

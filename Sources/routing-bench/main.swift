@@ -1,0 +1,121 @@
+import CallCenterCore
+import Foundation
+import Histogram
+
+// Routing decision time of the pure core, without I/O:
+//   routing-bench [agents] [skills] [waiting]   (defaults 10000 200 10000)
+// Builds a center with `agents` agents (3 random skills each, levels 1-10),
+// one queue per skill (minimum level 3), `waiting` calls waiting with random
+// tiers and languages, then times two kinds of decision:
+//   * an agent becomes ready and takes the best call it may serve;
+//   * a call arrives while a few agents are ready and finds its agent.
+// Each timed apply() includes the whole input: state machine, routing, effects.
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+let args = CommandLine.arguments
+let agentCount = args.count > 1 ? Int(args[1]) ?? 10_000 : 10_000
+let skillCount = args.count > 2 ? Int(args[2]) ?? 200 : 200
+let waitingCount = args.count > 3 ? Int(args[3]) ?? 10_000 : 10_000
+var rng = SplitMix(state: 42)
+var now = Instant(milliseconds: 1_800_000_000_000)
+var center = CallCenter()
+
+func must(_ input: Input) {
+    if case let .failure(error) = center.apply(input, at: now) { fatalError("\(input): \(error)") }
+}
+
+for s in 0..<skillCount {
+    must(.upsertQueue(QueueConfig(id: "q\(s)", skills: ["skill\(s)": 3], wrapUp: 0, ringTimeout: 3600)))
+}
+var agentsBySkill: [[AgentID]] = Array(repeating: [], count: skillCount)
+for a in 0..<agentCount {
+    var skills: [String: Int] = [:]
+    for _ in 0..<3 {
+        let s = Int.random(in: 0..<skillCount, using: &rng)
+        skills["skill\(s)"] = Int.random(in: 3...10, using: &rng)
+        agentsBySkill[s].append("a\(a)")
+    }
+    let languages = Int.random(in: 0..<4, using: &rng) == 0 ? ["zh", "yue"] : ["zh"]
+    must(.upsertAgent(AgentProfile(id: "a\(a)", name: "a\(a)", seat: "s\(a)", skills: skills, languages: languages), tokenHash: nil))
+    must(.agentLogin(agent: "a\(a)", seat: nil))
+}
+let tiers: [CustomerTier?] = [.highValue, .potential, .stable, .risk, nil]
+var nextCall = 0
+func offer() -> Input {
+    nextCall += 1
+    let caller = CallerInfo(customer: "C\(nextCall)", tier: tiers[Int.random(in: 0..<5, using: &rng)],
+                            language: Int.random(in: 0..<5, using: &rng) == 0 ? "yue" : nil)
+    return .offerCall(call: "c\(nextCall)", from: "138\(nextCall)", to: "400", queue: "q\(Int.random(in: 0..<skillCount, using: &rng))",
+                      attributes: [:], caller: caller)
+}
+for _ in 0..<waitingCount {
+    now = now.adding(seconds: 0.01)
+    must(offer())
+}
+print("center: \(agentCount) agents, \(skillCount) skills/queues, \(center.calls.count) calls waiting")
+
+func time(_ input: Input) -> UInt64 {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = center.apply(input, at: now)
+    let elapsed = DispatchTime.now().uptimeNanoseconds - start
+    if case let .failure(error) = result { fatalError("\(input): \(error)") }
+    return elapsed
+}
+
+/// Back to not_ready: a ringing agent answers, asks for not_ready (pending while
+/// busy) and hangs up, so it takes no further call.
+func release(_ agent: AgentID) {
+    if let call = center.agents[agent]?.call, center.agents[agent]?.state == .ringing {
+        must(.callAnswered(call: call, agent: agent))
+        must(.agentSetState(agent: agent, state: .notReady, reason: nil))
+        must(.callHangup(call: call, by: .caller, cause: nil))
+    } else if center.agents[agent]?.state == .ready {
+        must(.agentSetState(agent: agent, state: .notReady, reason: nil))
+    }
+}
+
+var agentReady = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+var callArrival = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+let rounds = args.count > 4 ? Int(args[4]) ?? 20_000 : 20_000
+var routed = 0
+for i in 0..<rounds {
+    now = now.adding(seconds: 0.05)
+    // An agent becomes ready and takes the best call it may serve.
+    let agent = "a\(Int.random(in: 0..<agentCount, using: &rng))"
+    guard center.agents[agent]?.state == .notReady else { continue }
+    agentReady.record(max(1, time(.agentSetState(agent: agent, state: .ready, reason: nil))))
+    if center.agents[agent]?.call != nil { routed += 1 }
+    release(agent)
+    // Keep the line full; every 10th round, time a call arriving while agents are ready.
+    if i % 10 == 0 {
+        let helpers = Set((0..<5).map { _ in "a\(Int.random(in: 0..<agentCount, using: &rng))" }).sorted()
+        for h in helpers where center.agents[h]?.state == .notReady { must(.agentSetState(agent: h, state: .ready, reason: nil)) }
+        let ns = time(offer())
+        callArrival.record(max(1, ns))
+        for h in helpers { release(h) }
+    }
+    // Keep `waiting` calls waiting.
+    var queued = center.calls.count
+    while queued < waitingCount {
+        must(offer())
+        queued += 1
+    }
+}
+
+func report(_ name: String, _ h: Histogram<UInt64>) {
+    func us(_ q: Double) -> String { String(format: "%.1f", Double(h.valueAtPercentile(q)) / 1000) }
+    print("\(name): n=\(h.totalCount)  p50=\(us(50)) µs  p90=\(us(90)) µs  p99=\(us(99)) µs  p99.9=\(us(99.9)) µs  max=\(String(format: "%.1f", Double(h.max) / 1000)) µs")
+}
+report("agent ready → call chosen", agentReady)
+report("call arrives → agent chosen", callArrival)
+print("calls routed by agents becoming ready: \(routed); still waiting: \(center.calls.values.filter { $0.state == .queued }.count)")

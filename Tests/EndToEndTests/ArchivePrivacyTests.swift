@@ -1,0 +1,151 @@
+import CallCenterClient
+import Foundation
+import XCTest
+
+/// The screen pop, the privacy rule, the audit log and call registration, as
+/// the PBX, agents and supervisors see them through the socket.
+final class ArchivePrivacyTests: XCTestCase {
+    var daemon: DaemonProcess!
+    var tokens: [String: String] = [:]
+
+    override func setUpWithError() throws {
+        daemon = try DaemonProcess(config: "[queues.general]\nwrap_up = 0\n")
+        try daemon.start()
+        let admin = try daemon.session("admin")
+        for (agent, seat) in [("a1", "201"), ("a2", "202")] {
+            tokens[agent] = try XCTUnwrap(admin.call("agent.upsert", ["agent": agent, "seat": seat])["token"] as? String)
+        }
+        _ = try admin.call("customer.upsert", ["customer": [
+            "id": "C001", "name": "张经理", "company": "某科技有限公司", "phones": ["13800001111"], "language": "zh",
+            "r_score": 90, "f_score": 85, "m_score": 88, "custom_score": 95,
+        ]])
+        let c002 = try admin.call("customer.upsert", ["customer": [
+            "id": "C002", "name": "王总", "company": "某制造集团", "phones": ["139 0000 2222"], "account_manager": "a2",
+            "r_score": 60, "f_score": 70, "m_score": 65, "custom_score": 80,
+        ]])
+        XCTAssertEqual(c002["created"] as? Bool, true)
+        XCTAssertEqual((c002["customer"] as? [String: Any])?["tier"] as? String, "risk")
+    }
+
+    override func tearDown() {
+        daemon.stop()
+        daemon = nil
+    }
+
+    func agent(_ id: String) throws -> CallCenterConnection {
+        try daemon.session("agent", agent: id, token: tokens[id])
+    }
+
+    /// The agent a call is routed to gets the caller's summary with call.assigned, and may read that caller's record.
+    func testScreenPopAndTheRecordOfTheCall() throws {
+        let a1 = try agent("a1")
+        _ = try a1.call("agent.login", [:])
+        _ = try a1.call("agent.state", ["state": "ready"])
+        let pbx = try daemon.session("pbx")
+        let offer = try pbx.call("call.offer", ["call": "p1", "from": "+86 138-0000-1111", "to": "4008001234"])
+        XCTAssertEqual((offer["customer"] as? [String: Any])?["id"] as? String, "C001")
+
+        let pop = try a1.event(named: "call.assigned")
+        XCTAssertEqual(pop["call"] as? String, "p1")
+        let customer = try XCTUnwrap(pop["customer"] as? [String: Any])
+        XCTAssertEqual(customer["id"] as? String, "C001")
+        XCTAssertEqual(customer["name"] as? String, "张经理")
+        XCTAssertEqual(customer["company"] as? String, "某科技有限公司")
+        XCTAssertEqual(customer["tier"] as? String, "high_value")
+        XCTAssertEqual(customer["open_complaints"] as? Int, 0)
+        XCTAssertEqual(pop["flags"] as? [String], [])
+
+        let record = try a1.call("caller.profile", ["call": "p1"])
+        XCTAssertEqual(record["id"] as? String, "C001")
+        XCTAssertEqual((record["scores"] as? [String: Any])?["composite"] as? Double, 89.5)
+        XCTAssertEqual((record["interactions"] as? [[String: Any]])?.first?["call"] as? String, "p1")
+        // Reading by number works too while the call is the agent's.
+        XCTAssertEqual(try a1.call("caller.profile", ["number": "13800001111"])["id"] as? String, "C001")
+    }
+
+    /// An agent reads only its calls' and its own customers' records; supervisors read any; every read is audited.
+    func testPrivacyRuleAndAuditLog() throws {
+        let a1 = try agent("a1")
+        _ = try a1.call("agent.login", [:])
+        _ = try a1.call("agent.state", ["state": "ready"])
+        let pbx = try daemon.session("pbx")
+        _ = try pbx.call("call.offer", ["call": "p1", "from": "13800001111", "to": "4008001234"])
+        _ = try a1.event(named: "call.assigned")
+        _ = try a1.call("caller.profile", ["call": "p1"])
+
+        XCTAssertEqual(a1.failure("caller.profile", ["customer": "C002"])?.code, "forbidden")
+        XCTAssertEqual(a1.failure("caller.profile", ["number": "13900002222"])?.code, "forbidden")
+        let a2 = try agent("a2")
+        XCTAssertEqual(try a2.call("caller.profile", ["customer": "C002"])["id"] as? String, "C002")  // a2 manages C002
+        XCTAssertEqual(a2.failure("caller.profile", ["call": "p1"])?.code, "forbidden")
+        XCTAssertEqual(a2.failure("caller.profile", ["customer": "C001"])?.code, "forbidden")
+        XCTAssertEqual(a2.failure("audit.list", [:])?.code, "forbidden")
+        XCTAssertEqual(pbx.failure("caller.profile", ["customer": "C001"])?.code, "forbidden")
+        let supervisor = try daemon.session("supervisor")
+        XCTAssertEqual(try supervisor.call("caller.profile", ["customer": "C002"])["id"] as? String, "C002")
+
+        let entries = try XCTUnwrap(supervisor.call("audit.list", [:])["entries"] as? [[String: Any]])
+        XCTAssertEqual(entries.map { $0["customer"] as? String }, ["C002", "C002", "C001"])
+        XCTAssertEqual(entries.map { $0["role"] as? String }, ["supervisor", "agent", "agent"])
+        XCTAssertEqual(entries[1]["agent"] as? String, "a2")
+        XCTAssertEqual(entries[2]["agent"] as? String, "a1")
+        XCTAssertEqual(entries[2]["call"] as? String, "p1")
+        XCTAssertNotNil(entries[2]["at"] as? String)
+        let byA1 = try XCTUnwrap(supervisor.call("audit.list", ["agent": "a1"])["entries"] as? [[String: Any]])
+        XCTAssertEqual(byA1.count, 1)
+        XCTAssertEqual((try supervisor.call("audit.list", ["customer": "C002", "limit": 1])["entries"] as? [Any])?.count, 1)
+        let audited = try runCommand(DaemonProcess.callctlBinary, ["audit", "--customer", "C001", "--socket", daemon.socketPath])
+        let line = audited.stdout.split(separator: "\n").first { $0.contains(" p1 ") }
+        XCTAssertEqual(line?.split(separator: " ").dropFirst().map(String.init), ["agent", "a1", "C001", "p1", "profile", "-"], audited.stdout)
+    }
+
+    /// Registration: into the interaction history and the call log; harassment flags the number for later calls.
+    func testRegistrationFlagsTheNumber() throws {
+        let a1 = try agent("a1")
+        _ = try a1.call("agent.login", [:])
+        _ = try a1.call("agent.state", ["state": "ready"])
+        let pbx = try daemon.session("pbx")
+        _ = try pbx.call("call.offer", ["call": "p1", "from": "138 0000 1111", "to": "4008001234"])
+        _ = try a1.event(named: "call.assigned")
+        _ = try pbx.call("call.answered", ["call": "p1", "agent": "a1"])
+        _ = try pbx.call("call.hangup", ["call": "p1", "by": "caller"])
+
+        XCTAssertEqual(try agent("a2").failure("call.register", ["call": "p1", "category": "sales", "summary": "x"])?.code, "forbidden")
+        XCTAssertEqual(a1.failure("call.register", ["call": "p1", "category": "gossip", "summary": "x"])?.code, "bad_request")
+        let registered = try a1.call("call.register", ["call": "p1", "category": "harassment", "summary": "abusive language, third time"])
+        XCTAssertEqual((registered["flagged"] as? [String: Any])?["number"] as? String, "+8613800001111")
+
+        let next = try pbx.call("call.offer", ["call": "p2", "from": "13800001111", "to": "4008001234"])
+        XCTAssertEqual(next["flags"] as? [String], ["harassment"])
+        XCTAssertEqual((next["customer"] as? [String: Any])?["flags"] as? [String], ["harassment"])
+
+        let supervisor = try daemon.session("supervisor")
+        let logged = try supervisor.call("call.get", ["call": "p1"])
+        XCTAssertEqual(logged["category"] as? String, "harassment")
+        XCTAssertEqual(logged["summary"] as? String, "abusive language, third time")
+        let record = try supervisor.call("caller.profile", ["customer": "C001"])
+        XCTAssertEqual(record["flags"] as? [String], ["harassment"])
+        let history = try XCTUnwrap(record["interactions"] as? [[String: Any]])
+        XCTAssertEqual(history.map { $0["call"] as? String }, ["p2", "p1"])
+        XCTAssertEqual(history[1]["category"] as? String, "harassment")
+        XCTAssertEqual(history[1]["agent"] as? String, "a1")
+        XCTAssertEqual(history[1]["outcome"] as? String, "completed")
+
+        // Logs show the number masked.
+        XCTAssertTrue(daemon.log.contains("138****1111"), daemon.log)
+        XCTAssertFalse(daemon.log.contains("13800001111"), daemon.log)
+    }
+
+    /// The archive survives a restart, and the journal keeps what the offer's lookup found.
+    func testArchiveSurvivesRestart() throws {
+        let pbx = try daemon.session("pbx")
+        _ = try pbx.call("call.offer", ["call": "r1", "from": "13900002222", "to": "4008001234"])
+        pbx.close()
+        daemon.crash()
+        try daemon.start()
+        let offer = try daemon.session("pbx").call("call.offer", ["call": "r2", "from": "+8613900002222", "to": "4008001234"])
+        XCTAssertEqual((offer["customer"] as? [String: Any])?["tier"] as? String, "risk")
+        let call = try daemon.session("supervisor").call("call.get", ["call": "r1"])
+        XCTAssertEqual((call["customer"] as? [String: Any])?["id"] as? String, "C002")
+    }
+}
