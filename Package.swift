@@ -122,10 +122,10 @@ let package = Package(
             name: "RoutingPropertyTests",
             dependencies: ["CallCenterCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "CallCenterWireTests", dependencies: ["CallCenterWire"]),
+        .testTarget(name: "CallCenterWireTests", dependencies: ["CallCenterWire", "CallCenterArchive"]),
         .testTarget(name: "CallCenterArchiveTests", dependencies: ["CallCenterArchive", "CallCenterCore"]),
         .testTarget(name: "CallCenterStoreTests", dependencies: ["CallCenterStore", "CallCenterCore", "CallCenterArchive"]),
-        .testTarget(name: "CallCenterDaemonTests", dependencies: ["CallCenterDaemon"]),
+        .testTarget(name: "CallCenterDaemonTests", dependencies: ["CallCenterDaemon", "CallCenterArchive"]),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"]),
         .testTarget(
             name: "EndToEndTests",

@@ -24,6 +24,17 @@ enum ArchiveEncoding {
         ]
     }
 
+    /// A record as saved, for the journal: the stored fields that have a value.
+    static func saved(_ r: CustomerRecord) -> [String: JSONValue] {
+        var o = customer(r, rules: GradingRules()).filter { key, value in
+            !["grade", "scores", "tier_source"].contains(key) && value != .null && value != .array([])
+        }
+        let scores: [(String, Double?)] = [("r_score", r.scores.r), ("f_score", r.scores.f), ("m_score", r.scores.m), ("custom_score", r.scores.custom)]
+        for case let (key, score?) in scores { o[key] = .number(score) }
+        if r.tierIsManual { o["tier_manual"] = true }
+        return o
+    }
+
     static func profile(_ p: CustomerProfile, rules: GradingRules) -> JSONValue {
         var o = customer(p.record, rules: rules)
         o["interactions"] = .array(p.interactions.map(interaction))

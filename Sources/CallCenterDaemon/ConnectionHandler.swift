@@ -33,7 +33,7 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     func channelActive(context: ChannelHandlerContext) {
         let cred = PeerCredentials.of(context.channel) ?? PeerCredentials(pid: 0, uid: UInt32.max, gid: UInt32.max, groups: [])
         let session = Session(id: engine.nextSessionID(), channel: context.channel, uid: cred.uid, gids: cred.groups, pid: cred.pid)
-        session.deliver = { [weak self] bytes, replies in self?.deliver(bytes, replies: replies) }
+        session.deliver = { [weak self] bytes, replies, bounded in self?.deliver(bytes, replies: replies, bounded: bounded) }
         self.session = session
         engine.submit(.opened(session))
         context.fireChannelActive()
@@ -77,7 +77,7 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     /// Called by the engine (hops to the event loop): writes replies and events.
-    private func deliver(_ bytes: [UInt8], replies: Int) {
+    private func deliver(_ bytes: [UInt8], replies: Int, bounded: Bool) {
         guard let session else { return }
         let channel = session.channel
         channel.eventLoop.execute { [self] in
@@ -89,7 +89,7 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
             }
             // Over the bound only if what we wrote before is still unsent: one large
             // pass of replies to a reader that keeps up never trips it.
-            if session.unsentBytes > limits.maxOutputBytes() {
+            if bounded && session.unsentBytes > limits.maxOutputBytes() {
                 session.overflowed = true
                 logger.warning("session output passed its bound: sent overflow and closed", metadata: ["session": "\(session.id)"])
                 var notice = channel.allocator.buffer(capacity: 24)

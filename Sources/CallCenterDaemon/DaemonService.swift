@@ -2,6 +2,7 @@ import CallCenterStore
 import CallCenterWire
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 import SystemdSupport
 import UnixSignals
@@ -123,11 +124,19 @@ public final class DaemonService: Service, @unchecked Sendable {
 }
 
 /// Limits the connections read on every message; SIGHUP may change them.
-final class LimitsBox: @unchecked Sendable {
-    var maxOutputBytes: Int
-    var maxInFlight: Int
+final class LimitsBox: Sendable {
+    private let outputBytes: NIOLockedValueBox<Int>
+    private let inFlight: NIOLockedValueBox<Int>
     init(maxOutputBytes: Int, maxInFlight: Int) {
-        self.maxOutputBytes = maxOutputBytes
-        self.maxInFlight = maxInFlight
+        outputBytes = NIOLockedValueBox(maxOutputBytes)
+        inFlight = NIOLockedValueBox(maxInFlight)
+    }
+    var maxOutputBytes: Int {
+        get { outputBytes.withLockedValue { $0 } }
+        set { outputBytes.withLockedValue { $0 = newValue } }
+    }
+    var maxInFlight: Int {
+        get { inFlight.withLockedValue { $0 } }
+        set { inFlight.withLockedValue { $0 = newValue } }
     }
 }

@@ -30,9 +30,8 @@ extension Engine {
         } catch let error as FieldError {
             throw WireError(error)
         }
-        let rules = archiveSettings.grading
         journal(request, session, now: now, log: &log, payload: JSONWriter.string(.object([
-            "customers": .array(result.records.map { .object(ArchiveEncoding.customer($0, rules: rules)) }),
+            "customers": .array(result.records.map { .object(ArchiveEncoding.saved($0)) }),
         ])))
         log.archive.save(result.records, at: now)
         reply(request, session, [

@@ -36,6 +36,11 @@ extension Engine {
             case let .hello(role, agent, token, client):
                 let result = try hello(session, role: role, agent: agent, token: token, client: client)
                 outbox.reply(session, Encode.ok(id: request.id, result: result))
+                if role == .pbx && !pendingRoutes.isEmpty {
+                    // Routes that found no PBX go to the first one that says hello, after its reply.
+                    for line in pendingRoutes { outbox.event(session, line, causedByChange: false) }
+                    pendingRoutes = []
+                }
             case let .input(decoded):
                 let input = try prepareComplaintInput(decoded, pending: log)
                 applyInput(input, now: now, op: request.op, actor: session.actor, payload: request.raw ?? JSONWriter.string(.object(request.fields.values)),
@@ -120,8 +125,12 @@ extension Engine {
             guard let agent else {
                 throw WireError(.badRequest, "field 'agent' is missing: an agent session names its agent id (and its token)")
             }
-            guard let record = core.agents[agent] else { throw WireError(.notFound, "agent '\(agent)' is not known; an admin creates it with agent.upsert") }
             let trustedUser = session.uid == 0 || session.uid == daemonUID || config.access.agentsByUID[session.uid] == agent
+            guard let record = core.agents[agent] else {
+                // Only trusted users learn whether an agent id exists.
+                if trustedUser { throw WireError(.notFound, "agent '\(agent)' is not known; an admin creates it with agent.upsert") }
+                throw WireError(.forbidden, "agent '\(agent)' and this token do not match; ask an admin for the agent's token")
+            }
             if let token {
                 guard let expected = record.tokenHash, Self.constantTimeEqual(Self.hash(token), expected) else {
                     throw WireError(.forbidden, "the token does not match agent '\(agent)'; ask an admin for a new one (agent.upsert with rotate_token)")
@@ -136,13 +145,7 @@ extension Engine {
         session.agent = boundAgent
         session.client = client
         logger.info("hello", metadata: ["session": "\(session.id)", "role": "\(role.rawValue)", "uid": "\(session.uid)", "agent": "\(boundAgent ?? "-")", "client": "\(client ?? "-")"])
-        if role == .pbx {
-            pbxSessions.append(session)
-            if !pendingRoutes.isEmpty {
-                for line in pendingRoutes { outbox.event(session, line, causedByChange: false) }
-                pendingRoutes = []
-            }
-        }
+        if role == .pbx { pbxSessions.append(session) }
         var result: [String: JSONValue] = [
             "server": "callcenterd", "version": .string(DaemonVersion.string), "protocol": 1, "role": .string(role.rawValue),
             "session": .from(session.id),

@@ -170,6 +170,7 @@ final class Engine: @unchecked Sendable {
     /// One pass: apply, commit once, then send.
     func pass(_ items: [Submission]) {
         let now = tickClock()
+        let heldRoutes = pendingRoutes
         var changes = ChangeSet()
         var entries: [JournalEntry] = []
         var commitLog = PassLog(entries: entries, changes: changes)
@@ -197,6 +198,7 @@ final class Engine: @unchecked Sendable {
             } catch {
                 logger.error("cannot commit the journal: answering unavailable and reloading the last committed state", metadata: ["error": "\(error)"])
                 outbox.failUncommitted()
+                pendingRoutes = heldRoutes  // routes of changes that were not accepted must never reach a PBX
                 reloadAfterFailedCommit()
             }
         }

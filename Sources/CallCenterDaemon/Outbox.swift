@@ -57,8 +57,9 @@ struct Outbox {
         items = []
         for session in order {
             guard let p = pending[session] else { continue }
-            if !p.bytes.isEmpty || p.replies > 0 { session.deliver(p.bytes, p.replies) }
-            if p.close { session.deliver([], 0) }
+            let bounded = !session.topics.isEmpty
+            if !p.bytes.isEmpty || p.replies > 0 { session.deliver(p.bytes, p.replies, bounded) }
+            if p.close { session.deliver([], 0, bounded) }
         }
     }
 }

@@ -22,8 +22,10 @@ final class Session: @unchecked Sendable, Hashable {
     var isOpen = true
 
     /// Hands bytes to the connection (any thread): replies count toward back-pressure.
-    /// Empty bytes ask the connection to close after what was sent.
-    var deliver: @Sendable ([UInt8], _ replies: Int) -> Void = { _, _ in }
+    /// `bounded`: the session subscribes to topics, so its unsent output is held to
+    /// the output bound (a PBX or agent session is bounded by back-pressure on its
+    /// own requests instead). Empty bytes ask the connection to close after what was sent.
+    var deliver: @Sendable ([UInt8], _ replies: Int, _ bounded: Bool) -> Void = { _, _, _ in }
 
     // Event loop only.
     var unsentBytes = 0

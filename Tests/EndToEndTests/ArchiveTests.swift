@@ -96,6 +96,22 @@ final class ArchiveTests: XCTestCase {
         }
     }
 
+    /// A file sent in many requests is still one transaction: a bad row in the last request undoes the staged ones.
+    func testLargeFileIsOneTransaction() throws {
+        var rows = (1...300).map { "G\(1000 + $0),Company \($0),13\(String(format: "%09d", 500_000_000 + $0))" }
+        let good = try file("many.csv", "id,company,phone\n" + rows.joined(separator: "\n") + "\n")
+        rows.append("G9999,Dup,13\(String(format: "%09d", 500_000_001))")  // G1001's number again
+        let bad = try file("many-bad.csv", "id,company,phone\n" + rows.joined(separator: "\n") + "\n")
+        let refused = try callctl(["customers", "import", bad, "--chunk-bytes", "2000"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("row 302, field 'phones': +8613500000001 is also a number of customer G1001 (row 2)"), refused.stderr)
+        let admin = try daemon.session("admin")
+        XCTAssertEqual(admin.failure("caller.profile", ["customer": "G1001"])?.code, "not_found")
+        let imported = try callctl(["customers", "import", good, "--chunk-bytes", "2000"])
+        XCTAssertTrue(imported.stdout.contains("imported 300 customers (300 new, 0 updated)"), imported.stdout + imported.stderr)
+        XCTAssertEqual(try admin.call("caller.profile", ["number": "135 0000 0300"])["id"] as? String, "G1300")
+    }
+
     /// Every spelling of issue 4's numbers finds its customer, in call.offer and in caller.profile.
     func testLookupsByEverySpelling() throws {
         try importSeed()

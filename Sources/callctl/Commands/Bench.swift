@@ -7,7 +7,7 @@ import Histogram
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load generators (for benchmarks).",
-        subcommands: [Offers.self])
+        subcommands: [Offers.self, Customers.self, Profiles.self])
 
     /// `callctl bench offers`: pipelined `call.offer`s, latency per request.
     struct Offers: ParsableCommand {
@@ -33,6 +33,9 @@ struct Bench: ParsableCommand {
         @Flag(help: "Leave the calls in place instead of hanging them up afterwards.")
         var keep = false
 
+        @Option(help: ArgumentHelp("Call from the numbers of the first n customers `bench customers` generated (known callers).", valueName: "n"))
+        var known: Int?
+
         func validate() throws {
             guard count > 0 else { throw ValidationError("--count must be at least 1") }
             guard window > 0 else { throw ValidationError("--window must be at least 1") }
@@ -52,7 +55,8 @@ struct Bench: ParsableCommand {
                 try Pipeline.run(connection, count: count, window: window, request: { index in
                     var fields: [String: Any] = [
                         "call": "\(prefix)-\(index)",
-                        "from": String(format: "+1555%07d", (seed + index &* 7919) % 10_000_000),
+                        "from": known.map { Bench.generatedNumber(1 + (seed + index &* 7919) % $0) }
+                            ?? String(format: "+1555%07d", (seed + index &* 7919) % 10_000_000),
                         "to": "+15550100",
                     ]
                     if let queue { fields["queue"] = queue }
