@@ -117,7 +117,7 @@ extension CallCenter {
         case .connected:
             call.outcome = .completed
             if let agentID = call.agent {
-                if settings.routing.preferLastAgent { lastAgentByNumber[call.from] = agentID }
+                lastAgentByNumber[call.from] = agentID
                 startWrapUp(agentID, after: call, now: now)
             }
         case .ended:

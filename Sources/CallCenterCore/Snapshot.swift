@@ -6,6 +6,8 @@ public struct Snapshot: Sendable, Equatable {
     /// Calls not yet ended (queued, ringing, connected).
     public var calls: [Call]
     public var nextTicket: UInt64
+    /// The agent who last completed a call with each number (for `prefer_last_agent`).
+    public var lastAgents: [String: AgentID] = [:]
     /// Open complaints, and the number the next complaint gets.
     public var complaints: [Complaint] = []
     public var nextComplaintNumber = 1
@@ -63,6 +65,7 @@ extension CallCenter {
             }
         }
         nextTicket = max(snapshot.nextTicket, maxTicket + 1)
+        lastAgentByNumber = snapshot.lastAgents
         restoreComplaints(from: snapshot)
     }
 
@@ -74,6 +77,7 @@ extension CallCenter {
             calls: calls.values.sorted { $0.ticket < $1.ticket },
             nextTicket: nextTicket
         )
+        snapshot.lastAgents = lastAgentByNumber
         snapshot.complaints = complaints.sorted
         snapshot.nextComplaintNumber = complaints.nextNumber
         return snapshot

@@ -99,7 +99,7 @@ public final class DaemonService: Service, @unchecked Sendable {
 
     private func updateStatus(_ engine: Engine) {
         let f = engine.figures.withLockedValue { $0 }
-        let line = "\(f.waiting) waiting; agents \(f.agents[.ready] ?? 0) ready, \(f.agents[.busy] ?? 0) busy, \(f.agents[.ringing] ?? 0) ringing, \(f.agents[.wrapUp] ?? 0) wrap-up, \(f.agents[.notReady] ?? 0) not ready; \(f.sessions) sessions; journal seq \(f.lastSequence)"
+        let line = "\(f.waiting) waiting; agents \(f.agents[.ready] ?? 0) ready, \(f.agents[.busy] ?? 0) busy, \(f.agents[.ringing] ?? 0) ringing, \(f.agents[.wrapUp] ?? 0) wrap-up, \(f.agents[.notReady] ?? 0) not ready; \(f.sessions) sessions; journal seq \(f.lastSequence); \(f.commits) commits, \(f.commits > 0 ? f.committedInputs / f.commits : 0) inputs and \(f.commits > 0 ? Int(f.commitSeconds / Double(f.commits) * 1e6) : 0) µs per commit"
         _ = SystemdNotifier.status(line)
     }
 

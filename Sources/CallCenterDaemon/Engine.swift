@@ -29,6 +29,9 @@ final class Engine: @unchecked Sendable {
         var sessions = 0
         var committedInputs = 0
         var lastSequence: Int64 = 0
+        /// Commits (group commits) so far and the time they took.
+        var commits = 0
+        var commitSeconds: Double = 0
     }
 
     static let maximumBatch = 8192
@@ -194,7 +197,10 @@ final class Engine: @unchecked Sendable {
             batch.complaints = changes.complaints
             batch.archive = commitLog.archive.changes
             do {
+                let started = DispatchTime.now().uptimeNanoseconds
                 try store.commit(batch)
+                let took = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                figures.withLockedValue { $0.commits += 1; $0.commitSeconds += took }
             } catch {
                 logger.error("cannot commit the journal: answering unavailable and reloading the last committed state", metadata: ["error": "\(error)"])
                 outbox.failUncommitted()

@@ -63,14 +63,16 @@ extension CallCenterStore {
             for start in stride(from: 0, to: unique.count, by: 500) {
                 let chunk = Array(unique[start..<min(start + 500, unique.count)])
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for r in try ArchiveRows.customers(db, where: "id IN (\(marks))", StatementArguments(chunk), limit: chunk.count) { out[r.id] = r }
+                for r in try ArchiveRows.customers(db, where: "id IN (\(marks))", StatementArguments(chunk), limit: chunk.count, cached: false) {
+                    out[r.id] = r
+                }
             }
             return out
         }
     }
 
     public func customerID(number: String) throws -> String? {
-        try writer.read { db in try String.fetchOne(db, sql: "SELECT customer FROM customer_phones WHERE number = ?", arguments: [number]) }
+        try writer.read { db in try String.fetchOne(db.cachedStatement(sql: "SELECT customer FROM customer_phones WHERE number = ?"), arguments: [number]) }
     }
 
     /// number → customer, for the numbers that belong to someone.
@@ -95,23 +97,23 @@ extension CallCenterStore {
         try writer.read { db in
             guard let record = try ArchiveRows.customers(db, where: "id = ?", [id], limit: 1).first else { return nil }
             var profile = CustomerProfile(record: record)
-            profile.interactions = try Row.fetchAll(db, sql: """
+            profile.interactions = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT i.*, l.outcome, l.talk, l.agent AS call_agent FROM interactions i
                 LEFT JOIN calls l ON l.serial = i.serial AND l.leg = (SELECT max(leg) FROM calls WHERE serial = i.serial)
                 WHERE i.customer = ? ORDER BY i.at DESC, i.id DESC LIMIT ?
-                """, arguments: [id, limit]).map(ArchiveRows.interaction)
-            profile.cooperations = try Row.fetchAll(db, sql: "SELECT * FROM cooperations WHERE customer = ? ORDER BY on_date DESC, id DESC LIMIT ?",
+                """), arguments: [id, limit]).map(ArchiveRows.interaction)
+            profile.cooperations = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cooperations WHERE customer = ? ORDER BY on_date DESC, id DESC LIMIT ?"),
                                                     arguments: [id, limit]).map {
                 Cooperation(customer: $0["customer"], date: CalendarDate($0["on_date"] as String)!, amount: $0["amount"], item: $0["item"],
                             recordedAt: Instant(milliseconds: $0["recorded_at"]), recordedBy: $0["recorded_by"])
             }
             if !record.phones.isEmpty {
                 let marks = Array(repeating: "?", count: record.phones.count).joined(separator: ",")
-                profile.flags = try Row.fetchAll(db, sql: "SELECT * FROM number_flags WHERE number IN (\(marks)) ORDER BY flagged_at DESC, id DESC",
+                profile.flags = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM number_flags WHERE number IN (\(marks)) ORDER BY flagged_at DESC, id DESC"),
                                                  arguments: StatementArguments(record.phones)).map(ArchiveRows.flag)
             }
             if try db.tableExists("complaints") {
-                profile.openComplaints = try Int.fetchOne(db, sql: "SELECT count(*) FROM complaints WHERE customer = ? AND closed_at IS NULL",
+                profile.openComplaints = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM complaints WHERE customer = ? AND closed_at IS NULL"),
                                                           arguments: [id]) ?? 0
             }
             return profile
@@ -121,7 +123,7 @@ extension CallCenterStore {
     /// Flags on a number, newest first.
     public func flags(number: String) throws -> [NumberFlag] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM number_flags WHERE number = ? ORDER BY flagged_at DESC, id DESC", arguments: [number]).map(ArchiveRows.flag)
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM number_flags WHERE number = ? ORDER BY flagged_at DESC, id DESC"), arguments: [number]).map(ArchiveRows.flag)
         }
     }
 
@@ -135,8 +137,8 @@ extension CallCenterStore {
             if let customer { conditions.append("customer = ?"); values.append(customer) }
             if let agent { conditions.append("agent = ?"); values.append(agent) }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try Row.fetchAll(db, sql: "SELECT * FROM audit_log \(filter) ORDER BY at DESC, id DESC LIMIT \(max(0, limit))",
-                                    arguments: StatementArguments(values))
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_log \(filter) ORDER BY at DESC, id DESC LIMIT ?"),
+                                    arguments: StatementArguments(values.map { $0 as any DatabaseValueConvertible } + [max(0, limit)]))
                 .map(ArchiveRows.audit)
         }
     }
@@ -160,7 +162,7 @@ extension CallCenterStore {
             return try records.map { r in
                 let row = try Row.fetchOne(statement, arguments: [r.id, from, date.description])!
                 guard (row["any"] as Int) > 0 else { return (r, nil) }
-                let last = try String.fetchOne(db, sql: "SELECT max(on_date) FROM cooperations WHERE customer = ? AND on_date <= ?",
+                let last = try String.fetchOne(db.cachedStatement(sql: "SELECT max(on_date) FROM cooperations WHERE customer = ? AND on_date <= ?"),
                                                arguments: [r.id, date.description]).flatMap(CalendarDate.init)
                 let latest = [last, r.lastCooperation.flatMap { $0 <= date ? $0 : nil }].compactMap { $0 }.max()
                 return (r, CooperationHistory(lastCooperation: latest, countLast12Months: row["n"], amountLast12Months: row["amount"]))
@@ -173,10 +175,10 @@ extension CallCenterStore {
     /// The last life of a call id in the call log.
     public func loggedCall(_ call: CallID) throws -> LoggedCall? {
         try writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT serial, caller, caller_info, offered_at FROM calls WHERE call = ? ORDER BY serial DESC, leg DESC LIMIT 1",
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT serial, caller, caller_info, offered_at FROM calls WHERE call = ? ORDER BY serial DESC, leg DESC LIMIT 1"),
                                              arguments: [call]) else { return nil }
             let serial: Int64 = row["serial"]
-            let agents = try String.fetchAll(db, sql: "SELECT DISTINCT agent FROM calls WHERE serial = ? AND agent IS NOT NULL", arguments: [serial])
+            let agents = try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT agent FROM calls WHERE serial = ? AND agent IS NOT NULL"), arguments: [serial])
             let caller = try (row["caller_info"] as String?).map { try JSONDecoder().decode(CallerInfo.self, from: Data($0.utf8)) }
             return LoggedCall(serial: UInt64(serial), from: row["caller"], caller: caller, offeredAt: Instant(milliseconds: row["offered_at"]), agents: agents)
         }
@@ -185,7 +187,7 @@ extension CallCenterStore {
     /// The registration of a call's life (by serial), if it has one.
     public func registration(serial: UInt64) throws -> Interaction? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM interactions WHERE serial = ? AND category IS NOT NULL", arguments: [Int64(serial)]).map(ArchiveRows.interaction)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM interactions WHERE serial = ? AND category IS NOT NULL"), arguments: [Int64(serial)]).map(ArchiveRows.interaction)
         }
     }
 

@@ -84,13 +84,21 @@ enum ArchiveRows {
     }
 
     /// Customers whose ids are selected by `condition` (on `customers`, ordered by id), with their phones.
-    static func customers(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int) throws -> [CustomerRecord] {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM customers WHERE \(condition) ORDER BY id LIMIT \(limit)", arguments: arguments)
+    /// Statements are cached (compiled once per connection) unless `condition`
+    /// varies with its arguments (`IN (?, ?, …)` lists): pass `cached: false` then.
+    static func customers(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int,
+                          cached: Bool = true) throws -> [CustomerRecord] {
+        let sql = "SELECT * FROM customers WHERE \(condition) ORDER BY id LIMIT ?"
+        let statement = cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+        var all = arguments
+        _ = all.append(contentsOf: [limit])
+        let rows = try Row.fetchAll(statement, arguments: all)
         guard !rows.isEmpty else { return [] }
         var phones: [String: [String]] = [:]
         if rows.count == 1 {
             let id: String = rows[0]["id"]
-            phones[id] = try String.fetchAll(db, sql: "SELECT number FROM customer_phones WHERE customer = ? ORDER BY position", arguments: [id])
+            let statement = try db.cachedStatement(sql: "SELECT number FROM customer_phones WHERE customer = ? ORDER BY position")
+            phones[id] = try String.fetchAll(statement, arguments: [id])
         } else {
             let ids = rows.map { $0["id"] as String }
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {

@@ -88,7 +88,7 @@ public final class CallCenterStore: @unchecked Sendable {
     /// The call log's rows for a call id, newest life and leg last.
     public func callLog(call: CallID) throws -> [CallLogEntry] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE call = ? ORDER BY serial, leg", arguments: [call]).map(Projections.logEntry)
+            try Row.fetchAll(db, sql: "SELECT \(Projections.callColumns) FROM calls WHERE call = ? ORDER BY serial, leg", arguments: [call]).map(Projections.logEntry)
         }
     }
 

@@ -129,41 +129,59 @@ enum Projections {
             agent.countersDay = row["counters_day"]
             return agent
         }
-        snapshot.calls = try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE state <> 'ended' ORDER BY ticket").map { try logEntry($0).call }
+        snapshot.calls = try Row.fetchAll(db, sql: "SELECT \(callColumns) FROM calls WHERE state <> 'ended' ORDER BY ticket").map { try logEntry($0).call }
+        // Who last served each number, from the last 30 days of the call log.
+        let since = (try Int64.fetchOne(db, sql: "SELECT max(offered_at) FROM calls") ?? 0) - 30 * 86_400_000
+        for row in try Row.fetchAll(db, sql: """
+            SELECT caller, agent FROM calls
+            WHERE offered_at >= ? AND outcome = 'completed' AND agent IS NOT NULL
+            ORDER BY ended_at
+            """, arguments: [since]) {
+            snapshot.lastAgents[row[0]] = row[1]
+        }
         return snapshot
     }
 
+    /// The columns `logEntry` reads, in the order it reads them (by position: a
+    /// restart loads every waiting call through here, and name lookups cost).
+    static let callColumns = """
+        call, caller, dialed, queue, attributes, ticket, offered_at, serial, caller_info, language, account_manager, \
+        hold_until, overflow_stage, overflow, route_reason, leg, state, agent, priority, attempts, queued_at, ringing_at, \
+        answered_at, ended_at, outcome, hangup_by, cause, wrap_up
+        """
+
+    /// A call-log row selected with `callColumns`.
     static func logEntry(_ row: Row) throws -> CallLogEntry {
-        func instant(_ column: String) -> Instant? { (row[column] as Int64?).map(Instant.init(milliseconds:)) }
+        func instant(_ i: Int) -> Instant? { (row[i] as Int64?).map(Instant.init(milliseconds:)) }
         var call = Call(
-            id: row["call"], from: row["caller"], to: row["dialed"], queue: row["queue"],
-            attributes: try decode([String: String].self, row["attributes"]) ?? [:],
-            ticket: UInt64(row["ticket"] as Int64), at: Instant(milliseconds: row["offered_at"])
+            id: row[0], from: row[1], to: row[2], queue: row[3],
+            attributes: try decode([String: String].self, row[4]) ?? [:],
+            ticket: UInt64(row[5] as Int64), at: Instant(milliseconds: row[6])
         )
-        call.serial = UInt64(row["serial"] as Int64)
-        call.caller = try decode(CallerInfo.self, row["caller_info"])
-        call.language = row["language"]
-        call.accountManager = row["account_manager"]
-        call.holdUntil = instant("hold_until")
-        call.overflowStage = row["overflow_stage"]
-        if let overflow = try decode(OverflowState.self, row["overflow"]) {
+        call.serial = UInt64(row[7] as Int64)
+        call.caller = try decode(CallerInfo.self, row[8])
+        call.language = row[9]
+        call.accountManager = row[10]
+        call.holdUntil = instant(11)
+        call.overflowStage = row[12]
+        if let overflow = try decode(OverflowState.self, row[13]) {
             call.relaxedSkills = overflow.relaxedSkills
             call.extraQueues = overflow.extraQueues
         }
-        call.routeReason = row["route_reason"]
-        call.leg = row["leg"]
-        call.state = CallState(rawValue: row["state"]) ?? .ended
-        call.agent = row["agent"]
-        call.priority = row["priority"]
-        call.attempts = row["attempts"]
-        call.queuedAt = Instant(milliseconds: row["queued_at"])
-        call.ringingAt = instant("ringing_at")
-        call.answeredAt = instant("answered_at")
-        call.endedAt = instant("ended_at")
-        call.outcome = (row["outcome"] as String?).flatMap(CallOutcome.init(rawValue:))
-        call.hangupBy = (row["hangup_by"] as String?).flatMap(HangupSide.init(rawValue:))
-        call.cause = row["cause"]
-        return CallLogEntry(call: call, wrapUp: row["wrap_up"])
+        call.routeReason = row[14]
+        call.leg = row[15]
+        call.state = CallState(rawValue: row[16]) ?? .ended
+        call.agent = row[17]
+        call.priority = row[18]
+        call.attempts = row[19]
+        call.queuedAt = Instant(milliseconds: row[20])
+        call.ringingAt = instant(21)
+        call.answeredAt = instant(22)
+        call.endedAt = instant(23)
+        call.outcome = (row[24] as String?).flatMap(CallOutcome.init(rawValue:))
+        call.hangupBy = (row[25] as String?).flatMap(HangupSide.init(rawValue:))
+        call.cause = row[26]
+        return CallLogEntry(call: call, wrapUp: row[27])
     }
 }
 

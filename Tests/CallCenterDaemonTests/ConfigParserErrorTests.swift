@@ -3,14 +3,16 @@ import XCTest
 
 /// Table tests: each bad configuration and the exact error it gets (file, key, message).
 final class ConfigParserErrorTests: XCTestCase {
+    static let rootKeys = "daemon, routing, access, queues, complaints, archive"
+    static let routingKeys = "default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags"
     static let daemonKeys = "socket, database, socket_mode, synchronous, max_line_bytes, max_output_bytes, max_in_flight, log_level"
     static let queueKeys = "skills, strategy, wrap_up, ring_timeout, max_wait, service_level, on_timeout, max_attempts, manager_wait, overflow"
     static let levels = #""trace", "debug", "info", "notice", "warning", "error", "critical""#
 
     static let cases: [(toml: String, key: String, message: String)] = [
         // Unknown keys, at every level.
-        ("foo = 1", "foo", "unknown key; expected one of: daemon, routing, access, queues, complaints"),
-        ("[logging]\nlevel = \"info\"", "logging", "unknown key; expected one of: daemon, routing, access, queues, complaints"),
+        ("foo = 1", "foo", "unknown key; expected one of: \(rootKeys)"),
+        ("[logging]\nlevel = \"info\"", "logging", "unknown key; expected one of: \(rootKeys)"),
         ("[daemon]\nport = 8080", "daemon.port", "unknown key; expected one of: \(daemonKeys)"),
         ("[routing]\ndefault = \"general\"", "routing.default", "unknown key; expected one of: default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags"),
         ("[access]\noperators = []", "access.operators", "unknown key; expected one of: pbx, agent, supervisor, admin, agent_uids"),
@@ -50,6 +52,23 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[routing]\ndefault_queue = [\"general\"]", "routing.default_queue", "expected a non-empty string, got an array"),
         ("[routing]\nshort_abandon = -1", "routing.short_abandon", "expected seconds (a number ≥ 0), got -1"),
         ("[routing]\ndefault_handle_time = \"3m\"", "routing.default_handle_time", "expected seconds (a number ≥ 0), got \"3m\""),
+        ("[routing]\naging_per_second = -0.5", "routing.aging_per_second", "expected seconds (a number ≥ 0), got -0.5"),
+        ("[routing]\nprefer_last_agent = \"yes\"", "routing.prefer_last_agent", "expected true or false, got \"yes\""),
+        ("[routing]\nprefer_last_agent = 1", "routing.prefer_last_agent", "expected true or false, got 1"),
+        ("[routing]\npriority = 5", "routing.priority", "expected a table, got a number"),
+        ("[routing.priority]\nhigh_value = 100001", "routing.priority.high_value", "expected a whole number from -100000 to 100000, got 100001"),
+        ("[routing.priority]\nunknown = 1.5", "routing.priority.unknown", "expected a whole number from -100000 to 100000, got 1.5"),
+        ("[routing.numbers]\n\"4008001234\" = 5", "routing.numbers.4008001234", "expected a non-empty string, got a number"),
+        ("[routing.intents]\nbilling = \"\"", "routing.intents.billing", "expected a non-empty string, got a string"),
+        ("[routing.flags]\nthreat = \"block\"", "routing.flags.threat", #"expected "reject", "alert" or "queue:NAME", got "block""#),
+        ("[routing.flags]\nharassment = true", "routing.flags.harassment", "expected a non-empty string, got a boolean"),
+
+        // [archive]
+        ("[archive]\ncountry = \"XX\"", "archive.country", #"expected one of "CN", "HK", "MO", "TW", "SG", "MY", "JP", "KR", "US", "CA", "GB", "DE", "FR", "AU", got "XX""#),
+        ("[archive]\nmask_numbers = \"yes\"", "archive.mask_numbers", "expected true or false, got a string"),
+        ("[archive.grading]\nhigh_value_min = 101", "archive.grading.high_value_min", "expected a number from 0 to 100, got 101"),
+        ("[archive.grading]\nweights = { r = 1001 }", "archive.grading.weights.r", "expected a number from 0 to 1000, got 1001"),
+        ("[archive.grading]\nweights = { r = 0, f = 0, m = 0, custom = 0 }", "archive.grading.weights", "weights: at least one weight must be more than 0"),
 
         // [queues.NAME]
         ("[queues.general]\nstrategy = \"fastest\"", "queues.general.strategy", #"expected one of "longest_idle", "fewest_calls", "least_talk", "most_skilled", "round_robin", "random", got "fastest""#),

@@ -177,6 +177,114 @@ final class ConfigParserTests: XCTestCase {
         XCTAssertEqual(c.access.agentsByUID, [1001: "a7", 1003: "a9"])
     }
 
+    /// Every [routing] policy key sets its field; priority tiers left out keep their defaults.
+    func testRoutingPolicyKeys() throws {
+        let c = try ConfigFixture.parse("""
+            [routing]
+            aging_per_second = 0.5
+            prefer_last_agent = true
+            [routing.priority]
+            high_value = 1000
+            unknown = -50
+            [routing.numbers]
+            "4008001234" = "sales"
+            "+86 10 1234" = "general"
+            [routing.intents]
+            complaint = "complaints"
+            [routing.flags]
+            threat = "queue:security"
+            harassment = "reject"
+            """)
+        let p = c.core.routing
+        XCTAssertEqual(p.agingPerSecond, 0.5)
+        XCTAssertTrue(p.preferLastAgent)
+        XCTAssertEqual(p.tierWeights, [.highValue: 1000, .potential: 200, .stable: 100, .risk: 0])
+        XCTAssertEqual(p.unknownWeight, -50)
+        XCTAssertEqual(p.numbers, ["4008001234": "sales", "+86 10 1234": "general"])
+        XCTAssertEqual(p.intents, ["complaint": "complaints"])
+        XCTAssertEqual(p.flags, ["threat": .queue("security"), "harassment": .reject])
+        XCTAssertEqual(try ConfigFixture.parse("[routing.flags]\nthreat = \"alert\"").core.routing.flags, ["threat": .alert])
+    }
+
+    /// Without [routing] policy keys the core's defaults apply.
+    func testRoutingPolicyDefaults() throws {
+        let p = try ConfigFixture.parse("[routing]\nshort_abandon = 3").core.routing
+        XCTAssertEqual(p, RoutingPolicy())
+        XCTAssertEqual(p.agingPerSecond, 1)
+        XCTAssertFalse(p.preferLastAgent)
+        XCTAssertEqual(p.tierWeights, [.highValue: 300, .potential: 200, .stable: 100, .risk: 0])
+        XCTAssertEqual(p.unknownWeight, 0)
+    }
+
+    /// The timeout, attempts, manager-wait and overflow keys of a queue; overflow
+    /// steps are sorted by `after`, in either TOML spelling.
+    func testQueueTimeoutAndOverflowKeys() throws {
+        let c = try ConfigFixture.parse("""
+            [queues.sales]
+            strategy = "round_robin"
+            on_timeout = "queue:general"
+            max_attempts = 100
+            manager_wait = 0
+            overflow = [
+                { after = 300, add_queue = "general" },
+                { after = 60, relax_skills = { sales = 2 } },
+                { after = 120, relax_skills = {}, add_queue = "vip" },
+            ]
+
+            [queues.vip]
+            on_timeout = "callback"
+            [[queues.vip.overflow]]
+            after = 10.5
+            add_queue = "sales"
+            """)
+        let sales = try XCTUnwrap(c.queues.first { $0.id == "sales" })
+        XCTAssertEqual(sales.strategy, .roundRobin)
+        XCTAssertEqual(sales.onTimeout, .queue("general"))
+        XCTAssertEqual(sales.maxAttempts, 100)
+        XCTAssertEqual(sales.managerWait, 0)
+        XCTAssertEqual(sales.overflow, [
+            OverflowStep(after: 60, relaxSkills: ["sales": 2]),
+            OverflowStep(after: 120, relaxSkills: [:], addQueue: "vip"),
+            OverflowStep(after: 300, addQueue: "general"),
+        ])
+        let vip = try XCTUnwrap(c.queues.first { $0.id == "vip" })
+        XCTAssertEqual(vip.onTimeout, .callback)
+        XCTAssertEqual(vip.overflow, [OverflowStep(after: 10.5, addQueue: "sales")])
+        let general = try XCTUnwrap(c.queues.first { $0.id == "general" })
+        XCTAssertEqual(general.onTimeout, .voicemail)
+        XCTAssertEqual(general.maxAttempts, 0)
+        XCTAssertEqual(general.managerWait, 30)
+        XCTAssertEqual(general.overflow, [])
+    }
+
+    /// Every strategy is accepted by its name.
+    func testStrategies() throws {
+        for strategy in RoutingStrategy.allCases {
+            XCTAssertEqual(try ConfigFixture.parse("[queues.q]\nstrategy = \"\(strategy.rawValue)\"").queues.first?.strategy, strategy)
+        }
+    }
+
+    /// [archive]: the country by its code in any case, masking, grading rules.
+    func testArchiveKeys() throws {
+        let c = try ConfigFixture.parse("""
+            [archive]
+            country = "hk"
+            mask_numbers = false
+            [archive.grading]
+            weights = { r = 2, m = 0 }
+            high_value_min = 90
+            potential_any_min = 99.5
+            """)
+        XCTAssertEqual(c.archive.country.code, "HK")
+        XCTAssertFalse(c.archive.maskNumbers)
+        XCTAssertEqual(c.archive.grading.weights.r, 2)
+        XCTAssertEqual(c.archive.grading.weights.f, 1)
+        XCTAssertEqual(c.archive.grading.weights.m, 0)
+        XCTAssertEqual(c.archive.grading.highValueMin, 90)
+        XCTAssertEqual(c.archive.grading.potentialAnyMin, 99.5)
+        XCTAssertEqual(c.archive.grading.riskRecencyBelow, 70)
+    }
+
     /// `load(path:over:)` reads a file; errors name that file.
     func testLoadReadsFileAndNamesItInErrors() throws {
         let dir = try ConfigFixture.temporaryDirectory(for: self)

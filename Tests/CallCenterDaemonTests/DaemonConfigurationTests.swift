@@ -65,8 +65,9 @@ final class DaemonConfigurationTests: XCTestCase {
     }
 
     /// A reload takes log level, output and in-flight limits, access, queues,
-    /// short abandon and default handle time; it keeps the socket, database,
-    /// socket mode, synchronous, line limit and default queue of the running one.
+    /// short abandon, default handle time, the routing policy and complaint
+    /// SLAs; it keeps the socket, database, socket mode, synchronous, line
+    /// limit, default queue and [archive] of the running one.
     func testReloadableSettings() {
         let running = ConfigFixture.base
         var next = DaemonConfig(defaults: DefaultPaths(socket: "/new/cc.sock", database: "/new/cc.sqlite"))
@@ -83,6 +84,10 @@ final class DaemonConfigurationTests: XCTestCase {
         next.queues = [QueueConfig(id: "support", wrapUp: 3)]
         next.access.grants[.supervisor] = [.init(.uid(1001))]
         next.access.agentsByUID = [1001: "a1"]
+        next.core.routing.agingPerSecond = 0
+        next.core.routing.flags = ["threat": .reject]
+        next.core.complaintSLA.highValue = 60
+        next.archive.maskNumbers = false
 
         let reloaded = running.reloadable(from: next)
         XCTAssertEqual(reloaded.socket, running.socket)
@@ -92,6 +97,7 @@ final class DaemonConfigurationTests: XCTestCase {
         XCTAssertEqual(reloaded.maxLineBytes, running.maxLineBytes)
         XCTAssertEqual(reloaded.core.defaultQueue, running.core.defaultQueue)
         XCTAssertEqual(reloaded.core.utcOffsetSeconds, running.core.utcOffsetSeconds)
+        XCTAssertEqual(reloaded.archive, running.archive)
 
         XCTAssertEqual(reloaded.maxOutputBytes, 8192)
         XCTAssertEqual(reloaded.maxInFlight, 9)
@@ -100,6 +106,8 @@ final class DaemonConfigurationTests: XCTestCase {
         XCTAssertEqual(reloaded.core.defaultHandleTime, 60)
         XCTAssertEqual(reloaded.queues, next.queues)
         XCTAssertEqual(reloaded.access, next.access)
+        XCTAssertEqual(reloaded.core.routing, next.core.routing)
+        XCTAssertEqual(reloaded.core.complaintSLA, next.core.complaintSLA)
     }
 
     // MARK: - AccessPolicy

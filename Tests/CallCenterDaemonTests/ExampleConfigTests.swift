@@ -17,7 +17,11 @@ final class ExampleConfigTests: XCTestCase {
     func testExampleLoads() throws {
         let config = try ConfigParser.load(path: Self.path, over: ConfigFixture.base)
         XCTAssertEqual(config.queues.map(\.id), ["complaints", "general"])
-        XCTAssertEqual(config.queues.first { $0.id == "complaints" }?.skills, ["complaints": 3, "yue": 5])
+        let complaints = try XCTUnwrap(config.queues.first { $0.id == "complaints" })
+        XCTAssertEqual(complaints.skills, ["complaints": 3])
+        XCTAssertEqual(complaints.strategy, .mostSkilled)
+        XCTAssertEqual(complaints.onTimeout, .callback)
+        XCTAssertEqual(complaints.overflow, [OverflowStep(after: 120, relaxSkills: ["complaints": 1]), OverflowStep(after: 300, addQueue: "general")])
         XCTAssertEqual(config.queues.first { $0.id == "general" }?.maxWait, nil)
         XCTAssertEqual(config.core.defaultQueue, "general")
 
@@ -33,13 +37,18 @@ final class ExampleConfigTests: XCTestCase {
             lines.contains { $0.hasPrefix("\(key) =") || $0.hasPrefix("#\(key) =") }
         }
         let keys = ["socket", "database", "socket_mode", "synchronous", "max_line_bytes", "max_output_bytes", "max_in_flight", "log_level",
-                    "default_queue", "short_abandon", "default_handle_time",
+                    "default_queue", "short_abandon", "default_handle_time", "aging_per_second", "prefer_last_agent",
+                    "high_value", "potential", "stable", "risk", "unknown", "threat", "harassment",
                     "pbx", "agent", "supervisor", "admin",
-                    "skills", "strategy", "wrap_up", "ring_timeout", "max_wait", "service_level"]
+                    "country", "mask_numbers", "weights", "high_value_min", "risk_recency_below", "risk_composite_below", "potential_any_min",
+                    "skills", "strategy", "wrap_up", "ring_timeout", "max_wait", "max_attempts", "on_timeout", "manager_wait", "overflow",
+                    "service_level"]
         for key in keys {
             XCTAssertTrue(documented(key), key)
         }
-        for header in ["[daemon]", "[routing]", "[access]", "#[access.agent_uids]", "[queues.general]", "[queues.complaints]"] {
+        for header in ["[daemon]", "[routing]", "[routing.priority]", "#[routing.numbers]", "#[routing.intents]", "#[routing.flags]",
+                       "[access]", "#[access.agent_uids]", "[complaints.sla]", "[archive]", "[archive.grading]",
+                       "[queues.general]", "[queues.complaints]"] {
             XCTAssertTrue(lines.contains(header), header)
         }
         for key in ["socket", "database"] {
@@ -64,5 +73,8 @@ final class ExampleConfigTests: XCTestCase {
         XCTAssertEqual(config.access.grants[.pbx]?.count, 2)
         XCTAssertEqual(config.access.grants[.admin]?.first, .init(.uid(0)))
         XCTAssertEqual(config.access.agentsByUID, [5005: "a7", 1002: "a8"])
+        XCTAssertEqual(config.core.routing.numbers.count, 2)
+        XCTAssertEqual(config.core.routing.intents["complaint"], "complaints")
+        XCTAssertEqual(config.core.routing.flags, ["threat": .queue("complaints"), "harassment": .alert])
     }
 }

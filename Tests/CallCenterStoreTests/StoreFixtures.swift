@@ -103,6 +103,7 @@ struct Driver {
             batch.agents = applied.changes.agents.compactMap { core.agents[$0] }
             batch.queues = applied.changes.queues.compactMap { core.queues[$0] }
             batch.nextTicket = core.nextTicket
+            batch.complaints = applied.changes.complaints
             try store.commit(batch)
             nextSeq += 1
             committed += 1
