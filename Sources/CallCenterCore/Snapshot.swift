@@ -35,6 +35,8 @@ extension CallCenter {
                 deadlines.insert(Deadline(at: wrap.until, kind: .wrapUpEnd(agent: agent.id)))
             }
         }
+        calls.reserveCapacity(snapshot.calls.count)
+        lineStamps.reserveCapacity(snapshot.calls.count)
         var maxTicket: UInt64 = 0
         for call in snapshot.calls.sorted(by: { $0.ticket < $1.ticket }) {
             calls[call.id] = call

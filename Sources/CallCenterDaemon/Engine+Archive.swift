@@ -175,12 +175,22 @@ extension Engine {
 
     /// Patches applied over the archive as this pass sees it; numbers checked against everyone else.
     func buildCustomers(_ patches: [CustomerPatch], log: PassLog) throws -> CustomerImport {
-        let view = ArchiveView(store: store, pass: log.archive)
         let ids = Array(Set(patches.map(\.id)))
         var bases = try store.customers(ids: ids)
         for id in ids { if let saved = log.archive.customers[id] { bases[id] = saved } }
-        return try CustomerImport.build(patches, country: archiveSettings.country, rules: archiveSettings.grading,
-                                        base: { bases[$0] }, owner: { try view.owner($0) })
+        // Every number the rows name, read once: who holds it now (one read for all).
+        var numbers: [String] = []
+        for case let .list(items)?? in patches.map({ $0.values[.phones] }) {
+            numbers += items.compactMap { PhoneNumber($0, country: archiveSettings.country)?.e164 }
+        }
+        let stored = try store.phoneOwners(numbers)
+        let pass = log.archive
+        return try CustomerImport.build(patches, country: archiveSettings.country, rules: archiveSettings.grading, base: { bases[$0] }) { number in
+            if let owner = pass.phoneOwners[number] { return owner }
+            // A customer saved earlier in this pass holds exactly the numbers in `phoneOwners`.
+            guard let owner = stored[number], pass.customers[owner] == nil else { return nil }
+            return owner
+        }
     }
 }
 

@@ -222,6 +222,7 @@ extension Engine {
             || newConfig.maxLineBytes != config.maxLineBytes || newConfig.core.defaultQueue != config.core.defaultQueue {
             notes.append("socket, database, synchronous, max_line_bytes and default_queue change only at restart")
         }
+        if newConfig.archive != config.archive { notes.append("[archive] changes only at restart") }
         config = config.reloadable(from: newConfig)
         core.settings.shortAbandon = config.core.shortAbandon
         core.settings.defaultHandleTime = config.core.defaultHandleTime

@@ -51,8 +51,10 @@ public final class CallCenterStore: @unchecked Sendable {
         guard !batch.isEmpty else { return }
         try writer.write { db in
             let journal = try db.cachedStatement(sql: "INSERT INTO journal (seq, at, op, actor, payload) VALUES (?, ?, ?, ?, ?)")
+            var row = FastStatement(journal)
             for e in batch.entries {
-                try journal.execute(arguments: [e.seq, e.at.milliseconds, e.op, e.actor, e.payload])
+                row.bind(e.seq); row.bind(e.at.milliseconds); row.bind(e.op); row.bind(e.actor); row.bind(e.payload)
+                try row.run(db)
             }
             try Projections.write(batch, in: db)
             try ComplaintProjection.write(batch.complaints, in: db)
