@@ -35,7 +35,6 @@ public struct DaemonConfig: Equatable, Sendable {
     /// What SIGHUP can change without a restart.
     public func reloadable(from other: DaemonConfig) -> DaemonConfig {
         var next = self
-        next.logLevel = other.logLevel
         next.maxOutputBytes = other.maxOutputBytes
         next.maxInFlight = other.maxInFlight
         next.access = other.access

@@ -15,19 +15,29 @@ extension Bench {
         @Option(help: ArgumentHelp("How many customers.", valueName: "n")) var count = 1_000_000
         @Option(help: ArgumentHelp("Customers per customer.import request (stay under max_line_bytes).", valueName: "n")) var batch = 250
         @Option(help: ArgumentHelp("Requests in flight at once.", valueName: "w")) var window = 4
+        @Option(help: ArgumentHelp("Give every customer these scores (one tier for all) instead of varied ones.", valueName: "r,f,m,custom"))
+        var scores: String?
+
+        func validate() throws {
+            if let scores, scores.split(separator: ",").compactMap({ Int($0) }).count != 4 {
+                throw ValidationError("--scores takes four whole numbers: r,f,m,custom")
+            }
+        }
 
         func run() throws {
             try reportingErrors {
                 let (connection, _) = try global.connect(timeout: 300)
                 defer { connection.close() }
                 let batches = (count + batch - 1) / batch
+                let fixed = scores?.split(separator: ",").compactMap { Int($0) }
                 var report = BenchReport(op: "customer.import (\(batch) rows)", count: batches, window: window)
                 let started = monotonicNow()
                 try Pipeline.run(connection, count: batches, window: window, request: { b in
                     let rows: [[String: Any]] = (b * batch + 1...min(count, (b + 1) * batch)).map { i in
                         ["id": String(format: "B%07d", i), "name": "Bench customer \(i)", "company": "Company \(i % 5000)",
                          "phones": [Bench.generatedNumber(i)], "account_manager": "a\(i % 50)",
-                         "r_score": 40 + i % 61, "f_score": 30 + (i / 7) % 71, "m_score": 20 + (i / 13) % 81, "custom_score": 50 + (i / 3) % 51]
+                         "r_score": fixed?[0] ?? 40 + i % 61, "f_score": fixed?[1] ?? 30 + (i / 7) % 71,
+                         "m_score": fixed?[2] ?? 20 + (i / 13) % 81, "custom_score": fixed?[3] ?? 50 + (i / 3) % 51]
                     }
                     return ("customer.import", ["rows": rows])
                 }, onReply: { _, reply, latency in
