@@ -85,8 +85,12 @@ extension CallCenter {
             agentCounts[.loggedOut, default: 0] += 1
             return Agent(profile: profile, since: now)
         }()
+        let staffed = Self.isStaffed(agent.state)
+        if staffed { countStaffed(profile.id, by: -1) }
         agent.profile = profile
+        agents[profile.id] = agent
         servedCache[profile.id] = nil
+        if staffed { countStaffed(profile.id, by: 1) }
         if let tokenHash { agent.tokenHash = tokenHash }
         agents[profile.id] = agent
         changes.agents.insert(profile.id)
@@ -107,9 +111,10 @@ extension CallCenter {
             throw CoreError(.badRequest, "field 'ring_timeout' must be more than 0 seconds")
         }
         var queue = queues[config.id] ?? Queue(config: config, counters: QueueCounters(day: day(of: now)))
-        if queue.config.skills != config.skills || queues[config.id] == nil { servedCache = [:] }
+        let skillsChanged = queue.config.skills != config.skills || queues[config.id] == nil
         queue.config = config
         queues[config.id] = queue
+        if skillsChanged { recountStaffed() }
         changes.queues.insert(config.id)
         effects.append(.notice(.queue(config.id)))
         rebalance(now: now)

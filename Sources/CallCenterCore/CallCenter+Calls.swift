@@ -376,7 +376,8 @@ extension CallCenter {
         guard position > 0 else { return 0 }
         var handle = settings.defaultHandleTime
         if let q = queues[queue], q.counters.day == day(of: now), let aht = q.counters.aht { handle = aht }
-        let staffed = [AgentState.ready, .ringing, .busy, .wrapUp].reduce(0) { $0 + agentCounts[$1, default: 0] }
+        // Agents who may take this queue's calls and are working (not not_ready).
+        let staffed = staffedByQueue[queue] ?? 0
         return (Double(position) * handle / Double(max(1, staffed))).rounded()
     }
 }

@@ -47,6 +47,8 @@ public struct CallCenter: Sendable {
     var relaxedCalls: Set<CallID> = []
     /// Which logged-in agent sits at each seat.
     var seatHolders: [String: AgentID] = [:]
+    /// Working agents (ready, ringing, busy, wrap-up) who serve each queue, for estimates.
+    public internal(set) var staffedByQueue: [QueueID: Int] = [:]
     /// Queues each agent serves by skills (a cache; see `servedQueues`).
     var servedCache: [AgentID: [QueueID]] = [:]
     /// The agent who last served each number (when `preferLastAgent`).
@@ -175,6 +177,7 @@ public struct CallCenter: Sendable {
             agentCounts[old, default: 0] -= 1
             agentCounts[state, default: 0] += 1
             agent.since = now
+            if Self.isStaffed(old) != Self.isStaffed(state) { countStaffed(agent.id, by: Self.isStaffed(state) ? 1 : -1) }
         }
         agent.state = state
         agent.reason = state == .notReady ? reason : nil
@@ -197,6 +200,22 @@ public struct CallCenter: Sendable {
         agents[agent.id] = agent
         changes.agents.insert(agent.id)
         effects.append(.notice(.agent(agent)))
+    }
+
+    /// Whether an agent in `state` counts as staffing their queues.
+    static func isStaffed(_ state: AgentState) -> Bool {
+        state == .ready || state == .ringing || state == .busy || state == .wrapUp
+    }
+
+    mutating func countStaffed(_ agent: AgentID, by delta: Int) {
+        for queue in servedQueues(agent) { staffedByQueue[queue, default: 0] += delta }
+    }
+
+    /// Recounts staffing after queue skills changed.
+    mutating func recountStaffed() {
+        servedCache = [:]
+        staffedByQueue = [:]
+        for (id, agent) in agents where Self.isStaffed(agent.state) { countStaffed(id, by: 1) }
     }
 
     // MARK: - Reading

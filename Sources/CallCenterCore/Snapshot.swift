@@ -35,6 +35,7 @@ extension CallCenter {
                 deadlines.insert(Deadline(at: wrap.until, kind: .wrapUpEnd(agent: agent.id)))
             }
         }
+        recountStaffed()
         calls.reserveCapacity(snapshot.calls.count)
         lineStamps.reserveCapacity(snapshot.calls.count)
         var maxTicket: UInt64 = 0

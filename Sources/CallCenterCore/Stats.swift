@@ -9,6 +9,8 @@ public struct QueueStats: Sendable, Equatable {
     /// Today's counters (zero at a new local day).
     public var counters: QueueCounters
     public var serviceLevelThreshold: Double
+    /// Estimated seconds a call arriving now would wait.
+    public var ewt: Double = 0
 }
 
 extension CallCenter {
@@ -35,8 +37,18 @@ extension CallCenter {
                 longestWait: oldest.map { max(0, now.seconds(since: $0)) } ?? 0,
                 agents: byState,
                 counters: q.counters.day == today ? q.counters : QueueCounters(day: today),
-                serviceLevelThreshold: q.config.serviceLevel
+                serviceLevelThreshold: q.config.serviceLevel,
+                ewt: estimatedWait(position: waitingCount(in: id) + 1, queue: id, now: now)
             )
         }
+    }
+}
+
+extension CallCenter {
+    /// A waiting call's 1-based place in its line and its estimated wait; nil when it is not waiting.
+    public func placeInLine(of id: CallID, now: Instant) -> (position: Int, ewt: Double)? {
+        guard let call = calls[id], call.state == .queued else { return nil }
+        guard let index = waitingCalls(in: call.queue).firstIndex(where: { $0.id == id }) else { return nil }
+        return (index + 1, estimatedWait(position: index + 1, queue: call.queue, now: now))
     }
 }

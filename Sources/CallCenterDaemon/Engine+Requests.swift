@@ -175,7 +175,12 @@ extension Engine {
             return .object(["agents": .array(core.agents.values.sorted { $0.id < $1.id }.map { .object(Encode.agent($0)) })])
         case let .callGet(id):
             if let call = core.calls[id] {
-                return .object(Encode.call(call, now: now))
+                var o = Encode.call(call, now: now)
+                if let place = core.placeInLine(of: id, now: now) {
+                    o["position"] = .from(place.position)
+                    o["ewt"] = Encode.seconds(place.ewt)
+                }
+                return .object(o)
             }
             if let leg = pending.changes.legs.last(where: { $0.id == id }) {
                 return .object(Encode.call(leg, now: leg.endedAt ?? now))

@@ -80,7 +80,7 @@ public enum Encode {
             "answered_within_threshold": .from(c.answeredWithinThreshold),
             "abandon_rate": c.abandonRate.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null,
             "asa": seconds(c.asa), "aht": seconds(c.aht), "handled": .from(c.handled),
-            "timed_out": .from(c.timedOut), "rejected": .from(c.rejected),
+            "timed_out": .from(c.timedOut), "rejected": .from(c.rejected), "ewt": seconds(s.ewt),
         ]
     }
 

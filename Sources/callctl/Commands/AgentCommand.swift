@@ -7,7 +7,7 @@ struct AgentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "Add agents and log them in, ready, not ready or out (as admin, acting for them).",
-        subcommands: [Add.self, Login.self, Ready.self, NotReady.self, Logout.self])
+        subcommands: [Add.self, Import.self, Login.self, Ready.self, NotReady.self, Logout.self])
 
     /// `callctl agent add ID --seat S …` → `agent.upsert`.
     struct Add: ParsableCommand {
@@ -31,8 +31,14 @@ struct AgentCommand: ParsableCommand {
         @Option(name: .customLong("language"), help: ArgumentHelp("A language the agent speaks (repeatable).", valueName: "code"))
         var languages: [String] = []
 
+        @Option(name: .customLong("tier"), help: ArgumentHelp("A customer tier the agent may serve (repeatable; none: all).", valueName: "tier"))
+        var tiers: [String] = []
+
         func validate() throws {
             _ = try KeyValue.skills(skills)
+            if let bad = tiers.first(where: { !Import.tiers.contains($0) }) {
+                throw ValidationError("--tier \(bad): tiers are \(Import.tiers.joined(separator: ", "))")
+            }
         }
 
         func run() throws {
@@ -40,6 +46,7 @@ struct AgentCommand: ParsableCommand {
             if let name { fields["name"] = name }
             if !skills.isEmpty { fields["skills"] = try KeyValue.skills(skills) }
             if !languages.isEmpty { fields["languages"] = languages }
+            if !tiers.isEmpty { fields["tiers"] = tiers }
             try reportingErrors {
                 let result = try global.call("agent.upsert", fields)
                 if global.json { return printJSON(result) }

@@ -1,0 +1,97 @@
+import CallCenterClient
+import Foundation
+import XCTest
+
+/// Flagged numbers, estimated waits and agent CSV imports through the real daemon.
+final class RoutingPolicyTests: XCTestCase {
+    var daemon: DaemonProcess!
+
+    override func setUpWithError() throws {
+        daemon = try DaemonProcess(config: """
+            [routing.flags]
+            threat = "reject"
+            harassment = "queue:security"
+            [queues.general]
+            wrap_up = 0
+            [queues.security]
+            """)
+        try daemon.start()
+    }
+
+    override func tearDown() {
+        daemon.stop()
+        daemon = nil
+    }
+
+    /// A number registered as a threat is rejected next time (call.rejected to the PBX); harassment goes to its queue.
+    func testFlaggedNumbersFollowThePolicy() throws {
+        let admin = try daemon.session("admin")
+        let pbx = try daemon.session("pbx")
+        _ = try pbx.call("call.offer", ["call": "t1", "from": "13800009999"])
+        _ = try admin.call("call.register", ["call": "t1", "category": "threat", "summary": "threatened the agent"])
+        _ = try pbx.call("call.hangup", ["call": "t1", "by": "caller"])
+        _ = try pbx.call("call.offer", ["call": "h1", "from": "13900008888"])
+        _ = try admin.call("call.register", ["call": "h1", "category": "harassment", "summary": "repeated abuse"])
+        _ = try pbx.call("call.hangup", ["call": "h1", "by": "caller"])
+
+        let again = try pbx.call("call.offer", ["call": "t2", "from": "+86 138-0000-9999"])
+        XCTAssertEqual(again["flags"] as? [String], ["threat"])
+        let rejected = try pbx.event(named: "call.rejected")
+        XCTAssertEqual(rejected["call"] as? String, "t2")
+        let sup = try daemon.session("supervisor")
+        XCTAssertEqual(try sup.call("call.get", ["call": "t2"])["outcome"] as? String, "rejected")
+
+        let harasser = try pbx.call("call.offer", ["call": "h2", "from": "13900008888"])
+        XCTAssertEqual(harasser["queue"] as? String, "security")
+        XCTAssertEqual(harasser["flags"] as? [String], ["harassment"])
+    }
+
+    /// call.offer, stats and call.get carry the estimated wait of waiting calls.
+    func testEstimatedWaits() throws {
+        let admin = try daemon.session("admin")
+        _ = try admin.call("agent.upsert", ["agent": "a1", "seat": "201"])
+        _ = try admin.call("agent.login", ["agent": "a1"])
+        _ = try admin.call("agent.state", ["agent": "a1", "state": "ready"])
+        let pbx = try daemon.session("pbx")
+        _ = try pbx.call("call.offer", ["call": "e0", "from": "13800000000"])  // takes a1
+        let first = try pbx.call("call.offer", ["call": "e1", "from": "13800000001"])
+        let second = try pbx.call("call.offer", ["call": "e2", "from": "13800000002"])
+        XCTAssertEqual(first["position"] as? Int, 1)
+        XCTAssertEqual(second["position"] as? Int, 2)
+        // One staffed agent, 180 s assumed handle time before any call was handled.
+        XCTAssertEqual((first["ewt"] as? NSNumber)?.doubleValue, 180)
+        XCTAssertEqual((second["ewt"] as? NSNumber)?.doubleValue, 360)
+        let sup = try daemon.session("supervisor")
+        let call = try sup.call("call.get", ["call": "e2"])
+        XCTAssertEqual(call["position"] as? Int, 2)
+        let stats = try XCTUnwrap((sup.call("stats", ["queue": "general"])["queues"] as? [[String: Any]])?.first)
+        XCTAssertEqual((stats["ewt"] as? NSNumber)?.doubleValue, 540)
+    }
+
+    /// `callctl agent import` loads agents from CSV; a file with a bad row changes nothing and names the row and field.
+    func testAgentCSVImport() throws {
+        let good = daemon.directory.appendingPathComponent("agents.csv").path
+        try """
+            agent,name,seat,skills,languages,tiers
+            a21,Li Na,221,billing:5;sales:3,zh;yue,high_value
+            a22,Zhang Wei,222,billing:2,zh,
+            """.write(toFile: good, atomically: true, encoding: .utf8)
+        let bad = daemon.directory.appendingPathComponent("bad.csv").path
+        try """
+            agent,seat,skills
+            a31,231,billing:4
+            a32,232,billing:eleven
+            """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let s = ["--socket", daemon.socketPath]
+        let refused = try runCommand(DaemonProcess.callctlBinary, ["agent", "import", bad] + s)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("row 3") && refused.stderr.contains("skills"), refused.stderr)
+        let ok = try runCommand(DaemonProcess.callctlBinary, ["agent", "import", good] + s)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let agents = try daemon.session("supervisor").call("agent.list")["agents"] as? [[String: Any]] ?? []
+        XCTAssertEqual(agents.compactMap { $0["agent"] as? String }.sorted(), ["a21", "a22"])
+        let liNa = agents.first { $0["agent"] as? String == "a21" }
+        XCTAssertEqual(liNa?["languages"] as? [String], ["zh", "yue"])
+        XCTAssertEqual(liNa?["tiers"] as? [String], ["high_value"])
+    }
+}
