@@ -62,6 +62,8 @@ public final class DaemonService: Service, @unchecked Sendable {
             await engine.shutdown()
             throw error
         }
+        // Trap SIGHUP before telling anyone we are ready: its default action ends the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         _ = SystemdNotifier.ready()
         updateStatus(engine)
         logger.info("callcenterd ready", metadata: [
@@ -71,7 +73,7 @@ public final class DaemonService: Service, @unchecked Sendable {
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [self] in await heartbeat(engine) }
-            group.addTask { [self] in await reloads(engine, limits: limitsBox) }
+            group.addTask { [self] in await reloads(hangups, engine, limits: limitsBox) }
             try? await gracefulShutdown()
             group.cancelAll()
         }
@@ -103,8 +105,7 @@ public final class DaemonService: Service, @unchecked Sendable {
         _ = SystemdNotifier.status(line)
     }
 
-    private func reloads(_ engine: Engine, limits: LimitsBox) async {
-        let signals = await UnixSignalsSequence(trapping: .sighup)
+    private func reloads(_ signals: UnixSignalsSequence, _ engine: Engine, limits: LimitsBox) async {
         for await _ in signals {
             _ = SystemdNotifier.reloading()
             do {

@@ -38,7 +38,7 @@ final class DaemonProcess {
     }
 
     /// Starts the daemon and waits for READY=1.
-    func start(extraArguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws {
+    func start(extraArguments: [String] = [], environment extra: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.daemonBinary)
         var args = ["--socket", socketPath, "--database", databasePath]
@@ -48,6 +48,7 @@ final class DaemonProcess {
         env["NOTIFY_SOCKET"] = notify.path
         env.removeValue(forKey: "LISTEN_FDS")
         env.removeValue(forKey: "JOURNAL_STREAM")
+        env.merge(extra) { _, new in new }
         p.environment = env
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

@@ -18,6 +18,14 @@ final class SystemdTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: daemon.socketPath), "the socket file is removed on stop")
     }
 
+    /// With WatchdogSec= set (WATCHDOG_USEC), the daemon pings WATCHDOG=1 at half the interval.
+    func testWatchdogPings() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start(environment: ["WATCHDOG_USEC": "600000"])
+        XCTAssertTrue(daemon.notify.waitFor("WATCHDOG=1", timeout: 3), "\(daemon.notify.received)")
+        daemon.stop()
+    }
+
     /// STATUS= carries live figures.
     func testStatusLineHasLiveFigures() throws {
         let daemon = try DaemonProcess()
