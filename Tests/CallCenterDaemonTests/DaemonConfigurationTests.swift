@@ -98,10 +98,10 @@ final class DaemonConfigurationTests: XCTestCase {
         XCTAssertEqual(reloaded.core.defaultQueue, running.core.defaultQueue)
         XCTAssertEqual(reloaded.core.utcOffsetSeconds, running.core.utcOffsetSeconds)
         XCTAssertEqual(reloaded.archive, running.archive)
+        XCTAssertEqual(reloaded.logLevel, running.logLevel, "the log level is set once at start")
 
         XCTAssertEqual(reloaded.maxOutputBytes, 8192)
         XCTAssertEqual(reloaded.maxInFlight, 9)
-        XCTAssertEqual(reloaded.logLevel, .trace)
         XCTAssertEqual(reloaded.core.shortAbandon, 1)
         XCTAssertEqual(reloaded.core.defaultHandleTime, 60)
         XCTAssertEqual(reloaded.queues, next.queues)
