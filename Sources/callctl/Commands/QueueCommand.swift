@@ -35,6 +35,18 @@ struct QueueCommand: ParsableCommand {
         @Option(name: .customLong("max-wait"), help: ArgumentHelp("Longest a caller may wait in the queue.", valueName: "seconds"))
         var maxWait: Double?
 
+        @Option(name: .customLong("on-timeout"), help: ArgumentHelp("At max wait or max attempts: voicemail, callback or queue:NAME.", valueName: "action"))
+        var onTimeout: String?
+
+        @Option(name: .customLong("max-attempts"), help: ArgumentHelp("Unanswered rings before timing out (0: no limit).", valueName: "n"))
+        var maxAttempts: Int?
+
+        @Option(name: .customLong("manager-wait"), help: ArgumentHelp("How long a call waits for its busy account manager.", valueName: "seconds"))
+        var managerWait: Double?
+
+        @Option(help: ArgumentHelp("Overflow steps as JSON: '[{\"after\":60,\"relax_skills\":{\"billing\":2}},{\"after\":120,\"add_queue\":\"general\"}]'.", valueName: "json"))
+        var overflow: String?
+
         @Option(name: .customLong("service-level"), help: ArgumentHelp(
             "Service level threshold: answered within this many seconds (default 20).", valueName: "seconds"))
         var serviceLevel: Double?
@@ -51,6 +63,15 @@ struct QueueCommand: ParsableCommand {
             if let ringTimeout { fields["ring_timeout"] = wholeIfIntegral(ringTimeout) }
             if let maxWait { fields["max_wait"] = wholeIfIntegral(maxWait) }
             if let serviceLevel { fields["service_level"] = wholeIfIntegral(serviceLevel) }
+            if let onTimeout { fields["on_timeout"] = onTimeout }
+            if let maxAttempts { fields["max_attempts"] = maxAttempts }
+            if let managerWait { fields["manager_wait"] = wholeIfIntegral(managerWait) }
+            if let overflow {
+                guard let data = overflow.data(using: .utf8), let steps = try? JSONSerialization.jsonObject(with: data) as? [Any] else {
+                    throw ValidationError("--overflow wants a JSON array like '[{\"after\": 60, \"add_queue\": \"general\"}]'")
+                }
+                fields["overflow"] = steps
+            }
             try reportingErrors {
                 let result = try global.call("queue.upsert", fields)
                 if global.json { return printJSON(result) }
