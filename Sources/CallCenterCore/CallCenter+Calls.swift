@@ -248,6 +248,10 @@ extension CallCenter {
     mutating func leaveLines(_ call: Call) {
         lines[call.queue]?.markLeft()
         for extra in call.extraQueues { lines[extra]?.markLeft() }
+        for queue in [call.queue] + call.extraQueues where (lines[queue].map { $0.entries.count - $0.count } ?? 0) > 1024 {
+            let isLive = isWaiting(in: queue)
+            lines[queue]?.compact(isLive: isLive)
+        }
         waitingByQueue[call.queue, default: 1] -= 1
         relaxedCalls.remove(call.id)
         if let manager = call.accountManager { heldFor[manager]?.removeAll { $0 == call.id } }

@@ -42,13 +42,25 @@ struct WaitingLine: Sendable {
             let mid = (low + high) / 2
             if entry.precedes(entries[mid]) { high = mid } else { low = mid + 1 }
         }
-        let ahead = entries.prefix(low).reduce(0) { $0 + (isLive($1) ? 1 : 0) }
         entries.insert(entry, at: low)
-        return ahead + 1
+        let stale = entries.count - count
+        if stale == 0 { return low + 1 }
+        // Exact near the front, where a caller hears "you are number 3"; further
+        // back an estimate that never scans a long line (stale entries spread evenly).
+        if low <= 256 { return entries.prefix(low).reduce(0) { $0 + (isLive($1) ? 1 : 0) } + 1 }
+        let estimate = low + 1 - stale * low / max(1, entries.count)
+        return max(1, min(estimate, count))
     }
 
-    /// Records that a call left the line; its entry is dropped when it reaches the front.
+    /// Records that a call left the line; its entry is dropped when it reaches the front
+    /// (or when stale entries outnumber live ones, see `compact`).
     mutating func markLeft() { count -= 1 }
+
+    /// Drops stale entries once they outnumber the live ones (amortised O(1) per call).
+    mutating func compact(isLive: (Entry) -> Bool) {
+        guard entries.count - count > max(1024, count) else { return }
+        entries = Deque(entries.filter(isLive))
+    }
 
     /// The first entry for which `isLive` holds, dropping stale ones in front of it.
     mutating func front(isLive: (Entry) -> Bool) -> Entry? {

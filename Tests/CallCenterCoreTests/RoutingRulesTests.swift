@@ -232,6 +232,25 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(try offer(&desk, "gold", caller: CallerInfo(customer: "C1", tier: .highValue)).routes.first?.agent, "vipdesk")
     }
 
+    /// Long lines with mixed tiers stay in priority order through many departures (stale entries are compacted), and positions stay within the line.
+    func testLongMixedLinesStayOrdered() throws {
+        var desk = try Desk()
+        let tiers: [CustomerTier?] = [.highValue, .potential, .stable, .risk, nil]
+        var rng = XorShift64(seed: 7)
+        for i in 0..<3000 {
+            let result = try offer(&desk, "m\(i)", caller: CallerInfo(customer: "C\(i)", tier: tiers[Int(rng.next() % 5)]))
+            guard case let .offered(o) = result.outcome else { return XCTFail("offer refused") }
+            XCTAssertTrue((1...(i + 1)).contains(o.position))
+            desk.advance(0.01)
+        }
+        for i in stride(from: 0, to: 3000, by: 3) where i % 2 == 0 || i < 1500 { try desk.hangup("m\(i)") }
+        let line = desk.center.waitingCalls(in: "general")
+        XCTAssertEqual(line.count, desk.center.waitingCount(in: "general"))
+        let entries = line.map { desk.center.lineEntry(for: $0) }
+        for (a, b) in zip(entries, entries.dropFirst()) { XCTAssertFalse(b.precedes(a)) }
+        XCTAssertLessThanOrEqual(desk.center.lines["general"]!.entries.count, line.count + 1024 + line.count)
+    }
+
     /// A restart keeps the account-manager hold, overflow stage and routing order.
     func testRestoreKeepsRoutingState() throws {
         var desk = try Desk(queues: [QueueConfig(id: "general", managerWait: 30, overflow: [OverflowStep(after: 100, addQueue: "other")]), QueueConfig(id: "other")],
