@@ -74,32 +74,38 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
     /// The digits of `text` and whether it started with `+`; nil for anything
     /// that is not a phone number once separators are removed.
     static func clean(_ text: String) -> (String, Bool)? {
-        var s = Substring(text.trimmingCharacters(in: " \t\r\n\u{3000}\u{00A0}"))
-        for scheme in ["tel:", "sip:", "sips:"] where s.lowercased().hasPrefix(scheme) {
-            s = s.dropFirst(scheme.count)
-            if let at = s.firstIndex(of: "@") { s = s[..<at] }
-            if let semicolon = s.firstIndex(of: ";") { s = s[..<semicolon] }
+        func isSpace(_ u: Unicode.Scalar) -> Bool {
+            u == " " || u == "\t" || u == "\r" || u == "\n" || u == "\u{3000}" || u == "\u{00A0}"
         }
-        var digits = ""
+        var scalars = text.unicodeScalars[...]
+        while let first = scalars.first, isSpace(first) { scalars = scalars.dropFirst() }
+        while let last = scalars.last, isSpace(last) { scalars = scalars.dropLast() }
+        if let first = scalars.first, "tTsS".unicodeScalars.contains(first) {
+            let head = String(String.UnicodeScalarView(scalars.prefix(5))).lowercased()
+            if let scheme = ["tel:", "sip:", "sips:"].first(where: { head.hasPrefix($0) }) {
+                scalars = scalars.dropFirst(scheme.count)
+                if let end = scalars.firstIndex(where: { $0 == "@" || $0 == ";" }) { scalars = scalars[..<end] }
+            }
+        }
+        var digits: [UInt8] = []
+        digits.reserveCapacity(16)
         var plus = false
-        for ch in s {
-            switch ch {
-            case "0"..."9":
-                digits.append(ch)
-            case "\u{FF10}"..."\u{FF19}":  // full-width digits
-                let value = ch.unicodeScalars.first!.value - 0xFF10
-                digits.append(Character(Unicode.Scalar(0x30 + value)!))
-            case "+", "\u{FF0B}":
+        for u in scalars {
+            switch u.value {
+            case 0x30...0x39:
+                digits.append(UInt8(u.value))
+            case 0xFF10...0xFF19:  // full-width digits
+                digits.append(UInt8(u.value - 0xFF10 + 0x30))
+            case 0x2B, 0xFF0B:  // + and full-width +
                 guard digits.isEmpty, !plus else { return nil }
                 plus = true
-            case " ", "-", ".", "(", ")", "/", "\u{00A0}", "\u{3000}", "\u{2010}", "\u{2011}", "\u{2013}", "\u{2014}",
-                 "\u{FF08}", "\u{FF09}", "\u{FF0D}":
-                continue
+            case 0x20, 0x2D, 0x2E, 0x28, 0x29, 0x2F, 0xA0, 0x3000, 0x2010, 0x2011, 0x2013, 0x2014, 0xFF08, 0xFF09, 0xFF0D:
+                continue  // space - . ( ) / and their typographic and full-width forms
             default:
                 return nil
             }
         }
-        return (digits, plus)
+        return (String(decoding: digits, as: UTF8.self), plus)
     }
 }
 

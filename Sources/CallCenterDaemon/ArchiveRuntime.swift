@@ -39,6 +39,17 @@ final class ArchiveRuntime: @unchecked Sendable {
             }
         }
         request.caller = caller
+        let found = JSONWriter.string(ArchiveEncoding.callerInfo(caller))
+        // The line as received with "caller" added before its closing brace (the
+        // line parsed as an object, so its last non-blank byte is "}").
+        if var raw = request.raw, request.fields["caller"] == nil {
+            while let last = raw.utf8.last, last == 0x20 || last == 0x09 || last == 0x0D { raw.removeLast() }
+            if raw.utf8.last == UInt8(ascii: "}") {
+                raw.removeLast()
+                request.raw = raw + ",\"caller\":" + found + "}"
+                return
+            }
+        }
         var payload = request.fields.values
         payload["id"] = request.id
         payload["op"] = .string(request.op)

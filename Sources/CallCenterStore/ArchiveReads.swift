@@ -28,7 +28,8 @@ extension CallCenterStore {
     /// the flags on it, in one indexed query. Nil when neither is known.
     /// Safe from any thread: it reads through the pool, beside the writer.
     public func callerInfo(number: String) throws -> CallerInfo? {
-        try writer.read { db in
+        // One statement is consistent by itself: no transaction around it (`unsafeRead`).
+        try writer.unsafeRead { db in
             let complaints = try db.tableExists("complaints")
                 ? "(SELECT count(*) FROM complaints k WHERE k.customer = c.id AND k.closed_at IS NULL)" : "0"
             // TODO(complaints): the count comes from the complaints projection ("v3: complaints") when it exists.

@@ -38,7 +38,7 @@ enum Projections {
             for c in batch.legs {
                 let ended = c.endedAt
                 let attributes: String? = c.attributes.isEmpty ? nil : try json(c.attributes)
-                let callerInfo: String? = try c.caller.map(json)
+                let callerInfo: String? = c.caller.map(CallerInfoJSON.encode)
                 let overflow: String? = c.relaxedSkills == nil && c.extraQueues.isEmpty
                     ? nil : try json(OverflowState(relaxedSkills: c.relaxedSkills, extraQueues: c.extraQueues))
                 let wait: Double? = c.answeredAt != nil || ended != nil ? c.waitSeconds(now: ended ?? c.queuedAt) : nil

@@ -180,3 +180,26 @@ final class ArchiveStoreTests: XCTestCase {
         XCTAssertEqual(try store.customer(id: "C009")?.name, "Good")
     }
 }
+
+/// The call log's `caller_info` JSON, written by hand, reads back as JSONDecoder reads it.
+final class CallerInfoJSONTests: XCTestCase {
+    func testRoundTrip() throws {
+        let infos = [
+            CallerInfo(customer: "C001", name: "张\"经理\"\n", company: "A\\B", tier: .highValue, accountManager: "a7", language: "zh",
+                       flags: ["threat", "harassment"], openComplaints: 2),
+            CallerInfo(flags: ["threat"]),
+            CallerInfo(customer: "C\u{1}2"),
+        ]
+        let store = try CallCenterStore()
+        for (i, info) in infos.enumerated() {
+            var call = Fixture.call("j\(i)", ticket: UInt64(i + 1))
+            call.serial = UInt64(100 + i)
+            call.caller = info
+            var batch = CommitBatch()
+            batch.entries = [Fixture.entry(Int64(i + 1))]
+            batch.legs = [call]
+            try store.commit(batch)
+            XCTAssertEqual(try store.callLog(call: "j\(i)").last?.call.caller, info)
+        }
+    }
+}
