@@ -88,7 +88,7 @@ extension Engine {
         }
         if let saved = log.archive.customers[customerID] { profile.record = saved }
         if session.role == .agent, let agent = session.agent {
-            guard handledByAgent || profile.record.accountManager == agent || agentHasCall(agent, from: customerID) else {
+            guard try handledByAgent || profile.record.accountManager == agent || agentHasCall(agent, from: customerID, pending: log) else {
                 logger.notice("customer record refused to an agent", metadata: ["agent": "\(agent)", "customer": "\(customerID)"])
                 throw WireError(.forbidden, "agent '\(agent)' may read only the record of a call assigned to it or of a customer it manages; customer '\(customerID)' is neither")
             }
@@ -101,9 +101,9 @@ extension Engine {
     }
 
     /// Whether the agent is on (or wrapping up) a call from this customer.
-    private func agentHasCall(_ agent: AgentID, from customer: String) -> Bool {
+    private func agentHasCall(_ agent: AgentID, from customer: String, pending: PassLog) throws -> Bool {
         guard let a = core.agents[agent] else { return false }
-        for id in [a.call, a.wrapUp?.call].compactMap({ $0 }) where core.calls[id]?.caller?.customer == customer {
+        for id in [a.call, a.wrapUp?.call].compactMap({ $0 }) where try callRecord(id, pending: pending)?.caller?.customer == customer {
             return true
         }
         return false

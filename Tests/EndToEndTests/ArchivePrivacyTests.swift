@@ -136,6 +136,40 @@ final class ArchivePrivacyTests: XCTestCase {
         XCTAssertFalse(daemon.log.contains("13800001111"), daemon.log)
     }
 
+    /// While wrapping up a call the agent still reads its caller's record, by call, number or id.
+    func testWrapUpKeepsAccessToTheCaller() throws {
+        _ = try daemon.session("admin").call("queue.upsert", ["queue": "care", "wrap_up": 60])
+        let a1 = try agent("a1")
+        _ = try a1.call("agent.login", [:])
+        _ = try a1.call("agent.state", ["state": "ready"])
+        let pbx = try daemon.session("pbx")
+        _ = try pbx.call("call.offer", ["call": "w1", "from": "13800001111", "to": "4008001234", "queue": "care"])
+        _ = try a1.event(named: "call.assigned")
+        _ = try pbx.call("call.answered", ["call": "w1", "agent": "a1"])
+        _ = try pbx.call("call.hangup", ["call": "w1", "by": "caller"])
+        let state = try XCTUnwrap((daemon.session("supervisor").call("agent.list")["agents"] as? [[String: Any]])?.first { $0["agent"] as? String == "a1" })
+        XCTAssertEqual(state["state"] as? String, "wrap_up")
+        XCTAssertEqual(try a1.call("caller.profile", ["call": "w1"])["id"] as? String, "C001")
+        XCTAssertEqual(try a1.call("caller.profile", ["number": "138 0000 1111"])["id"] as? String, "C001")
+        XCTAssertEqual(try a1.call("caller.profile", ["customer": "C001"])["id"] as? String, "C001")
+        XCTAssertEqual(a1.failure("caller.profile", ["customer": "C002"])?.code, "forbidden")
+    }
+
+    /// A customer's open complaints are counted in the screen pop of its next call and in its record.
+    func testOpenComplaintsInTheScreenPop() throws {
+        let a1 = try agent("a1")
+        _ = try a1.call("agent.login", [:])
+        _ = try a1.call("agent.state", ["state": "ready"])
+        let pbx = try daemon.session("pbx")
+        _ = try pbx.call("call.offer", ["call": "q1", "from": "13800001111", "to": "4008001234"])
+        _ = try a1.event(named: "call.assigned")
+        _ = try pbx.call("call.answered", ["call": "q1", "agent": "a1"])
+        _ = try a1.call("complaint.open", ["call": "q1", "summary": "billed twice"])
+        let next = try pbx.call("call.offer", ["call": "q2", "from": "+86 138 0000 1111", "to": "4008001234"])
+        XCTAssertEqual((next["customer"] as? [String: Any])?["open_complaints"] as? Int, 1)
+        XCTAssertEqual(try daemon.session("supervisor").call("caller.profile", ["customer": "C001"])["open_complaints"] as? Int, 1)
+    }
+
     /// The archive survives a restart, and the journal keeps what the offer's lookup found.
     func testArchiveSurvivesRestart() throws {
         let pbx = try daemon.session("pbx")
