@@ -73,6 +73,7 @@ public final class DaemonService: Service, @unchecked Sendable {
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [self] in await heartbeat(engine) }
+            group.addTask { [self] in await checkpoints(store) }
             group.addTask { [self] in await reloads(hangups, engine, limits: limitsBox) }
             try? await gracefulShutdown()
             group.cancelAll()
@@ -96,6 +97,15 @@ public final class DaemonService: Service, @unchecked Sendable {
             engine.publishFiguresRequest()
             updateStatus(engine)
             if watchdog != nil, engine.isAlive { _ = SystemdNotifier.watchdog() }
+        }
+    }
+
+    /// WAL checkpoints every 2 s, beside the writer (not in its commits).
+    private func checkpoints(_ store: CallCenterStore) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(2))
+            if Task.isCancelled { return }
+            do { try store.checkpoint() } catch { logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"]) }
         }
     }
 

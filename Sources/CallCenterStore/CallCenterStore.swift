@@ -15,6 +15,8 @@ public final class CallCenterStore: @unchecked Sendable {
     }
 
     let writer: any DatabaseWriter
+    /// A connection of its own for WAL checkpoints (nil in memory).
+    private var checkpointer: DatabaseQueue?
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String, synchronous: Synchronous = .full) throws {
@@ -27,6 +29,12 @@ public final class CallCenterStore: @unchecked Sendable {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
+        // Checkpoints run beside the writer (see `checkpoint()`), never inside a
+        // commit: an automatic checkpoint would put its fsyncs on the path of an ack.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")  // the WAL file shrinks back to 64 MiB after a burst
+        }
         let pool = try DatabasePool(path: path, configuration: config)
         // GRDB puts WAL databases on synchronous=NORMAL when it opens the writer;
         // durability is ours to choose, so set it again on the writer connection.
@@ -34,6 +42,9 @@ public final class CallCenterStore: @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue.uppercased())")
         }
         writer = pool
+        var checkpointConfig = Configuration()
+        checkpointConfig.busyMode = .timeout(5)
+        checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfig)
         try Schema.migrator.migrate(writer)
     }
 
@@ -60,6 +71,13 @@ public final class CallCenterStore: @unchecked Sendable {
             try ComplaintProjection.write(batch.complaints, in: db)
             try ArchiveWriter.apply(batch.archive, in: db)
         }
+    }
+
+    /// Copies committed pages from the WAL into the database file (a passive
+    /// checkpoint: it waits for nobody and nobody waits for it). The daemon calls
+    /// it every few seconds.
+    public func checkpoint() throws {
+        try checkpointer?.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
     }
 
     // MARK: - Reading
