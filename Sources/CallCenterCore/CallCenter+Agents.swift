@@ -22,6 +22,7 @@ extension CallCenter {
             return .agent(agent)
         }
         agent.activeSeat = wanted
+        _ = servedQueues(id)  // work out the agent's queues now, not on its first `ready`
         transition(&agent, to: .notReady, reason: "login", now: now)
         return .agent(agent)
     }

@@ -248,13 +248,18 @@ extension CallCenter {
     mutating func leaveLines(_ call: Call) {
         lines[call.queue]?.markLeft()
         for extra in call.extraQueues { lines[extra]?.markLeft() }
-        for queue in [call.queue] + call.extraQueues where (lines[queue].map { $0.entries.count - $0.count } ?? 0) > 1024 {
-            let isLive = isWaiting(in: queue)
-            lines[queue]?.compact(isLive: isLive)
-        }
+        compactIfStale(call.queue)
+        for extra in call.extraQueues { compactIfStale(extra) }
         waitingByQueue[call.queue, default: 1] -= 1
         relaxedCalls.remove(call.id)
         if let manager = call.accountManager { heldFor[manager]?.removeAll { $0 == call.id } }
+    }
+
+    /// Drops a line's stale entries once there are many (see `WaitingLine.compact`).
+    mutating func compactIfStale(_ queue: QueueID) {
+        guard let line = lines[queue], line.entries.count - line.count > 1024 else { return }
+        let isLive = isWaiting(in: queue)
+        lines[queue]?.compact(isLive: isLive)
     }
 
     /// Rings `agent`'s seat for a queued call.
