@@ -204,20 +204,14 @@ extension Engine {
 
     /// Creates or updates the queues the config file declares (journaled like any change).
     func applyConfiguredQueues(actor: String) throws {
-        var log = PassLog(entries: [], changes: ChangeSet())
+        var log = PassLog()
         let now = Instant.now()
         for queue in config.queues where core.queues[queue.id]?.config != queue {
             applyInput(.upsertQueue(queue), now: now, op: "queue.upsert", actor: actor, payload: JSONWriter.string(.object(Encode.queue(queue))),
                        session: nil, requestID: nil, log: &log)
         }
         guard !log.entries.isEmpty else { return }
-        var batch = CommitBatch()
-        batch.entries = log.entries
-        batch.queues = log.changes.queues.compactMap { core.queues[$0] }
-        batch.agents = log.changes.agents.compactMap { core.agents[$0] }
-        batch.legs = log.changes.legs
-        batch.nextTicket = core.nextTicket
-        try store.commit(batch)
+        try store.commit(commitBatch(log))
         outbox.send()
     }
 

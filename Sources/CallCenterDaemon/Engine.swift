@@ -174,28 +174,17 @@ final class Engine: @unchecked Sendable {
     func pass(_ items: [Submission]) {
         let now = tickClock()
         let heldRoutes = pendingRoutes
-        var changes = ChangeSet()
-        var entries: [JournalEntry] = []
-        var commitLog = PassLog(entries: entries, changes: changes)
+        var log = PassLog()
 
         if let due = core.nextDeadline(), due <= now {
-            applyInput(.tick, now: now, op: "tick", actor: "daemon", payload: "{}", session: nil, requestID: nil, log: &commitLog)
+            applyInput(.tick, now: now, op: "tick", actor: "daemon", payload: "{}", session: nil, requestID: nil, log: &log)
         }
         for item in items {
-            handle(item, now: now, log: &commitLog)
+            handle(item, now: now, log: &log)
         }
-        entries = commitLog.entries
-        changes = commitLog.changes
+        let entries = log.entries
         if !entries.isEmpty {
-            var batch = CommitBatch()
-            batch.entries = entries
-            batch.legs = changes.legs
-            batch.wrapUpsEnded = changes.wrapUpsEnded
-            batch.agents = changes.agents.compactMap { core.agents[$0] }
-            batch.queues = changes.queues.compactMap { core.queues[$0] }
-            batch.nextTicket = core.nextTicket
-            batch.complaints = changes.complaints
-            batch.archive = commitLog.archive.changes
+            let batch = commitBatch(log)
             do {
                 let started = DispatchTime.now().uptimeNanoseconds
                 try store.commit(batch)
@@ -214,6 +203,21 @@ final class Engine: @unchecked Sendable {
             publishFigures(committed: entries.count)
         }
         lastPass.withLockedValue { $0 = now.milliseconds }
+    }
+
+    /// What a pass commits: its journal entries and the projections they changed,
+    /// as the core holds them now.
+    func commitBatch(_ log: PassLog) -> CommitBatch {
+        var batch = CommitBatch()
+        batch.entries = log.entries
+        batch.legs = log.changes.legs
+        batch.wrapUpsEnded = log.changes.wrapUpsEnded
+        batch.agents = log.changes.agents.compactMap { core.agents[$0] }
+        batch.queues = log.changes.queues.compactMap { core.queues[$0] }
+        batch.nextTicket = core.nextTicket
+        batch.complaints = log.changes.complaints
+        batch.archive = log.archive.changes
+        return batch
     }
 
     private func reloadAfterFailedCommit() {
@@ -255,8 +259,8 @@ final class Engine: @unchecked Sendable {
 
 /// What one pass accepted: journal entries and projection changes.
 struct PassLog {
-    var entries: [JournalEntry]
-    var changes: ChangeSet
+    var entries: [JournalEntry] = []
+    var changes = ChangeSet()
     /// Customer-archive writes of the pass (committed with the journal entries).
     var archive = ArchivePass()
 }

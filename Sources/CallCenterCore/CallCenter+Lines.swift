@@ -1,0 +1,60 @@
+/// Waiting lines: putting calls in, taking them out, keeping the lines tidy.
+extension CallCenter {
+    /// Puts a queued call in its queue's line (and arms its hold, overflow and
+    /// maximum-wait deadlines); returns its 1-based position.
+    @discardableResult
+    mutating func enqueue(_ id: CallID, now: Instant) -> Int {
+        guard var call = calls[id], let queue = queues[call.queue]?.config else { return 0 }
+        // The account manager is busy: hold the call for them a while.
+        if call.attempts == 0, call.holdUntil == nil, let manager = call.accountManager, let agent = agents[manager],
+           [.ringing, .busy, .wrapUp].contains(agent.state), queue.managerWait > 0 {
+            call.holdUntil = now.adding(seconds: queue.managerWait)
+            calls[id] = call
+            heldFor[manager, default: []].append(id)
+            deadlines.insert(Deadline(at: call.holdUntil!, kind: .holdEnd(call: id, leg: call.leg)))
+        }
+        let position = insertInLines(call)
+        waitingByQueue[call.queue, default: 0] += 1
+        if call.attempts == 0 {
+            for (stage, step) in queue.overflow.enumerated() {
+                deadlines.insert(Deadline(at: call.queuedAt.adding(seconds: step.after), kind: .overflow(call: id, leg: call.leg, stage: stage)))
+            }
+            if let maxWait = queue.maxWait {
+                deadlines.insert(Deadline(at: call.queuedAt.adding(seconds: maxWait), kind: .maxWait(call: id, leg: call.leg)))
+            }
+        }
+        publish("call.queued", id)
+        return position
+    }
+
+    /// Puts the call's entries in its queue's line and its overflow lines.
+    @discardableResult
+    mutating func insertInLines(_ call: Call) -> Int {
+        lineStamps[call.id] = nextStamp
+        nextStamp += 1
+        let entry = lineEntry(for: call)
+        let isLive = isWaiting(in: call.queue)
+        let position = lines[call.queue, default: WaitingLine()].insert(entry, isLive: isLive)
+        for extra in call.extraQueues { lines[extra, default: WaitingLine()].insert(entry) }
+        if call.relaxedSkills != nil { relaxedCalls.insert(call.id) }
+        return position
+    }
+
+    /// Records that a waiting call left its lines (entries are dropped lazily).
+    mutating func leaveLines(_ call: Call) {
+        lines[call.queue]?.markLeft()
+        for extra in call.extraQueues { lines[extra]?.markLeft() }
+        compactIfStale(call.queue)
+        for extra in call.extraQueues { compactIfStale(extra) }
+        waitingByQueue[call.queue, default: 1] -= 1
+        relaxedCalls.remove(call.id)
+        if let manager = call.accountManager { heldFor[manager]?.removeAll { $0 == call.id } }
+    }
+
+    /// Drops a line's stale entries once there are many (see `WaitingLine.compact`).
+    mutating func compactIfStale(_ queue: QueueID) {
+        guard let line = lines[queue], line.entries.count - line.count > 1024 else { return }
+        let isLive = isWaiting(in: queue)
+        lines[queue]?.compact(isLive: isLive)
+    }
+}
