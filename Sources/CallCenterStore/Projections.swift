@@ -20,7 +20,12 @@ enum Projections {
         return try decoder.decode(T.self, from: Data(text.utf8))
     }
 
-    static func write(_ batch: CommitBatch, in db: Database) throws {
+    struct LegKey: Hashable {
+        var serial: UInt64
+        var leg: Int
+    }
+
+    static func write(_ batch: CommitBatch, in db: Database, memo: EncodingMemo = EncodingMemo()) throws {
         if !batch.legs.isEmpty {
             let upsert = try db.cachedStatement(sql: """
                 INSERT INTO calls (serial, leg, call, caller, dialed, queue, agent, state, ticket, priority, attempts, attributes, caller_info,
@@ -35,9 +40,12 @@ enum Projections {
                     hold_until = excluded.hold_until, overflow_stage = excluded.overflow_stage, overflow = excluded.overflow,
                     route_reason = excluded.route_reason
                 """)
-            for c in batch.legs {
+            // A leg written twice in one pass (queued, then ringing) is written once, as it is last.
+            var last: [LegKey: Int] = [:]
+            for (i, c) in batch.legs.enumerated() { last[LegKey(serial: c.serial, leg: c.leg)] = i }
+            for (i, c) in batch.legs.enumerated() where last[LegKey(serial: c.serial, leg: c.leg)] == i {
                 let ended = c.endedAt
-                let attributes: String? = c.attributes.isEmpty ? nil : try json(c.attributes)
+                let attributes: String? = c.attributes.isEmpty ? nil : ProjectionJSON.object(c.attributes)
                 let callerInfo: String? = c.caller.map(CallerInfoJSON.encode)
                 let overflow: String? = c.relaxedSkills == nil && c.extraQueues.isEmpty
                     ? nil : try json(OverflowState(relaxedSkills: c.relaxedSkills, extraQueues: c.extraQueues))
@@ -66,12 +74,15 @@ enum Projections {
                                                call, idle_since, wrap_up, pending_state, pending_reason, answered_today, talk_today, counters_day)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            var row = FastStatement(upsert)
             for a in batch.agents {
-                try upsert.execute(arguments: [
-                    a.id, a.profile.name, a.profile.seat, try json(a.profile.skills), try json(a.profile.languages), try json(a.profile.tiers), a.tokenHash,
-                    a.state.rawValue, a.reason, a.since.milliseconds, a.activeSeat, a.call, a.idleSince?.milliseconds,
-                    try a.wrapUp.map(json), a.pendingState?.rawValue, a.pendingReason, a.answeredToday, a.talkSecondsToday, a.countersDay,
-                ])
+                let profile = try memo.profile(a.profile)
+                row.bind(a.id); row.bind(a.profile.name); row.bind(a.profile.seat); row.bind(profile.skills); row.bind(profile.languages)
+                row.bind(profile.tiers); row.bind(a.tokenHash); row.bind(a.state.rawValue); row.bind(a.reason); row.bind(a.since.milliseconds)
+                row.bind(a.activeSeat); row.bind(a.call); row.bind(a.idleSince?.milliseconds); row.bind(try a.wrapUp.map(json))
+                row.bind(a.pendingState?.rawValue); row.bind(a.pendingReason); row.bind(a.answeredToday); row.bind(a.talkSecondsToday)
+                row.bind(a.countersDay)
+                try row.run(db)
             }
         }
         if !batch.queues.isEmpty {
@@ -80,16 +91,19 @@ enum Projections {
                                                on_timeout, max_attempts, manager_wait, overflow, last_routed, counters)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            var row = FastStatement(upsert)
             for q in batch.queues {
                 let c = q.config
-                try upsert.execute(arguments: [
-                    c.id, try json(c.skills), c.strategy.rawValue, c.wrapUp, c.ringTimeout, c.maxWait, c.serviceLevel,
-                    c.onTimeout.text, c.maxAttempts, c.managerWait, try json(c.overflow), q.lastRouted, try json(q.counters),
-                ])
+                let config = try memo.queue(c)
+                row.bind(c.id); row.bind(config.skills); row.bind(c.strategy.rawValue); row.bind(c.wrapUp); row.bind(c.ringTimeout)
+                row.bind(c.maxWait); row.bind(c.serviceLevel); row.bind(c.onTimeout.text); row.bind(c.maxAttempts); row.bind(c.managerWait)
+                row.bind(config.overflow); row.bind(q.lastRouted); row.bind(ProjectionJSON.counters(q.counters))
+                try row.run(db)
             }
         }
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_ticket', ?)")
-            .execute(arguments: [Int64(batch.nextTicket)])
+        var ticket = FastStatement(try db.cachedStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_ticket', ?)"))
+        ticket.bind(Int64(batch.nextTicket))
+        try ticket.run(db)
     }
 
     static func loadSnapshot(_ db: Database) throws -> Snapshot {
