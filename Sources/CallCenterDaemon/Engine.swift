@@ -217,6 +217,7 @@ final class Engine: @unchecked Sendable {
         batch.nextTicket = core.nextTicket
         batch.complaints = log.changes.complaints
         batch.archive = log.archive.changes
+        batch.readsOnly = log.entries.allSatisfy { $0.op == Operation.callerProfile.rawValue }
         return batch
     }
 

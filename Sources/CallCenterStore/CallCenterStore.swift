@@ -15,6 +15,11 @@ public final class CallCenterStore: @unchecked Sendable {
     }
 
     let writer: any DatabaseWriter
+    /// The durability asked for in the configuration, and the writer's current setting.
+    let synchronous: Synchronous
+    private var currentSynchronous: Synchronous
+    /// Encoded agent profiles and queue settings (writer only).
+    private let memo = EncodingMemo()
     /// A connection of its own for WAL checkpoints (nil in memory).
     private var checkpointer: DatabaseQueue?
 
@@ -42,6 +47,8 @@ public final class CallCenterStore: @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue.uppercased())")
         }
         writer = pool
+        self.synchronous = synchronous
+        currentSynchronous = synchronous
         var checkpointConfig = Configuration()
         checkpointConfig.busyMode = .timeout(5)
         checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfig)
@@ -51,6 +58,8 @@ public final class CallCenterStore: @unchecked Sendable {
     /// An in-memory database, for tests.
     public init(inMemory: Void = ()) throws {
         writer = try DatabaseQueue()
+        synchronous = .full
+        currentSynchronous = .full
         try Schema.migrator.migrate(writer)
     }
 
@@ -60,17 +69,29 @@ public final class CallCenterStore: @unchecked Sendable {
     /// (as durable as `synchronous` makes it); when it throws, nothing of it is.
     public func commit(_ batch: CommitBatch) throws {
         guard !batch.isEmpty else { return }
-        try writer.write { db in
-            let journal = try db.cachedStatement(sql: "INSERT INTO journal (seq, at, op, actor, payload) VALUES (?, ?, ?, ?, ?)")
-            var row = FastStatement(journal)
-            for e in batch.entries {
-                row.bind(e.seq); row.bind(e.at.milliseconds); row.bind(e.op); row.bind(e.actor); row.bind(e.payload)
-                try row.run(db)
+        let wanted: Synchronous = batch.readsOnly ? .normal : synchronous
+        try writer.writeWithoutTransaction { db in
+            if wanted != currentSynchronous {
+                try db.execute(sql: "PRAGMA synchronous = \(wanted.rawValue.uppercased())")
+                currentSynchronous = wanted
             }
-            try Projections.write(batch, in: db)
+            try db.inTransaction {
+                try write(batch, in: db)
+                return .commit
+            }
+        }
+    }
+
+    private func write(_ batch: CommitBatch, in db: Database) throws {
+        let journal = try db.cachedStatement(sql: "INSERT INTO journal (seq, at, op, actor, payload) VALUES (?, ?, ?, ?, ?)")
+        var row = FastStatement(journal)
+        for e in batch.entries {
+            row.bind(e.seq); row.bind(e.at.milliseconds); row.bind(e.op); row.bind(e.actor); row.bind(e.payload)
+            try row.run(db)
+            }
+            try Projections.write(batch, in: db, memo: memo)
             try ComplaintProjection.write(batch.complaints, in: db)
             try ArchiveWriter.apply(batch.archive, in: db)
-        }
     }
 
     /// Copies committed pages from the WAL into the database file (a passive

@@ -33,6 +33,12 @@ public struct CommitBatch: Sendable {
     public var complaints: [Complaint] = []
     /// Customer-archive writes (customers, interactions, flags, audit), in order.
     public var archive: [ArchiveChange] = []
+    /// Every entry records a read of a customer record (its audit entry) and none
+    /// changes the call center: the batch is committed without waiting for the
+    /// disk (`synchronous = normal` for this one transaction). It survives a crash
+    /// of the process as any commit does, and reaches the disk with the next
+    /// change's commit or checkpoint.
+    public var readsOnly = false
 
     public init() {}
 

@@ -80,6 +80,45 @@ final class StoreFileTests: XCTestCase {
         }
     }
 
+    /// A batch of audited reads only is committed without waiting for the disk
+    /// (NORMAL for that transaction); the next change is FULL again, and both
+    /// are in the file for the next instance.
+    func testReadsOnlyBatchSkipsTheFsyncAndTheNextChangeDoesNot() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        let store = try CallCenterStore(path: path)
+        func writerSetting() throws -> Int? { try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } }
+        try store.commit(CallCenterStoreTests.sampleBatch())
+        XCTAssertEqual(try writerSetting(), 2)
+
+        var reads = CommitBatch()
+        reads.entries = [Fixture.entry(4, op: "caller.profile", actor: "supervisor", at: 50)]
+        reads.nextTicket = 8
+        reads.readsOnly = true
+        try store.commit(reads)
+        XCTAssertEqual(try writerSetting(), 1, "the reads-only transaction ran with synchronous=NORMAL")
+
+        var change = CommitBatch()
+        change.entries = [Fixture.entry(5, at: 60)]
+        change.nextTicket = 8
+        try store.commit(change)
+        XCTAssertEqual(try writerSetting(), 2, "a change is committed with synchronous=FULL again")
+        XCTAssertEqual(try CallCenterStore(path: path).journal().map(\.seq), [1, 2, 3, 4, 5])
+    }
+
+    /// A store opened with `normal` never switches to FULL.
+    func testReadsOnlyBatchOnNormalStoreStaysNormal() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        let store = try CallCenterStore(path: path, synchronous: .normal)
+        var reads = CallCenterStoreTests.sampleBatch()
+        reads.readsOnly = true
+        try store.commit(reads)
+        var change = CommitBatch()
+        change.entries = [Fixture.entry(4, at: 60)]
+        change.nextTicket = 8
+        try store.commit(change)
+        XCTAssertEqual(try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }, 1)
+    }
+
     /// The atomicity test on a file: a refused batch leaves the file as it was,
     /// also for the next instance.
     func testRefusedBatchLeavesFileUnchanged() throws {
