@@ -20,4 +20,14 @@ static inline int callcenterd_so_peercred(void) { return SO_PEERCRED; }
 /// The first file descriptor passed by socket activation (SD_LISTEN_FDS_START).
 static inline int callcenterd_listen_fds_start(void) { return SD_LISTEN_FDS_START; }
 
+/// Keeps memory the process freed instead of trimming it back to the kernel at
+/// once (glibc trims a thread's heap when 128 KiB are free at its top, and the
+/// next allocation faults the pages in again). `mallopt` lives in <malloc.h>,
+/// which Swift's Glibc module does not import.
+#include <malloc.h>
+static inline void callcenterd_keep_freed_memory(int trim_bytes, int mmap_bytes) {
+    mallopt(M_TRIM_THRESHOLD, trim_bytes);
+    mallopt(M_MMAP_THRESHOLD, mmap_bytes);
+}
+
 #endif

@@ -40,6 +40,7 @@ struct CallCenterDaemonCommand: AsyncParsableCommand {
             print("configuration OK\nsocket: \(settings.socket)\ndatabase: \(settings.database)\nqueues: \(settings.queues.map(\.id).joined(separator: ", "))")
             return
         }
+        DaemonMemory.keepFreedMemory()
         SystemdLogging.bootstrap(label: "callcenterd", level: settings.logLevel)
         let logger = Logger(label: "callcenterd")
         let service = DaemonService(options: options, config: settings, logger: logger)
@@ -57,4 +58,5 @@ struct CallCenterDaemonCommand: AsyncParsableCommand {
         }
     }
 }
+
 
