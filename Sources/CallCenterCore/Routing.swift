@@ -58,53 +58,50 @@ extension CallCenter {
            agent.state == .ready, isEligible(agent, for: call, now: now) {
             return (last, "last_agent \(last)")
         }
-        var candidates: [Agent] = []
+        // One pass over the ready agents, keeping the best eligible agent and the best
+        // speaker of the caller's language; no agent is copied into a list.
+        let strategy = queues[call.queue]?.config.strategy ?? .longestIdle
+        let order = StrategyOrder(strategy, call: call, queue: queues[call.queue])
+        var best: StrategyOrder.Key?, bestSpeaker: StrategyOrder.Key?
+        var eligible = 0, speakers = 0
+        var firstEligible: [AgentID] = [], firstSpeakers: [AgentID] = []
         for id in readyAgents {
-            if let agent = agents[id], isEligible(agent, for: call, now: now) { candidates.append(agent) }
-        }
-        guard !candidates.isEmpty else { return nil }
-        var note = ""
-        if let language = call.language {
-            let speakers = candidates.filter { $0.profile.languages.contains(language) }
-            if speakers.isEmpty {
-                note = "; no ready \(language) speaker"
-            } else {
-                candidates = speakers
-                note = "; speaks \(language)"
+            guard let agent = agents[id], isEligible(agent, for: call, now: now) else { continue }
+            let key = order.key(agent)
+            eligible += 1
+            if firstEligible.count < 5 { firstEligible.append(id) }
+            if best.map({ order.precedes(key, $0) }) ?? true { best = key }
+            if let language = call.language, agent.profile.languages.contains(language) {
+                speakers += 1
+                if firstSpeakers.count < 5 { firstSpeakers.append(id) }
+                if bestSpeaker.map({ order.precedes(key, $0) }) ?? true { bestSpeaker = key }
             }
         }
-        let strategy = queues[call.queue]?.config.strategy ?? .longestIdle
-        let chosen = pick(strategy, among: candidates, for: call)
-        let names = candidates.prefix(5).map(\.id).sorted().joined(separator: ",")
-        let more = candidates.count > 5 ? ",…" : ""
-        return (chosen.id, "\(strategy.rawValue) among \(candidates.count) [\(names)\(more)]\(note)")
+        guard var chosen = best else { return nil }
+        var count = eligible, names = firstEligible, note = ""
+        if let language = call.language {
+            if let speaker = bestSpeaker {
+                chosen = speaker
+                count = speakers
+                names = firstSpeakers
+                note = "; speaks \(language)"
+            } else {
+                note = "; no ready \(language) speaker"
+            }
+        }
+        let more = count > 5 ? ",…" : ""
+        return (chosen.id, "\(strategy.rawValue) among \(count) [\(names.sorted().joined(separator: ","))\(more)]\(note)")
     }
 
     /// The queue strategy's choice; ties go to the agent idle longest, then the lower id.
     func pick(_ strategy: RoutingStrategy, among candidates: [Agent], for call: Call) -> Agent {
-        func idle(_ a: Agent) -> Instant { a.idleSince ?? a.since }
-        func fairer(_ a: Agent, _ b: Agent) -> Bool {
-            idle(a) != idle(b) ? idle(a) < idle(b) : a.id < b.id
+        let order = StrategyOrder(strategy, call: call, queue: queues[call.queue])
+        var best = candidates[0], bestKey = order.key(candidates[0])
+        for agent in candidates.dropFirst() {
+            let key = order.key(agent)
+            if order.precedes(key, bestKey) { best = agent; bestKey = key }
         }
-        switch strategy {
-        case .longestIdle:
-            return candidates.min(by: fairer)!
-        case .fewestCalls:
-            return candidates.min { $0.answeredToday != $1.answeredToday ? $0.answeredToday < $1.answeredToday : fairer($0, $1) }!
-        case .leastTalk:
-            return candidates.min { $0.talkSecondsToday != $1.talkSecondsToday ? $0.talkSecondsToday < $1.talkSecondsToday : fairer($0, $1) }!
-        case .mostSkilled:
-            let skills = queues[call.queue]?.config.skills ?? [:]
-            func level(_ a: Agent) -> Int { skills.keys.reduce(0) { $0 + (a.profile.skills[$1] ?? 0) } }
-            return candidates.min { level($0) != level($1) ? level($0) > level($1) : fairer($0, $1) }!
-        case .roundRobin:
-            let last = queues[call.queue]?.lastRouted ?? ""
-            let sorted = candidates.sorted { $0.id < $1.id }
-            return sorted.first { $0.id > last } ?? sorted[0]
-        case .random:
-            func draw(_ a: Agent) -> UInt64 { Self.mix(call.serial, a.id) }
-            return candidates.min { draw($0) != draw($1) ? draw($0) < draw($1) : $0.id < $1.id }!
-        }
+        return best
     }
 
     /// A reproducible pseudo-random number from a call and an agent (FNV-1a, then a mixer).
@@ -228,5 +225,57 @@ extension CallCenter {
         let queuedSeconds = Double(call.queuedAt.milliseconds) / 1000
         return WaitingLine.Entry(key: Double(call.priority) - settings.routing.agingPerSecond * queuedSeconds, ticket: call.ticket, call: call.id,
                                  stamp: lineStamps[call.id] ?? 0)
+    }
+}
+
+/// How a queue's strategy orders ready agents: the agent whose key precedes all
+/// others takes the call. Ties go to the agent idle longest, then the lower id.
+struct StrategyOrder {
+    struct Key {
+        var id: AgentID
+        /// The strategy's own measure (lower goes first); 0 for longest idle.
+        var primary: Double
+        var idle: Instant
+        /// Round robin: whether the agent comes after the last one routed to.
+        var afterLast: Bool
+    }
+
+    let strategy: RoutingStrategy
+    let serial: UInt64
+    let skills: [String: Int]
+    let lastRouted: AgentID
+
+    init(_ strategy: RoutingStrategy, call: Call, queue: Queue?) {
+        self.strategy = strategy
+        serial = call.serial
+        skills = strategy == .mostSkilled ? queue?.config.skills ?? [:] : [:]
+        lastRouted = queue?.lastRouted ?? ""
+    }
+
+    func key(_ a: Agent) -> Key {
+        var primary: Double = 0
+        switch strategy {
+        case .longestIdle, .roundRobin: break
+        case .fewestCalls: primary = Double(a.answeredToday)
+        case .leastTalk: primary = a.talkSecondsToday
+        case .mostSkilled: primary = -Double(skills.keys.reduce(0) { $0 + (a.profile.skills[$1] ?? 0) })
+        case .random: primary = Double(CallCenter.mix(serial, a.id) >> 11)
+        }
+        return Key(id: a.id, primary: primary, idle: a.idleSince ?? a.since, afterLast: a.id > lastRouted)
+    }
+
+    /// Whether the agent of `a` goes before the agent of `b`.
+    func precedes(_ a: Key, _ b: Key) -> Bool {
+        switch strategy {
+        case .roundRobin:
+            // The next id after the last one routed to, wrapping around to the lowest.
+            if a.afterLast != b.afterLast { return a.afterLast }
+            return a.id < b.id
+        case .random:
+            return a.primary != b.primary ? a.primary < b.primary : a.id < b.id
+        default:
+            if a.primary != b.primary { return a.primary < b.primary }
+            return a.idle != b.idle ? a.idle < b.idle : a.id < b.id
+        }
     }
 }

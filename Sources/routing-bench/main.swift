@@ -64,9 +64,13 @@ for _ in 0..<waitingCount {
 }
 print("center: \(agentCount) agents, \(skillCount) skills/queues, \(center.calls.count) calls waiting")
 
+@inline(never) func timedApply(_ input: Input) -> Result<CallCenter.Applied, CoreError> {
+    center.apply(input, at: now)
+}
+
 func time(_ input: Input) -> UInt64 {
     let start = DispatchTime.now().uptimeNanoseconds
-    let result = center.apply(input, at: now)
+    let result = timedApply(input)
     let elapsed = DispatchTime.now().uptimeNanoseconds - start
     if case let .failure(error) = result { fatalError("\(input): \(error)") }
     return elapsed
