@@ -100,10 +100,13 @@ public final class DaemonService: Service, @unchecked Sendable {
         }
     }
 
-    /// WAL checkpoints every 2 s, beside the writer (not in its commits).
+    /// WAL checkpoints every 250 ms, beside the writer (not in its commits). Frequent
+    /// checkpoints keep the WAL short, so commits overwrite blocks the file already
+    /// has: an fdatasync that must also grow the file costs about a millisecond on
+    /// ext4, one that overwrites costs tens of microseconds (docs/benchmarks.md).
     private func checkpoints(_ store: CallCenterStore) async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(2))
+            try? await Task.sleep(for: .milliseconds(250))
             if Task.isCancelled { return }
             do { try store.checkpoint() } catch { logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"]) }
         }
