@@ -100,10 +100,10 @@ public final class DaemonService: Service, @unchecked Sendable {
         }
     }
 
-    /// WAL checkpoints every 250 ms, beside the writer (not in its commits). Frequent
-    /// checkpoints keep the WAL short, so commits overwrite blocks the file already
-    /// has: an fdatasync that must also grow the file costs about a millisecond on
-    /// ext4, one that overwrites costs tens of microseconds (docs/benchmarks.md).
+    /// WAL checkpoints every 250 ms, beside the writer (not in its commits), with a
+    /// RESTART once the WAL is long (see `CallCenterStore.checkpoint()`): commits then
+    /// overwrite blocks the WAL file already has instead of growing it, which made
+    /// every fdatasync slower (docs/benchmarks.md).
     private func checkpoints(_ store: CallCenterStore) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(250))
