@@ -53,18 +53,18 @@ extension CallCenterStore {
     // MARK: - Customers
 
     public func customer(id: String) throws -> CustomerRecord? {
-        try writer.read { db in try ArchiveRows.customers(db, where: "id = ?", [id], limit: 1).first }
+        try readOnWriter { db in try ArchiveRows.customers(db, where: "id = ?", [id], limit: 1).first }
     }
 
     /// The stored records of these ids (those that exist).
     public func customers(ids: [String]) throws -> [String: CustomerRecord] {
-        try writer.read { db in
+        try readOnWriter { db in
             var out: [String: CustomerRecord] = [:]
             let unique = Array(Set(ids))
             for start in stride(from: 0, to: unique.count, by: 500) {
                 let chunk = Array(unique[start..<min(start + 500, unique.count)])
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for r in try ArchiveRows.customers(db, where: "id IN (\(marks))", StatementArguments(chunk), limit: chunk.count, cached: false) {
+                for r in try ArchiveRows.customers(db, where: "id IN (\(marks))", chunk, limit: chunk.count, cached: false) {
                     out[r.id] = r
                 }
             }
@@ -73,12 +73,16 @@ extension CallCenterStore {
     }
 
     public func customerID(number: String) throws -> String? {
-        try writer.read { db in try String.fetchOne(db.cachedStatement(sql: "SELECT customer FROM customer_phones WHERE number = ?"), arguments: [number]) }
+        try readOnWriter { db in
+            var query = FastStatement(try db.cachedStatement(sql: "SELECT customer FROM customer_phones WHERE number = ?"))
+            query.bind(number)
+            return try query.rows(db) { $0.string(0) }.first
+        }
     }
 
     /// number → customer, for the numbers that belong to someone.
     public func phoneOwners(_ numbers: [String]) throws -> [String: String] {
-        try writer.read { db in
+        try readOnWriter { db in
             var out: [String: String] = [:]
             let statement = try db.cachedStatement(sql: "SELECT customer FROM customer_phones WHERE number = ?")
             for n in Set(numbers) {
@@ -89,33 +93,40 @@ extension CallCenterStore {
     }
 
     public func customerCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customers") ?? 0 }
+        try readOnWriter { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customers") ?? 0 }
     }
 
     /// The whole record with the newest `interactions` interactions and cooperations,
     /// the flags on its numbers and its open complaints.
     public func profile(customer id: String, interactions limit: Int = 10) throws -> CustomerProfile? {
-        try writer.read { db in
+        try readOnWriter { db in
             guard let record = try ArchiveRows.customers(db, where: "id = ?", [id], limit: 1).first else { return nil }
             var profile = CustomerProfile(record: record)
-            profile.interactions = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT i.*, l.outcome, l.talk, l.agent AS call_agent FROM interactions i
+            var interactions = FastStatement(try db.cachedStatement(sql: """
+                SELECT \(ArchiveRows.interactionColumns) FROM interactions i
                 LEFT JOIN calls l ON l.serial = i.serial AND l.leg = (SELECT max(leg) FROM calls WHERE serial = i.serial)
                 WHERE i.customer = ? ORDER BY i.at DESC, i.id DESC LIMIT ?
-                """), arguments: [id, limit]).map(ArchiveRows.interaction)
-            profile.cooperations = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cooperations WHERE customer = ? ORDER BY on_date DESC, id DESC LIMIT ?"),
-                                                    arguments: [id, limit]).map {
-                Cooperation(customer: $0["customer"], date: CalendarDate($0["on_date"] as String)!, amount: $0["amount"], item: $0["item"],
-                            recordedAt: Instant(milliseconds: $0["recorded_at"]), recordedBy: $0["recorded_by"])
+                """))
+            interactions.bind(id); interactions.bind(limit)
+            profile.interactions = try interactions.rows(db, ArchiveRows.interaction)
+            var cooperations = FastStatement(try db.cachedStatement(
+                sql: "SELECT customer, on_date, amount, item, recorded_at, recorded_by FROM cooperations WHERE customer = ? ORDER BY on_date DESC, id DESC LIMIT ?"))
+            cooperations.bind(id); cooperations.bind(limit)
+            profile.cooperations = try cooperations.rows(db) {
+                Cooperation(customer: $0.string(0), date: CalendarDate($0.string(1))!, amount: $0.double(2) ?? 0,
+                            item: $0.text(3), recordedAt: Instant(milliseconds: $0.int64(4) ?? 0), recordedBy: $0.string(5))
             }
             if !record.phones.isEmpty {
                 let marks = Array(repeating: "?", count: record.phones.count).joined(separator: ",")
-                profile.flags = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM number_flags WHERE number IN (\(marks)) ORDER BY flagged_at DESC, id DESC"),
-                                                 arguments: StatementArguments(record.phones)).map(ArchiveRows.flag)
+                var flags = FastStatement(try db.cachedStatement(
+                    sql: "SELECT \(ArchiveRows.flagColumns) FROM number_flags WHERE number IN (\(marks)) ORDER BY flagged_at DESC, id DESC"))
+                for number in record.phones { flags.bind(number) }
+                profile.flags = try flags.rows(db, ArchiveRows.flag)
             }
             if try db.tableExists("complaints") {
-                profile.openComplaints = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM complaints WHERE customer = ? AND closed_at IS NULL"),
-                                                          arguments: [id]) ?? 0
+                var open = FastStatement(try db.cachedStatement(sql: "SELECT count(*) FROM complaints WHERE customer = ? AND closed_at IS NULL"))
+                open.bind(id)
+                profile.openComplaints = Int(try open.rows(db) { $0.int64(0) ?? 0 }.first ?? 0)
             }
             return profile
         }
@@ -123,8 +134,10 @@ extension CallCenterStore {
 
     /// Flags on a number, newest first.
     public func flags(number: String) throws -> [NumberFlag] {
-        try writer.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM number_flags WHERE number = ? ORDER BY flagged_at DESC, id DESC"), arguments: [number]).map(ArchiveRows.flag)
+        try readOnWriter { db in
+            var flags = FastStatement(try db.cachedStatement(sql: "SELECT \(ArchiveRows.flagColumns) FROM number_flags WHERE number = ? ORDER BY flagged_at DESC, id DESC"))
+            flags.bind(number)
+            return try flags.rows(db, ArchiveRows.flag)
         }
     }
 
@@ -132,27 +145,28 @@ extension CallCenterStore {
 
     /// Audit entries, newest first.
     public func auditEntries(customer: String? = nil, agent: AgentID? = nil, limit: Int = 100) throws -> [AuditEntry] {
-        try writer.read { db in
+        try readOnWriter { db in
             var conditions: [String] = []
             var values: [String] = []
             if let customer { conditions.append("customer = ?"); values.append(customer) }
             if let agent { conditions.append("agent = ?"); values.append(agent) }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_log \(filter) ORDER BY at DESC, id DESC LIMIT ?"),
-                                    arguments: StatementArguments(values.map { $0 as any DatabaseValueConvertible } + [max(0, limit)]))
-                .map(ArchiveRows.audit)
+            var query = FastStatement(try db.cachedStatement(sql: "SELECT \(ArchiveRows.auditColumns) FROM audit_log \(filter) ORDER BY at DESC, id DESC LIMIT ?"))
+            for value in values { query.bind(value) }
+            query.bind(max(0, limit))
+            return try query.rows(db, ArchiveRows.audit)
         }
     }
 
     /// A page of customers by id (after `after`), for export.
     public func exportCustomers(after: String?, limit: Int) throws -> [CustomerRecord] {
-        try writer.read { db in try ArchiveRows.customers(db, where: "id > ?", [after ?? ""], limit: limit) }
+        try readOnWriter { db in try ArchiveRows.customers(db, where: "id > ?", [after ?? ""], limit: limit) }
     }
 
     /// A page of customers by id with what their cooperation records say as of `date`
     /// (nil history: no records, so their scores are kept as imported).
     public func regradePage(after: String?, limit: Int, asOf date: CalendarDate) throws -> [(CustomerRecord, CooperationHistory?)] {
-        try writer.read { db in
+        try readOnWriter { db in
             let records = try ArchiveRows.customers(db, where: "id > ?", [after ?? ""], limit: limit)
             let statement = try db.cachedStatement(sql: """
                 SELECT max(on_date) AS last, count(*) AS n, total(amount) AS amount,
@@ -175,7 +189,7 @@ extension CallCenterStore {
 
     /// The last life of a call id in the call log.
     public func loggedCall(_ call: CallID) throws -> LoggedCall? {
-        try writer.read { db in
+        try readOnWriter { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT serial, caller, caller_info, offered_at FROM calls WHERE call = ? ORDER BY serial DESC, leg DESC LIMIT 1"),
                                              arguments: [call]) else { return nil }
             let serial: Int64 = row["serial"]
@@ -187,8 +201,13 @@ extension CallCenterStore {
 
     /// The registration of a call's life (by serial), if it has one.
     public func registration(serial: UInt64) throws -> Interaction? {
-        try writer.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM interactions WHERE serial = ? AND category IS NOT NULL"), arguments: [Int64(serial)]).map(ArchiveRows.interaction)
+        try readOnWriter { db in
+            var query = FastStatement(try db.cachedStatement(sql: """
+                SELECT \(ArchiveRows.interactionColumns) FROM interactions i LEFT JOIN calls l ON 0
+                WHERE i.serial = ? AND i.category IS NOT NULL
+                """))
+            query.bind(Int64(serial))
+            return try query.rows(db, ArchiveRows.interaction).first
         }
     }
 

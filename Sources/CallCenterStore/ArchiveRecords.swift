@@ -55,83 +55,105 @@ public struct Interaction: Sendable, Equatable {
     }
 }
 
-/// Rows of the archive tables as values.
+/// Rows of the archive tables as values, read by column position through
+/// SQLite's C API (`FastStatement`): GRDB's `Row` looks each column up by a
+/// lowercased name, which cost more than the query itself for a profile.
 enum ArchiveRows {
     static let decoder = JSONDecoder()
 
-    static func customer(_ row: Row, phones: [String]) throws -> CustomerRecord {
-        var r = CustomerRecord(id: row["id"], name: row["name"])
-        r.company = row["company"]
-        r.industry = row["industry"]
-        r.size = row["size"]
-        r.contact = row["contact"]
+    /// The columns `customer(_:phones:)` reads, in order.
+    static let customerColumns = """
+        id, name, company, industry, size, contact, address, birthday, language, needs, decision_chain, last_feedback,
+        last_cooperation, amount, tags, notes, account_manager, r_score, f_score, m_score, custom_score, tier, tier_manual
+        """
+
+    static func customer(_ row: FastStatement.Columns, phones: [String]) throws -> CustomerRecord {
+        var r = CustomerRecord(id: row.string(0), name: row.string(1))
+        r.company = row.text(2)
+        r.industry = row.text(3)
+        r.size = row.text(4)
+        r.contact = row.text(5)
         r.phones = phones
-        r.address = row["address"]
-        r.birthday = (row["birthday"] as String?).flatMap(CalendarDate.init)
-        r.language = row["language"]
-        r.needs = row["needs"]
-        r.decisionChain = row["decision_chain"]
-        r.lastFeedback = row["last_feedback"]
-        r.lastCooperation = (row["last_cooperation"] as String?).flatMap(CalendarDate.init)
-        r.amount = row["amount"]
-        r.tags = try decoder.decode([String].self, from: Data((row["tags"] as String).utf8))
-        r.notes = row["notes"]
-        r.accountManager = row["account_manager"]
-        r.scores = Scores(r: row["r_score"], f: row["f_score"], m: row["m_score"], custom: row["custom_score"])
-        r.tier = (row["tier"] as String?).flatMap(CustomerTier.init(rawValue:))
-        r.tierIsManual = (row["tier_manual"] as Int) == 1
+        r.address = row.text(6)
+        r.birthday = row.text(7).flatMap(CalendarDate.init)
+        r.language = row.text(8)
+        r.needs = row.text(9)
+        r.decisionChain = row.text(10)
+        r.lastFeedback = row.text(11)
+        r.lastCooperation = row.text(12).flatMap(CalendarDate.init)
+        r.amount = row.double(13)
+        let tags = row.string(14)
+        r.tags = tags == "[]" ? [] : try decoder.decode([String].self, from: Data(tags.utf8))
+        r.notes = row.text(15)
+        r.accountManager = row.text(16)
+        r.scores = Scores(r: row.double(17), f: row.double(18), m: row.double(19), custom: row.double(20))
+        r.tier = row.text(21).flatMap(CustomerTier.init(rawValue:))
+        r.tierIsManual = row.int64(22) == 1
         return r
     }
 
     /// Customers whose ids are selected by `condition` (on `customers`, ordered by id), with their phones.
     /// Statements are cached (compiled once per connection) unless `condition`
     /// varies with its arguments (`IN (?, ?, …)` lists): pass `cached: false` then.
-    static func customers(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int,
+    static func customers(_ db: Database, where condition: String, _ arguments: [String], limit: Int,
                           cached: Bool = true) throws -> [CustomerRecord] {
-        let sql = "SELECT * FROM customers WHERE \(condition) ORDER BY id LIMIT ?"
-        let statement = cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-        var all = arguments
-        _ = all.append(contentsOf: [limit])
-        let rows = try Row.fetchAll(statement, arguments: all)
-        guard !rows.isEmpty else { return [] }
+        let sql = "SELECT \(customerColumns) FROM customers WHERE \(condition) ORDER BY id LIMIT ?"
+        var query = FastStatement(cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql))
+        for argument in arguments { query.bind(argument) }
+        query.bind(limit)
+        // The rows first, then their phones (one statement at a time).
+        var records = try query.rows(db) { try customer($0, phones: []) }
+        guard !records.isEmpty else { return [] }
+        let ids = records.map(\.id)
         var phones: [String: [String]] = [:]
-        if rows.count == 1 {
-            let id: String = rows[0]["id"]
-            let statement = try db.cachedStatement(sql: "SELECT number FROM customer_phones WHERE customer = ? ORDER BY position")
-            phones[id] = try String.fetchAll(statement, arguments: [id])
+        if ids.count == 1 {
+            var statement = FastStatement(try db.cachedStatement(sql: "SELECT number FROM customer_phones WHERE customer = ? ORDER BY position"))
+            statement.bind(ids[0])
+            phones[ids[0]] = try statement.rows(db) { $0.string(0) }
         } else {
-            let ids = rows.map { $0["id"] as String }
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT customer, number FROM customer_phones WHERE customer IN (\(marks)) ORDER BY customer, position",
-                                            arguments: StatementArguments(chunk)) {
-                    phones[row["customer"], default: []].append(row["number"])
-                }
+                var statement = FastStatement(try db.makeStatement(
+                    sql: "SELECT customer, number FROM customer_phones WHERE customer IN (\(marks)) ORDER BY customer, position"))
+                for id in chunk { statement.bind(id) }
+                try statement.forEachRow(db) { phones[$0.string(0), default: []].append($0.string(1)) }
             }
         }
-        return try rows.map { try customer($0, phones: phones[$0["id"] as String] ?? []) }
+        for i in records.indices { records[i].phones = phones[records[i].id] ?? [] }
+        return records
     }
 
-    static func interaction(_ row: Row) -> Interaction {
+    /// The columns `interaction(_:)` reads, in order (`i` is `interactions`, `l` the call's last leg).
+    static let interactionColumns = """
+        i.kind, i.call, i.serial, i.number, i.at, i.category, i.summary, i.agent, i.registered_by, i.registered_at,
+        l.outcome, l.talk, l.agent
+        """
+
+    static func interaction(_ row: FastStatement.Columns) -> Interaction {
         var i = Interaction(
-            kind: row["kind"], call: row["call"], serial: (row["serial"] as Int64?).map(UInt64.init), number: row["number"],
-            at: Instant(milliseconds: row["at"]), category: (row["category"] as String?).flatMap(CallCategory.init(rawValue:)),
-            summary: row["summary"], agent: row["agent"], registeredBy: row["registered_by"],
-            registeredAt: (row["registered_at"] as Int64?).map(Instant.init(milliseconds:))
+            kind: row.string(0), call: row.text(1), serial: row.int64(2).map(UInt64.init), number: row.string(3),
+            at: Instant(milliseconds: row.int64(4) ?? 0), category: row.text(5).flatMap(CallCategory.init(rawValue:)),
+            summary: row.text(6), agent: row.text(7), registeredBy: row.text(8), registeredAt: row.int64(9).map(Instant.init(milliseconds:))
         )
-        i.outcome = row["outcome"]
-        i.talk = row["talk"]
-        if i.agent == nil { i.agent = row["call_agent"] }
+        i.outcome = row.text(10)
+        i.talk = row.double(11)
+        if i.agent == nil { i.agent = row.text(12) }
         return i
     }
 
-    static func flag(_ row: Row) -> NumberFlag {
-        NumberFlag(number: row["number"], flag: NumberFlagKind(rawValue: row["flag"]) ?? .threat, by: row["flagged_by"],
-                   at: Instant(milliseconds: row["flagged_at"]), reason: row["reason"], call: row["call"])
+    /// The columns `flag(_:)` reads, in order.
+    static let flagColumns = "number, flag, flagged_by, flagged_at, reason, call"
+
+    static func flag(_ row: FastStatement.Columns) -> NumberFlag {
+        NumberFlag(number: row.string(0), flag: row.text(1).flatMap(NumberFlagKind.init(rawValue:)) ?? .threat, by: row.string(2),
+                   at: Instant(milliseconds: row.int64(3) ?? 0), reason: row.string(4), call: row.text(5))
     }
 
-    static func audit(_ row: Row) -> AuditEntry {
-        AuditEntry(at: Instant(milliseconds: row["at"]), role: row["role"], agent: row["agent"], customer: row["customer"], call: row["call"],
-                   action: AuditEntry.Action(rawValue: row["action"]) ?? .profile, detail: row["detail"])
+    /// The columns `audit(_:)` reads, in order.
+    static let auditColumns = "at, role, agent, customer, call, action, detail"
+
+    static func audit(_ row: FastStatement.Columns) -> AuditEntry {
+        AuditEntry(at: Instant(milliseconds: row.int64(0) ?? 0), role: row.string(1), agent: row.text(2), customer: row.string(3), call: row.text(4),
+                   action: row.text(5).flatMap(AuditEntry.Action.init(rawValue:)) ?? .profile, detail: row.text(6))
     }
 }

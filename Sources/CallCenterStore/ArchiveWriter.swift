@@ -16,8 +16,11 @@ enum ArchiveWriter {
                 try db.cachedStatement(sql: "INSERT INTO number_flags (number, flag, flagged_by, flagged_at, reason, call) VALUES (?, ?, ?, ?, ?, ?)")
                     .execute(arguments: [f.number, f.flag.rawValue, f.by, f.at.milliseconds, f.reason, f.call])
             case let .audit(a):
-                try db.cachedStatement(sql: "INSERT INTO audit_log (at, role, agent, customer, call, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                    .execute(arguments: [a.at.milliseconds, a.role, a.agent, a.customer, a.call, a.action.rawValue, a.detail])
+                // One per `caller.profile`: bound through the C API (FastStatement).
+                var row = FastStatement(try db.cachedStatement(sql: "INSERT INTO audit_log (at, role, agent, customer, call, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"))
+                row.bind(a.at.milliseconds); row.bind(a.role); row.bind(a.agent); row.bind(a.customer); row.bind(a.call)
+                row.bind(a.action.rawValue); row.bind(a.detail)
+                try row.run(db)
             case let .grade(customer, scores, tier, at):
                 try db.cachedStatement(sql: """
                     UPDATE customers SET r_score = ?, f_score = ?, m_score = ?, custom_score = ?,

@@ -75,9 +75,18 @@ public final class CallCenterStore: @unchecked Sendable {
                 try db.execute(sql: "PRAGMA synchronous = \(wanted.rawValue.uppercased())")
                 currentSynchronous = wanted
             }
-            try db.inTransaction {
+            // BEGIN and COMMIT as cached statements: GRDB's `inTransaction` compiles
+            // both again for every transaction (profiled at a tenth of a commit).
+            var begin = FastStatement(try db.cachedStatement(sql: "BEGIN IMMEDIATE"))
+            var commit = FastStatement(try db.cachedStatement(sql: "COMMIT"))
+            try begin.run(db)
+            do {
                 try write(batch, in: db)
-                return .commit
+                try commit.run(db)
+            } catch {
+                if !db.isInsideTransaction { throw error }
+                try? db.execute(sql: "ROLLBACK")
+                throw error
             }
         }
     }
@@ -112,9 +121,22 @@ public final class CallCenterStore: @unchecked Sendable {
 
     // MARK: - Reading
 
+    /// Reads for the engine, the store's one writer, through the writer connection.
+    ///
+    /// Nothing but this connection changes the database, so the statements of
+    /// `body` see one state without a read transaction, and the connection's page
+    /// cache stays warm across its own commits. A pooled reader, by contrast, opens
+    /// a transaction per read and, after every commit by the writer, reads its
+    /// pages again: that was half of the daemon's CPU for a `caller.profile`
+    /// (`docs/benchmarks.md`). Other threads read through `writer.unsafeRead`
+    /// (the screen pop) and never wait for the writer.
+    func readOnWriter<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.writeWithoutTransaction(body)
+    }
+
     /// The live state to restart from.
     public func loadSnapshot() throws -> Snapshot {
-        try writer.read { db in
+        try readOnWriter { db in
             var snapshot = try Projections.loadSnapshot(db)
             try ComplaintProjection.loadIntoSnapshot(&snapshot, db)
             return snapshot
@@ -123,12 +145,12 @@ public final class CallCenterStore: @unchecked Sendable {
 
     /// The highest journal sequence number (0 when empty).
     public func lastSequence() throws -> Int64 {
-        try writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM journal") ?? 0 }
+        try readOnWriter { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM journal") ?? 0 }
     }
 
     /// Journal entries after `seq`, oldest first.
     public func journal(after seq: Int64 = 0, limit: Int = 1000) throws -> [JournalEntry] {
-        try writer.read { db in
+        try readOnWriter { db in
             try Row.fetchAll(db, sql: "SELECT seq, at, op, actor, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]).map {
                 JournalEntry(seq: $0["seq"], at: Instant(milliseconds: $0["at"]), op: $0["op"], actor: $0["actor"], payload: $0["payload"])
             }
@@ -137,13 +159,13 @@ public final class CallCenterStore: @unchecked Sendable {
 
     /// The call log's rows for a call id, newest life and leg last.
     public func callLog(call: CallID) throws -> [CallLogEntry] {
-        try writer.read { db in
+        try readOnWriter { db in
             try Row.fetchAll(db, sql: "SELECT \(Projections.callColumns) FROM calls WHERE call = ? ORDER BY serial, leg", arguments: [call]).map(Projections.logEntry)
         }
     }
 
     /// Counts the journal's rows (diagnostics and tests).
     public func journalCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM journal") ?? 0 }
+        try readOnWriter { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM journal") ?? 0 }
     }
 }

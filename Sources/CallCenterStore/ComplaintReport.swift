@@ -54,7 +54,7 @@ extension CallCenterStore {
     /// Complaints opened and closed per day, time to each step, SLA met vs breached,
     /// by tier and by agent: computed by SQL on the projections.
     public func complaintReport(_ query: ComplaintReportQuery) throws -> [ComplaintReportRow] {
-        try writer.read { db in try ComplaintReportSQL.rows(query, db) }
+        try readOnWriter { db in try ComplaintReportSQL.rows(query, db) }
     }
 }
 

@@ -139,7 +139,7 @@ enum ComplaintProjection {
 extension CallCenterStore {
     /// One complaint, open or closed.
     public func complaint(id: ComplaintID) throws -> Complaint? {
-        try writer.read { db in try ComplaintProjection.load(db, where: "k.id = ?", [id]).first }
+        try readOnWriter { db in try ComplaintProjection.load(db, where: "k.id = ?", [id]).first }
     }
 
     /// Complaints in a state, newest first, at most `limit` (nil state: any).
@@ -150,6 +150,6 @@ extension CallCenterStore {
         case .closed: condition = "k.closed_at IS NOT NULL"
         case nil: condition = "1"
         }
-        return try writer.read { db in try ComplaintProjection.load(db, where: condition, order: "k.number DESC", limit: limit) }
+        return try readOnWriter { db in try ComplaintProjection.load(db, where: condition, order: "k.number DESC", limit: limit) }
     }
 }

@@ -61,3 +61,51 @@ struct FastStatement {
         }
     }
 }
+
+extension FastStatement {
+    /// One row of a query, read by column position.
+    struct Columns {
+        let handle: OpaquePointer
+
+        func text(_ column: Int32) -> String? {
+            guard let bytes = sqlite3_column_text(handle, column) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+        }
+
+        /// A NOT NULL text column.
+        func string(_ column: Int32) -> String { text(column) ?? "" }
+
+        func int64(_ column: Int32) -> Int64? {
+            sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+        }
+
+        func double(_ column: Int32) -> Double? {
+            sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
+        }
+    }
+
+    /// Runs a query with the values bound since the last run and calls `body` with
+    /// each row (the row is valid only during the call).
+    mutating func forEachRow(_ db: Database, _ body: (Columns) throws -> Void) throws {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            index = 0
+        }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+            }
+            try body(Columns(handle: handle))
+        }
+    }
+
+    /// The rows of a query, each read by `row`.
+    mutating func rows<T>(_ db: Database, _ row: (Columns) throws -> T) throws -> [T] {
+        var out: [T] = []
+        try forEachRow(db) { out.append(try row($0)) }
+        return out
+    }
+}

@@ -105,6 +105,25 @@ final class ArchiveStoreTests: XCTestCase {
         XCTAssertNil(try store.registration(serial: 11))
     }
 
+    /// Every field of a record reads back as saved (records are read by column
+    /// position, so a column out of place shows here).
+    func testEveryFieldReadsBack() throws {
+        var r = CustomerRecord(id: "C900", name: "王\"总\"")
+        r.company = "某公司"; r.industry = "制造"; r.size = "500+"; r.contact = "王总 / 总经理"; r.phones = ["+8613800009999", "+861012349999"]
+        r.address = "北京"; r.birthday = CalendarDate("1980-02-29"); r.language = "yue"; r.needs = "cloud"; r.decisionChain = "王总, 李工"
+        r.lastFeedback = "good"; r.lastCooperation = CalendarDate("2023-11-01"); r.amount = 12.5; r.tags = ["vip", "云"]; r.notes = "n"
+        r.accountManager = "a7"; r.scores = Scores(r: 90, f: 85, m: 88, custom: 95); r.tier = .potential; r.tierIsManual = true
+        var bare = CustomerRecord(id: "C901", name: "bare")
+        bare.tags = []
+        try store.applyArchive([.saveCustomers([r, bare], at: Fixture.at(0))])
+        XCTAssertEqual(try store.customer(id: "C900"), r)
+        XCTAssertEqual(try store.customer(id: "C901"), bare)
+        XCTAssertEqual(try store.customers(ids: ["C900", "C901", "C999"]), ["C900": r, "C901": bare])
+        XCTAssertEqual(try store.profile(customer: "C900")?.record, r)
+        XCTAssertEqual(try store.customerID(number: "+861012349999"), "C900")
+        XCTAssertNil(try store.customerID(number: "+861012340000"))
+    }
+
     /// A flagged number that belongs to no customer still shows its flags.
     func testFlagsOnAnUnknownNumber() throws {
         try store.applyArchive([

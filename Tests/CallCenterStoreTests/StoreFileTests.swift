@@ -135,9 +135,17 @@ final class StoreFileTests: XCTestCase {
         bad.legs = [Fixture.call("c7", ticket: 9), broken]
         bad.nextTicket = 10
         XCTAssertThrowsError(try store.commit(bad))
+        XCTAssertEqual(try store.loadSnapshot(), before, "the refused batch was rolled back")
+        XCTAssertEqual(try store.lastSequence(), 3)
 
         let reopened = try CallCenterStore(path: path)
         XCTAssertEqual(try reopened.loadSnapshot(), before)
         XCTAssertEqual(try reopened.lastSequence(), 3)
+
+        // The writer is out of the failed transaction: the next batch commits.
+        var next = CommitBatch()
+        next.entries = [Fixture.entry(4, at: 60)]
+        try store.commit(next)
+        XCTAssertEqual(try CallCenterStore(path: path).lastSequence(), 4)
     }
 }
