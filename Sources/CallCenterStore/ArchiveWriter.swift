@@ -74,10 +74,13 @@ enum ArchiveWriter {
     }
 
     static func offered(_ i: CallInteraction, _ db: Database) throws {
-        try db.cachedStatement(sql: """
+        // One per call from a known number: bound through the C API (FastStatement).
+        var row = FastStatement(try db.cachedStatement(sql: """
             INSERT INTO interactions (customer, kind, call, serial, number, at) VALUES (?, 'call', ?, ?, ?, ?)
             ON CONFLICT (serial) WHERE serial IS NOT NULL DO NOTHING
-            """).execute(arguments: [i.customer, i.call, Int64(i.serial), i.number, i.at.milliseconds])
+            """))
+        row.bind(i.customer); row.bind(i.call); row.bind(Int64(i.serial)); row.bind(i.number); row.bind(i.at.milliseconds)
+        try row.run(db)
     }
 
     static func register(_ r: Registration, _ db: Database) throws {

@@ -30,6 +30,13 @@ enum CallerInfoJSON {
 
     static func string(_ s: String, into out: inout String) {
         out += "\""
+        // Names and ids almost never need escaping: append them whole (appending
+        // scalar by scalar was a fifth of what a known caller adds to a commit).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
