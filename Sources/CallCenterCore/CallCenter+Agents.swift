@@ -86,12 +86,14 @@ extension CallCenter {
             agentCounts[.loggedOut, default: 0] += 1
             return Agent(profile: profile, since: now)
         }()
-        let staffed = Self.isStaffed(agent.state)
+        let staffed = Self.isStaffed(agent.state), ready = agent.state == .ready
         if staffed { countStaffed(profile.id, by: -1) }
+        if ready { indexReady(profile.id, false) }
         agent.profile = profile
         agents[profile.id] = agent
         servedCache[profile.id] = nil
         if staffed { countStaffed(profile.id, by: 1) }
+        if ready { indexReady(profile.id, true) }
         if let tokenHash { agent.tokenHash = tokenHash }
         agents[profile.id] = agent
         changes.agents.insert(profile.id)

@@ -56,6 +56,9 @@ public struct CallCenter: Sendable {
     var deadlines = Heap<Deadline>()
     /// Agents in `ready`, the only ones routing looks at.
     var readyAgents: Set<AgentID> = []
+    /// The ready agents of each queue (those with its skills): an arriving call
+    /// looks only at its queue's, not at every ready agent (`chooseAgent`).
+    var readyByQueue: [QueueID: Set<AgentID>] = [:]
     /// How many agents are in each state.
     public internal(set) var agentCounts: [AgentState: Int] = [:]
     /// Next line-entry stamp, and each waiting call's current one (in memory only;
@@ -182,10 +185,14 @@ public struct CallCenter: Sendable {
         agent.state = state
         agent.reason = state == .notReady ? reason : nil
         if state == .ready {
-            if old != .ready { agent.idleSince = now }
+            if old != .ready {
+                agent.idleSince = now
+                indexReady(agent.id, true)
+            }
             readyAgents.insert(agent.id)
         } else if old == .ready {
             readyAgents.remove(agent.id)
+            indexReady(agent.id, false)
         }
         if state != .wrapUp { agent.wrapUp = nil }
         if state != .ringing && state != .busy { agent.call = nil }
@@ -211,11 +218,20 @@ public struct CallCenter: Sendable {
         for queue in servedQueues(agent) { staffedByQueue[queue, default: 0] += delta }
     }
 
-    /// Recounts staffing after queue skills changed.
+    /// Adds a ready agent to (or removes it from) the ready sets of the queues it serves.
+    mutating func indexReady(_ agent: AgentID, _ ready: Bool) {
+        for queue in servedQueues(agent) {
+            if ready { readyByQueue[queue, default: []].insert(agent) } else { readyByQueue[queue]?.remove(agent) }
+        }
+    }
+
+    /// Recounts staffing and the ready sets after queue skills changed.
     mutating func recountStaffed() {
         servedCache = [:]
         staffedByQueue = [:]
         for (id, agent) in agents where Self.isStaffed(agent.state) { countStaffed(id, by: 1) }
+        readyByQueue = [:]
+        for id in readyAgents { indexReady(id, true) }
     }
 
     // MARK: - Reading

@@ -65,7 +65,10 @@ extension CallCenter {
         var best: StrategyOrder.Key?, bestSpeaker: StrategyOrder.Key?
         var eligible = 0, speakers = 0
         var firstEligible: [AgentID] = [], firstSpeakers: [AgentID] = []
-        for id in readyAgents {
+        // Only the ready agents with the queue's skills can qualify, unless overflow
+        // relaxed the skills or added queues: then every ready agent is a candidate.
+        let candidates = call.relaxedSkills == nil && call.extraQueues.isEmpty ? readyByQueue[call.queue] ?? [] : readyAgents
+        for id in candidates {
             guard let agent = agents[id], isEligible(agent, for: call, now: now) else { continue }
             let key = order.key(agent)
             eligible += 1

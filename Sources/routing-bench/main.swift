@@ -8,7 +8,9 @@ import Histogram
 // one queue per skill (minimum level 3), `waiting` calls waiting with random
 // tiers and languages, then times two kinds of decision:
 //   * an agent becomes ready and takes the best call it may serve;
-//   * a call arrives while a few agents are ready and finds its agent.
+//   * a call arrives while a few agents are ready and finds its agent;
+//   * then, with nobody waiting and half the agents ready, a call arrives and
+//     finds its agent.
 // Each timed apply() includes the whole input: state machine, routing, effects.
 
 struct SplitMix: RandomNumberGenerator {
@@ -116,10 +118,41 @@ for i in 0..<rounds {
     }
 }
 
+// A quiet hour: nobody waits and half the agents are ready; a call arrives and
+// finds its agent among the ready agents of its queue (not among all of them).
+for call in center.calls.values where call.state == .queued { must(.callHangup(call: call.id, by: .caller, cause: nil)) }
+let readyTarget = agentCount / 2
+var readyNow = center.agents.values.filter { $0.state == .ready }.count
+while readyNow < readyTarget {
+    let agent = "a\(Int.random(in: 0..<agentCount, using: &rng))"
+    guard center.agents[agent]?.state == .notReady else { continue }
+    must(.agentSetState(agent: agent, state: .ready, reason: nil))
+    readyNow += 1
+}
+var quietArrival = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+for _ in 0..<(rounds / 10) {
+    now = now.adding(seconds: 0.05)
+    quietArrival.record(max(1, time(offer())))
+    let call = "c\(nextCall)"
+    if let agent = center.calls[call]?.agent {
+        release(agent)
+        // Another agent becomes ready in its place (it takes no call: none waits).
+        while true {
+            let other = "a\(Int.random(in: 0..<agentCount, using: &rng))"
+            guard center.agents[other]?.state == .notReady else { continue }
+            must(.agentSetState(agent: other, state: .ready, reason: nil))
+            break
+        }
+    } else {
+        must(.callHangup(call: call, by: .caller, cause: nil))  // nobody of its queue was ready
+    }
+}
+
 func report(_ name: String, _ h: Histogram<UInt64>) {
     func us(_ q: Double) -> String { String(format: "%.1f", Double(h.valueAtPercentile(q)) / 1000) }
     print("\(name): n=\(h.totalCount)  p50=\(us(50)) µs  p90=\(us(90)) µs  p99=\(us(99)) µs  p99.9=\(us(99.9)) µs  max=\(String(format: "%.1f", Double(h.max) / 1000)) µs")
 }
 report("agent ready → call chosen", agentReady)
 report("call arrives → agent chosen", callArrival)
-print("calls routed by agents becoming ready: \(routed); still waiting: \(center.calls.values.filter { $0.state == .queued }.count)")
+report("call arrives, \(readyTarget) agents ready → agent chosen", quietArrival)
+print("calls routed by agents becoming ready: \(routed)")

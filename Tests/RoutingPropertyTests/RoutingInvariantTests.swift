@@ -103,6 +103,19 @@ struct World {
             let call = live[pick % live.count]
             lastAction = "transfer \(call.id) to \(queues[pick % 3])"
             _ = center.apply(.callTransfer(call: call.id, target: .queue(queues[pick % 3])), at: now)
+        case 14 where pick % 3 == 0:
+            // A queue's skill minimum changes (what agents serve it changes too).
+            let level = 1 + pick % 6
+            lastAction = "billing needs billing \(level)"
+            _ = center.apply(.upsertQueue(QueueConfig(id: "billing", skills: ["billing": level], wrapUp: 0, ringTimeout: 10, maxWait: 200,
+                                                      maxAttempts: 3, overflow: [OverflowStep(after: 30, addQueue: "general")])), at: now)
+        case 14:
+            // An agent's skills change, whatever its state.
+            let id = agents[pick % 8]
+            guard var profile = center.agents[id]?.profile else { return advance(1) }
+            profile.skills = pick % 2 == 0 ? ["billing": 1 + pick % 10] : ["vip": 1 + pick % 10, "billing": 1 + (pick / 7) % 10]
+            lastAction = "\(id) skills \(profile.skills.sorted { $0.key < $1.key })"
+            _ = center.apply(.upsertAgent(profile, tokenHash: nil), at: now)
         default:
             advance(1 + pick % 40)
         }
@@ -158,6 +171,13 @@ struct World {
         for agent in center.agents.values where agent.state == .ready {
             for call in waiting where center.isEligible(agent, for: call, now: now) {
                 return "agent \(agent.id) is ready while \(call.id) (\(call.queue)) waits for it"
+            }
+        }
+        // The ready sets routing looks at are exactly the ready agents with each queue's skills.
+        for (id, queue) in center.queues {
+            let expected = Set(center.agents.values.filter { $0.state == .ready && $0.hasSkills(queue.config.skills) }.map(\.id))
+            if center.readyByQueue[id] ?? [] != expected {
+                return "ready set of \(id) is \((center.readyByQueue[id] ?? []).sorted()), expected \(expected.sorted())"
             }
         }
         // Each line is in effective-priority order, FIFO among equals.
