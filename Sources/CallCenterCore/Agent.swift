@@ -51,7 +51,15 @@ public struct AgentProfile: Sendable, Equatable, Codable {
 /// An agent: profile plus live state. The state belongs to the agent, not to a
 /// connection: a softphone that reconnects, or a daemon restart, does not change it.
 public struct Agent: Sendable, Equatable, Codable {
-    public var profile: AgentProfile
+    /// Who the agent is: skills, languages, tiers. Kept in a box because routing
+    /// copies agents while it scans them: the box is one retain, where the
+    /// profile's strings and collections were six (copies were the largest cost
+    /// of a scan). A change to the profile puts a new box in place.
+    public var profile: AgentProfile {
+        get { box.profile }
+        set { box = ProfileBox(newValue) }
+    }
+    private var box: ProfileBox
     /// SHA-256 of the agent's token, hex; nil until one is issued.
     public var tokenHash: String?
 
@@ -78,7 +86,7 @@ public struct Agent: Sendable, Equatable, Codable {
     public var countersDay: Int = 0
 
     public init(profile: AgentProfile, tokenHash: String? = nil, since: Instant) {
-        self.profile = profile
+        box = ProfileBox(profile)
         self.tokenHash = tokenHash
         self.since = since
     }
@@ -94,6 +102,33 @@ public struct Agent: Sendable, Equatable, Codable {
 }
 
 /// The after-call work an agent is doing: which call leg, and until when.
+extension Agent {
+    enum CodingKeys: String, CodingKey {
+        case box = "profile", tokenHash, state, reason, since, activeSeat, call, idleSince, wrapUp, pendingState, pendingReason,
+             answeredToday, talkSecondsToday, countersDay
+    }
+}
+
+/// An agent's profile behind one reference; equal when the profiles are, and
+/// coded as the profile itself.
+final class ProfileBox: Sendable, Equatable, Codable {
+    let profile: AgentProfile
+
+    init(_ profile: AgentProfile) {
+        self.profile = profile
+    }
+
+    static func == (a: ProfileBox, b: ProfileBox) -> Bool { a === b || a.profile == b.profile }
+
+    init(from decoder: any Decoder) throws {
+        profile = try AgentProfile(from: decoder)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try profile.encode(to: encoder)
+    }
+}
+
 public struct WrapUp: Sendable, Equatable, Codable {
     public var call: CallID
     public var serial: UInt64
