@@ -68,11 +68,19 @@ enum Projections {
                 try update.execute(arguments: [w.at.milliseconds, Int64(w.serial), w.leg])
             }
         }
+        // Agents, queues and the ticket are updated in place (UPSERT): INSERT OR REPLACE
+        // deleted each row and inserted it again under a new rowid, index entry and all.
         if !batch.agents.isEmpty {
             let upsert = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO agents (agent, name, seat, skills, languages, tiers, token_hash, state, reason, since, active_seat,
-                                               call, idle_since, wrap_up, pending_state, pending_reason, answered_today, talk_today, counters_day)
+                INSERT INTO agents (agent, name, seat, skills, languages, tiers, token_hash, state, reason, since, active_seat,
+                                    call, idle_since, wrap_up, pending_state, pending_reason, answered_today, talk_today, counters_day)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (agent) DO UPDATE SET
+                    name = excluded.name, seat = excluded.seat, skills = excluded.skills, languages = excluded.languages,
+                    tiers = excluded.tiers, token_hash = excluded.token_hash, state = excluded.state, reason = excluded.reason,
+                    since = excluded.since, active_seat = excluded.active_seat, call = excluded.call, idle_since = excluded.idle_since,
+                    wrap_up = excluded.wrap_up, pending_state = excluded.pending_state, pending_reason = excluded.pending_reason,
+                    answered_today = excluded.answered_today, talk_today = excluded.talk_today, counters_day = excluded.counters_day
                 """)
             var row = FastStatement(upsert)
             for a in batch.agents {
@@ -87,9 +95,14 @@ enum Projections {
         }
         if !batch.queues.isEmpty {
             let upsert = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO queues (queue, skills, strategy, wrap_up, ring_timeout, max_wait, service_level,
-                                               on_timeout, max_attempts, manager_wait, overflow, last_routed, counters)
+                INSERT INTO queues (queue, skills, strategy, wrap_up, ring_timeout, max_wait, service_level,
+                                    on_timeout, max_attempts, manager_wait, overflow, last_routed, counters)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (queue) DO UPDATE SET
+                    skills = excluded.skills, strategy = excluded.strategy, wrap_up = excluded.wrap_up, ring_timeout = excluded.ring_timeout,
+                    max_wait = excluded.max_wait, service_level = excluded.service_level, on_timeout = excluded.on_timeout,
+                    max_attempts = excluded.max_attempts, manager_wait = excluded.manager_wait, overflow = excluded.overflow,
+                    last_routed = excluded.last_routed, counters = excluded.counters
                 """)
             var row = FastStatement(upsert)
             for q in batch.queues {
@@ -101,7 +114,7 @@ enum Projections {
                 try row.run(db)
             }
         }
-        var ticket = FastStatement(try db.cachedStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_ticket', ?)"))
+        var ticket = FastStatement(try db.cachedStatement(sql: "INSERT INTO meta (key, value) VALUES ('next_ticket', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"))
         ticket.bind(Int64(batch.nextTicket))
         try ticket.run(db)
     }
