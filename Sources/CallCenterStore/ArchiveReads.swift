@@ -26,22 +26,27 @@ extension CallCenterStore {
 
     /// The screen-pop summary for an E.164 number: the customer it belongs to and
     /// the flags on it, in one indexed query. Nil when neither is known.
-    /// Safe from any thread: it reads through the pool, beside the writer.
+    /// Safe from any thread: it reads beside the writer, never waiting for it.
     public func callerInfo(number: String) throws -> CallerInfo? {
-        // One statement is consistent by itself: no transaction around it (`unsafeRead`).
-        try writer.unsafeRead { db in
-            // By column position through the C API: this runs for every call.offer.
+        // One statement is consistent by itself: no transaction around it.
+        if let lookups {
+            return try lookups.rows(binding: number, Self.callerInfo).first ?? nil
+        }
+        return try writer.unsafeRead { db in  // in memory: the one connection
             var query = FastStatement(try db.cachedStatement(sql: Self.callerInfoSQL))
             query.bind(number)
-            return try query.rows(db) { row -> CallerInfo? in
-                let flags = Self.flagKinds.indices.compactMap { row.int64(Int32(7 + $0)) == 1 ? Self.flagKinds[$0] : nil }
-                let id = row.text(0)
-                guard id != nil || !flags.isEmpty else { return nil }
-                return CallerInfo(customer: id, name: row.text(1), company: row.text(2), tier: row.text(3).flatMap(CustomerTier.init(rawValue:)),
-                                  accountManager: row.text(4), language: row.text(5), flags: flags,
-                                  openComplaints: id == nil ? 0 : Int(row.int64(6) ?? 0))
-            }.first ?? nil
+            return try query.rows(db, Self.callerInfo).first ?? nil
         }
+    }
+
+    /// A row of `callerInfoSQL`, read by position.
+    static func callerInfo(_ row: FastStatement.Columns) -> CallerInfo? {
+        let flags = flagKinds.indices.compactMap { row.int64(Int32(7 + $0)) == 1 ? flagKinds[$0] : nil }
+        let id = row.text(0)
+        guard id != nil || !flags.isEmpty else { return nil }
+        return CallerInfo(customer: id, name: row.text(1), company: row.text(2), tier: row.text(3).flatMap(CustomerTier.init(rawValue:)),
+                          accountManager: row.text(4), language: row.text(5), flags: flags,
+                          openComplaints: id == nil ? 0 : Int(row.int64(6) ?? 0))
     }
 
     /// The flag kinds in the order the screen pop lists them.

@@ -22,6 +22,8 @@ public final class CallCenterStore: @unchecked Sendable {
     private let memo = EncodingMemo()
     /// A connection of its own for WAL checkpoints (nil in memory).
     private var checkpointer: DatabaseQueue?
+    /// Read-only connections for the screen pop (nil in memory).
+    let lookups: LookupConnections?
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String, synchronous: Synchronous = .full) throws {
@@ -53,11 +55,13 @@ public final class CallCenterStore: @unchecked Sendable {
         checkpointConfig.busyMode = .immediateError  // a RESTART never waits: it is skipped while a reader is in the way
         checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfig)
         try Schema.migrator.migrate(writer)
+        lookups = LookupConnections(path: path, sql: Self.callerInfoSQL)
     }
 
     /// An in-memory database, for tests.
     public init(inMemory: Void = ()) throws {
         writer = try DatabaseQueue()
+        lookups = nil
         synchronous = .full
         currentSynchronous = .full
         try Schema.migrator.migrate(writer)

@@ -1,3 +1,4 @@
+import CallCenterArchive
 import CallCenterCore
 import GRDB
 import XCTest
@@ -117,6 +118,37 @@ final class StoreFileTests: XCTestCase {
         change.nextTicket = 8
         try store.commit(change)
         XCTAssertEqual(try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }, 1)
+    }
+
+    /// The screen pop reads a file through connections of its own: it sees every
+    /// commit as soon as it returns, from several threads at once.
+    func testCallerLookupSeesCommitsFromAnyThread() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        let store = try CallCenterStore(path: path)
+        XCTAssertNil(try store.callerInfo(number: "+8613800001111"))
+        var c001 = CustomerRecord(id: "C001", name: "张经理")
+        c001.phones = ["+8613800001111"]
+        c001.tier = .highValue
+        try store.applyArchive([.saveCustomers([c001], at: Fixture.at(0))])
+        XCTAssertEqual(try store.callerInfo(number: "+8613800001111")?.customer, "C001")
+        XCTAssertEqual(try store.callerInfo(number: "+8613800001111")?.flags, [])
+        try store.applyArchive([.flagNumber(NumberFlag(number: "+8613800001111", flag: .threat, by: "agent:a1", at: Fixture.at(1),
+                                                       reason: "threatened staff", call: nil))])
+        final class Seen: @unchecked Sendable {
+            let lock = NSLock()
+            var infos: [CallerInfo?] = []
+        }
+        let seen = Seen()
+        DispatchQueue.concurrentPerform(iterations: 64) { _ in
+            let info = try? store.callerInfo(number: "+8613800001111")
+            seen.lock.lock(); seen.infos.append(info); seen.lock.unlock()
+        }
+        XCTAssertEqual(seen.infos.count, 64)
+        for info in seen.infos {
+            XCTAssertEqual(info?.customer, "C001")
+            XCTAssertEqual(info?.tier, .highValue)
+            XCTAssertEqual(info?.flags, ["threat"])
+        }
     }
 
     /// The atomicity test on a file: a refused batch leaves the file as it was,
