@@ -132,8 +132,8 @@ public final class CallCenterStore: @unchecked Sendable {
     /// cache stays warm across its own commits. A pooled reader, by contrast, opens
     /// a transaction per read and, after every commit by the writer, reads its
     /// pages again: that was half of the daemon's CPU for a `caller.profile`
-    /// (`docs/benchmarks.md`). Other threads read through `writer.unsafeRead`
-    /// (the screen pop) and never wait for the writer.
+    /// (`docs/benchmarks.md`). The screen pop, on the event loops, reads through
+    /// connections of its own (`lookups`) and never waits for the writer.
     func readOnWriter<T>(_ body: (Database) throws -> T) throws -> T {
         try writer.writeWithoutTransaction(body)
     }
