@@ -157,9 +157,10 @@ extension CallCenter {
 
     /// The first call of `queue`'s line that `agent` may take.
     mutating func firstCall(in queue: QueueID, for agent: Agent, now: Instant) -> WaitingLine.Entry? {
-        guard let front = frontOfLine(queue), let line = lines[queue] else { return nil }
+        guard let front = frontOfLine(queue) else { return nil }
         if let call = calls[front.call], isEligible(agent, for: call, now: now) { return front }
         // The front call is held for someone else or needs a tier this agent does not serve.
+        guard let line = lines[queue] else { return nil }
         let isLive = isWaiting(in: queue)
         for entry in line.entries where isLive(entry) {
             if let call = calls[entry.call], isEligible(agent, for: call, now: now) { return entry }
