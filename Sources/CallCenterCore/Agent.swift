@@ -101,7 +101,6 @@ public struct Agent: Sendable, Equatable, Codable {
     }
 }
 
-/// The after-call work an agent is doing: which call leg, and until when.
 extension Agent {
     enum CodingKeys: String, CodingKey {
         case box = "profile", tokenHash, state, reason, since, activeSeat, call, idleSince, wrapUp, pendingState, pendingReason,
@@ -129,6 +128,7 @@ final class ProfileBox: Sendable, Equatable, Codable {
     }
 }
 
+/// The after-call work an agent is doing: which call leg, and until when.
 public struct WrapUp: Sendable, Equatable, Codable {
     public var call: CallID
     public var serial: UInt64

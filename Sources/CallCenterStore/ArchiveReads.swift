@@ -35,7 +35,7 @@ extension CallCenterStore {
         return try writer.unsafeRead { db in  // in memory: the one connection
             var query = FastStatement(try db.cachedStatement(sql: Self.callerInfoSQL))
             query.bind(number)
-            return try query.rows(db, Self.callerInfo).first ?? nil
+            return try query.rows(Self.callerInfo).first ?? nil
         }
     }
 
@@ -91,7 +91,7 @@ extension CallCenterStore {
         try readOnWriter { db in
             var query = FastStatement(try db.cachedStatement(sql: "SELECT customer FROM customer_phones WHERE number = ?"))
             query.bind(number)
-            return try query.rows(db) { $0.string(0) }.first
+            return try query.rows { $0.string(0) }.first
         }
     }
 
@@ -123,11 +123,11 @@ extension CallCenterStore {
                 WHERE i.customer = ? ORDER BY i.at DESC, i.id DESC LIMIT ?
                 """))
             interactions.bind(id); interactions.bind(limit)
-            profile.interactions = try interactions.rows(db, ArchiveRows.interaction)
+            profile.interactions = try interactions.rows(ArchiveRows.interaction)
             var cooperations = FastStatement(try db.cachedStatement(
                 sql: "SELECT customer, on_date, amount, item, recorded_at, recorded_by FROM cooperations WHERE customer = ? ORDER BY on_date DESC, id DESC LIMIT ?"))
             cooperations.bind(id); cooperations.bind(limit)
-            profile.cooperations = try cooperations.rows(db) {
+            profile.cooperations = try cooperations.rows {
                 Cooperation(customer: $0.string(0), date: CalendarDate($0.string(1))!, amount: $0.double(2) ?? 0,
                             item: $0.text(3), recordedAt: Instant(milliseconds: $0.int64(4) ?? 0), recordedBy: $0.string(5))
             }
@@ -136,11 +136,11 @@ extension CallCenterStore {
                 var flags = FastStatement(try db.cachedStatement(
                     sql: "SELECT \(ArchiveRows.flagColumns) FROM number_flags WHERE number IN (\(marks)) ORDER BY flagged_at DESC, id DESC"))
                 for number in record.phones { flags.bind(number) }
-                profile.flags = try flags.rows(db, ArchiveRows.flag)
+                profile.flags = try flags.rows(ArchiveRows.flag)
             }
             var open = FastStatement(try db.cachedStatement(sql: "SELECT count(*) FROM complaints WHERE customer = ? AND closed_at IS NULL"))
             open.bind(id)
-            profile.openComplaints = Int(try open.rows(db) { $0.int64(0) ?? 0 }.first ?? 0)
+            profile.openComplaints = Int(try open.rows { $0.int64(0) ?? 0 }.first ?? 0)
             return profile
         }
     }
@@ -150,7 +150,7 @@ extension CallCenterStore {
         try readOnWriter { db in
             var flags = FastStatement(try db.cachedStatement(sql: "SELECT \(ArchiveRows.flagColumns) FROM number_flags WHERE number = ? ORDER BY flagged_at DESC, id DESC"))
             flags.bind(number)
-            return try flags.rows(db, ArchiveRows.flag)
+            return try flags.rows(ArchiveRows.flag)
         }
     }
 
@@ -167,7 +167,7 @@ extension CallCenterStore {
             var query = FastStatement(try db.cachedStatement(sql: "SELECT \(ArchiveRows.auditColumns) FROM audit_log \(filter) ORDER BY at DESC, id DESC LIMIT ?"))
             for value in values { query.bind(value) }
             query.bind(max(0, limit))
-            return try query.rows(db, ArchiveRows.audit)
+            return try query.rows(ArchiveRows.audit)
         }
     }
 
@@ -220,7 +220,7 @@ extension CallCenterStore {
                 WHERE i.serial = ? AND i.category IS NOT NULL
                 """))
             query.bind(Int64(serial))
-            return try query.rows(db, ArchiveRows.interaction).first
+            return try query.rows(ArchiveRows.interaction).first
         }
     }
 

@@ -102,21 +102,21 @@ enum ArchiveRows {
         for argument in arguments { query.bind(argument) }
         query.bind(limit)
         // The rows first, then their phones (one statement at a time).
-        var records = try query.rows(db) { try customer($0, phones: []) }
+        var records = try query.rows { try customer($0, phones: []) }
         guard !records.isEmpty else { return [] }
         let ids = records.map(\.id)
         var phones: [String: [String]] = [:]
         if ids.count == 1 {
             var statement = FastStatement(try db.cachedStatement(sql: "SELECT number FROM customer_phones WHERE customer = ? ORDER BY position"))
             statement.bind(ids[0])
-            phones[ids[0]] = try statement.rows(db) { $0.string(0) }
+            phones[ids[0]] = try statement.rows { $0.string(0) }
         } else {
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 var statement = FastStatement(try db.makeStatement(
                     sql: "SELECT customer, number FROM customer_phones WHERE customer IN (\(marks)) ORDER BY customer, position"))
                 for id in chunk { statement.bind(id) }
-                try statement.forEachRow(db) { phones[$0.string(0), default: []].append($0.string(1)) }
+                try statement.forEachRow { phones[$0.string(0), default: []].append($0.string(1)) }
             }
         }
         for i in records.indices { records[i].phones = phones[records[i].id] ?? [] }

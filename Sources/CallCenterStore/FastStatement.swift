@@ -86,26 +86,32 @@ extension FastStatement {
 
     /// Runs a query with the values bound since the last run and calls `body` with
     /// each row (the row is valid only during the call).
-    mutating func forEachRow(_ db: Database, _ body: (Columns) throws -> Void) throws {
+    mutating func forEachRow(_ body: (Columns) throws -> Void) throws {
         defer {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
             index = 0
         }
+        try Self.step(handle, sql: statement.sql, body)
+    }
+
+    /// Steps a prepared statement through its rows (the caller resets it).
+    static func step(_ handle: OpaquePointer, sql: String?, _ body: (Columns) throws -> Void) throws {
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { return }
             guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+                let message = sqlite3_db_handle(handle).map { String(cString: sqlite3_errmsg($0)) }
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
             }
             try body(Columns(handle: handle))
         }
     }
 
     /// The rows of a query, each read by `row`.
-    mutating func rows<T>(_ db: Database, _ row: (Columns) throws -> T) throws -> [T] {
+    mutating func rows<T>(_ row: (Columns) throws -> T) throws -> [T] {
         var out: [T] = []
-        try forEachRow(db) { out.append(try row($0)) }
+        try forEachRow { out.append(try row($0)) }
         return out
     }
 }

@@ -63,12 +63,8 @@ final class LookupConnections: @unchecked Sendable {
             let length = Int32(value.utf8.count)
             _ = value.withCString { sqlite3_bind_text(statement, 1, $0, length, unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
             var out: [T] = []
-            while true {
-                let code = sqlite3_step(statement)
-                if code == SQLITE_DONE { return out }
-                guard code == SQLITE_ROW else { throw failure(code) }
-                out.append(try row(FastStatement.Columns(handle: statement)))
-            }
+            try FastStatement.step(statement, sql: nil) { out.append(try row($0)) }
+            return out
         }
 
         private func failure(_ code: Int32) -> DatabaseError {
