@@ -88,12 +88,12 @@ extension CallCenter {
         }()
         let staffed = Self.isStaffed(agent.state), ready = agent.state == .ready
         if staffed { countStaffed(profile.id, by: -1) }
-        if ready { indexReady(profile.id, false) }
+        if ready { indexReady(agent, false) }
         agent.profile = profile
         agents[profile.id] = agent
         servedCache[profile.id] = nil
         if staffed { countStaffed(profile.id, by: 1) }
-        if ready { indexReady(profile.id, true) }
+        if ready { indexReady(agent, true) }
         if let tokenHash { agent.tokenHash = tokenHash }
         agents[profile.id] = agent
         changes.agents.insert(profile.id)
@@ -114,10 +114,11 @@ extension CallCenter {
             throw CoreError(.badRequest, "field 'ring_timeout' must be more than 0 seconds")
         }
         var queue = queues[config.id] ?? Queue(config: config, counters: QueueCounters(day: day(of: now)))
-        let skillsChanged = queue.config.skills != config.skills || queues[config.id] == nil
+        // New skills change who serves the queue; a new strategy, the order of its ready line.
+        let linesChanged = queue.config.skills != config.skills || queue.config.strategy != config.strategy || queues[config.id] == nil
         queue.config = config
         queues[config.id] = queue
-        if skillsChanged { recountStaffed() }
+        if linesChanged { recountStaffed() }
         changes.queues.insert(config.id)
         effects.append(.notice(.queue(config.id)))
         rebalance(now: now)

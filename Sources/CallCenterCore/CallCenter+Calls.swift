@@ -109,10 +109,7 @@ extension CallCenter {
             if before == .ringing, let agentID = call.agent, var agent = agents[agentID] {
                 // The caller gave up while the seat rang: the agent is free again
                 // and keeps their place in the idle order.
-                let idle = agent.idleSince
-                transition(&agent, to: .ready, now: now)
-                agent.idleSince = idle
-                agents[agentID] = agent
+                transition(&agent, to: .ready, keepingIdle: agent.idleSince, now: now)
             }
         case .connected:
             call.outcome = .completed
@@ -154,10 +151,7 @@ extension CallCenter {
         case .ringing:
             if let agentID = call.agent, var agent = agents[agentID] {
                 effects.append(.cancelRoute(call: id, agent: agentID, seat: agent.seat, reason: "transferred"))
-                let idle = agent.idleSince
-                transition(&agent, to: .ready, now: now)
-                agent.idleSince = idle
-                agents[agentID] = agent
+                transition(&agent, to: .ready, keepingIdle: agent.idleSince, now: now)
             }
         case .connected:
             if let agentID = call.agent { startWrapUp(agentID, after: closed, now: now) }

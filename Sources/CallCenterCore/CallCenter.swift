@@ -56,9 +56,10 @@ public struct CallCenter: Sendable {
     var deadlines = Heap<Deadline>()
     /// Agents in `ready`, the only ones routing looks at.
     var readyAgents: Set<AgentID> = []
-    /// The ready agents of each queue (those with its skills): an arriving call
-    /// looks only at its queue's, not at every ready agent (`chooseAgent`).
-    var readyByQueue: [QueueID: Set<AgentID>] = [:]
+    /// The ready agents of each queue (those with its skills), in the order its
+    /// strategy serves them: an arriving call takes the first who may serve it
+    /// (`chooseAgent`) instead of weighing every ready agent.
+    var readyLines: [QueueID: ReadyLine] = [:]
     /// How many agents are in each state.
     public internal(set) var agentCounts: [AgentState: Int] = [:]
     /// Next line-entry stamp, and each waiting call's current one (in memory only;
@@ -174,8 +175,15 @@ public struct CallCenter: Sendable {
     }
 
     /// Moves an agent to a state, keeping the ready set, counts and projections right.
-    mutating func transition(_ agent: inout Agent, to state: AgentState, reason: String? = nil, now: Instant) {
+    /// An agent back to `ready` after a call that never connected keeps its place in
+    /// the idle order (`keepingIdle`).
+    mutating func transition(_ agent: inout Agent, to state: AgentState, reason: String? = nil, keepingIdle: Instant? = nil, now: Instant) {
         let old = agent.state
+        if old == .ready && state != .ready {
+            // Out of the ready lines while the agent still has the keys it went in with.
+            readyAgents.remove(agent.id)
+            indexReady(agent, false)
+        }
         if old != state {
             agentCounts[old, default: 0] -= 1
             agentCounts[state, default: 0] += 1
@@ -184,15 +192,10 @@ public struct CallCenter: Sendable {
         }
         agent.state = state
         agent.reason = state == .notReady ? reason : nil
-        if state == .ready {
-            if old != .ready {
-                agent.idleSince = now
-                indexReady(agent.id, true)
-            }
+        if state == .ready && old != .ready {
+            agent.idleSince = keepingIdle ?? now
             readyAgents.insert(agent.id)
-        } else if old == .ready {
-            readyAgents.remove(agent.id)
-            indexReady(agent.id, false)
+            indexReady(agent, true)
         }
         if state != .wrapUp { agent.wrapUp = nil }
         if state != .ringing && state != .busy { agent.call = nil }
@@ -218,20 +221,23 @@ public struct CallCenter: Sendable {
         for queue in servedQueues(agent) { staffedByQueue[queue, default: 0] += delta }
     }
 
-    /// Adds a ready agent to (or removes it from) the ready sets of the queues it serves.
-    mutating func indexReady(_ agent: AgentID, _ ready: Bool) {
-        for queue in servedQueues(agent) {
-            if ready { readyByQueue[queue, default: []].insert(agent) } else { readyByQueue[queue]?.remove(agent) }
-        }
+    /// Adds a ready agent to (or removes it from) the ready lines of the queues it serves.
+    mutating func indexReady(_ agent: Agent, _ ready: Bool) {
+        for queue in servedQueues(agent.id) { readyLines[queue]?.update(agent, ready: ready) }
     }
 
-    /// Recounts staffing and the ready sets after queue skills changed.
+    /// Recounts staffing and rebuilds the ready lines (every queue has one) after
+    /// queue skills or strategies changed.
     mutating func recountStaffed() {
         servedCache = [:]
         staffedByQueue = [:]
         for (id, agent) in agents where Self.isStaffed(agent.state) { countStaffed(id, by: 1) }
-        readyByQueue = [:]
-        for id in readyAgents { indexReady(id, true) }
+        var ready: [QueueID: [Agent]] = [:]
+        for id in readyAgents {
+            guard let agent = agents[id] else { continue }
+            for queue in servedQueues(id) { ready[queue, default: []].append(agent) }
+        }
+        readyLines = queues.mapValues { ReadyLine($0.config, agents: ready[$0.id] ?? []) }
     }
 
     // MARK: - Reading

@@ -21,9 +21,7 @@ extension CallCenter {
     /// Whether `agent` may take `call` (ignoring whether the agent is ready).
     func isEligible(_ agent: Agent, for call: Call, now: Instant) -> Bool {
         if let until = call.holdUntil, until > now, call.accountManager != agent.id { return false }
-        if !agent.profile.tiers.isEmpty {
-            guard let tier = call.tier, agent.profile.tiers.contains(tier) else { return false }
-        }
+        if !servesTier(agent, of: call) { return false }
         if let relaxed = call.relaxedSkills, agent.hasSkills(relaxed) { return true }
         if let queue = queues[call.queue], agent.hasSkills(queue.config.skills) { return true }
         for extra in call.extraQueues {
@@ -58,42 +56,86 @@ extension CallCenter {
            agent.state == .ready, isEligible(agent, for: call, now: now) {
             return (last, "last_agent \(last)")
         }
-        // One pass over the ready agents, keeping the best eligible agent and the best
-        // speaker of the caller's language; no agent is copied into a list.
+        // Held for the account manager (not ready, or they would have it): nobody else may take it yet.
+        if let until = call.holdUntil, until > now { return nil }
         let strategy = queues[call.queue]?.config.strategy ?? .longestIdle
+        if strategy == .random || call.relaxedSkills != nil || !call.extraQueues.isEmpty {
+            return chooseByScan(for: call, strategy: strategy, now: now)
+        }
+        return chooseInOrder(for: call, strategy: strategy)
+    }
+
+    /// The first agent of the queue's ready line who may serve the caller's tier,
+    /// preferring the first who speaks the caller's language. Stops once it has the
+    /// choice and five names for the reason, so its cost does not grow with the
+    /// number of ready agents (unless nobody ready speaks the language).
+    func chooseInOrder(for call: Call, strategy: RoutingStrategy) -> (agent: AgentID, reason: String)? {
+        guard let line = readyLines[call.queue], !line.isEmpty else { return nil }
+        let start = strategy == .roundRobin ? line.startAfter(queues[call.queue]?.lastRouted ?? "") : 0
+        var first: AgentID?, speaker: AgentID?
+        var names: [AgentID] = []
+        for offset in 0..<line.count {
+            let id = line[(start + offset) % line.count].id
+            guard let agent = agents[id], servesTier(agent, of: call) else { continue }
+            if first == nil { first = id }
+            if names.count < 5 { names.append(id) }
+            if let language = call.language, speaker == nil, agent.profile.languages.contains(language) { speaker = id }
+            if names.count == 5 && (call.language == nil || speaker != nil) { break }
+        }
+        guard let first else { return nil }
+        return reason(strategy, call: call, first: first, speaker: speaker, ready: line.count, names: names)
+    }
+
+    /// One pass over every candidate: for the random strategy (no fixed order) and
+    /// for overflowed calls (relaxed skills or other queues' agents).
+    func chooseByScan(for call: Call, strategy: RoutingStrategy, now: Instant) -> (agent: AgentID, reason: String)? {
         let order = StrategyOrder(strategy, call: call, queue: queues[call.queue])
-        var best: StrategyOrder.Key?, bestSpeaker: StrategyOrder.Key?
-        var eligible = 0, speakers = 0
-        var firstEligible: [AgentID] = [], firstSpeakers: [AgentID] = []
-        // Only the ready agents with the queue's skills can qualify, unless overflow
-        // relaxed the skills or added queues: then every ready agent is a candidate.
-        let candidates = call.relaxedSkills == nil && call.extraQueues.isEmpty ? readyByQueue[call.queue] ?? [] : readyAgents
-        for id in candidates {
-            guard let agent = agents[id], isEligible(agent, for: call, now: now) else { continue }
+        var top: [StrategyOrder.Key] = []  // the first five eligible agents, in order
+        var bestSpeaker: StrategyOrder.Key?
+        var eligible = 0
+        let candidates = call.relaxedSkills == nil && call.extraQueues.isEmpty ? nil : readyAgents
+        func consider(_ id: AgentID) {
+            guard let agent = agents[id], isEligible(agent, for: call, now: now) else { return }
             let key = order.key(agent)
             eligible += 1
-            if firstEligible.count < 5 { firstEligible.append(id) }
-            if best.map({ order.precedes(key, $0) }) ?? true { best = key }
-            if let language = call.language, agent.profile.languages.contains(language) {
-                speakers += 1
-                if firstSpeakers.count < 5 { firstSpeakers.append(id) }
-                if bestSpeaker.map({ order.precedes(key, $0) }) ?? true { bestSpeaker = key }
+            if top.count < 5 || order.precedes(key, top[top.count - 1]) {
+                let at = top.firstIndex { order.precedes(key, $0) } ?? top.count
+                top.insert(key, at: at)
+                if top.count > 5 { top.removeLast() }
+            }
+            if let language = call.language, agent.profile.languages.contains(language),
+               bestSpeaker.map({ order.precedes(key, $0) }) ?? true {
+                bestSpeaker = key
             }
         }
-        guard var chosen = best else { return nil }
-        var count = eligible, names = firstEligible, note = ""
-        if let language = call.language {
-            if let speaker = bestSpeaker {
-                chosen = speaker
-                count = speakers
-                names = firstSpeakers
-                note = "; speaks \(language)"
-            } else {
-                note = "; no ready \(language) speaker"
-            }
+        if let candidates {
+            for id in candidates { consider(id) }
+        } else if let line = readyLines[call.queue] {
+            for entry in line.entries { consider(entry.id) }
         }
-        let more = count > 5 ? ",…" : ""
-        return (chosen.id, "\(strategy.rawValue) among \(count) [\(names.sorted().joined(separator: ","))\(more)]\(note)")
+        guard let first = top.first else { return nil }
+        return reason(strategy, call: call, first: first.id, speaker: bestSpeaker?.id, ready: eligible, names: top.map(\.id))
+    }
+
+    /// Whether the caller's tier is one `agent` may serve (skills and holds aside).
+    func servesTier(_ agent: Agent, of call: Call) -> Bool {
+        if agent.profile.tiers.isEmpty { return true }
+        guard let tier = call.tier else { return false }
+        return agent.profile.tiers.contains(tier)
+    }
+
+    /// The choice and why: "longest_idle among 12 ready [a3,a7,a1,a9,a4,…]; speaks yue",
+    /// naming the first eligible agents in the order the strategy serves them.
+    private func reason(_ strategy: RoutingStrategy, call: Call, first: AgentID, speaker: AgentID?, ready: Int, names: [AgentID])
+        -> (agent: AgentID, reason: String) {
+        var text = "\(strategy.rawValue) among \(ready) ready [\(names.joined(separator: ","))\(ready > names.count ? ",…" : "")]"
+        guard let language = call.language else { return (first, text) }
+        if let speaker {
+            text += "; speaks \(language)"
+            return (speaker, text)
+        }
+        text += "; no ready \(language) speaker"
+        return (first, text)
     }
 
     /// The queue strategy's choice; ties go to the agent idle longest, then the lower id.
@@ -257,15 +299,18 @@ struct StrategyOrder {
     }
 
     func key(_ a: Agent) -> Key {
-        var primary: Double = 0
+        Key(id: a.id, primary: Self.primary(strategy, a, skills: skills, serial: serial), idle: a.idleSince ?? a.since, afterLast: a.id > lastRouted)
+    }
+
+    /// The strategy's own measure of an agent (lower goes first).
+    static func primary(_ strategy: RoutingStrategy, _ a: Agent, skills: [String: Int], serial: UInt64) -> Double {
         switch strategy {
-        case .longestIdle, .roundRobin: break
-        case .fewestCalls: primary = Double(a.answeredToday)
-        case .leastTalk: primary = a.talkSecondsToday
-        case .mostSkilled: primary = -Double(skills.keys.reduce(0) { $0 + (a.profile.skills[$1] ?? 0) })
-        case .random: primary = Double(CallCenter.mix(serial, a.id) >> 11)
+        case .longestIdle, .roundRobin: 0
+        case .fewestCalls: Double(a.answeredToday)
+        case .leastTalk: a.talkSecondsToday
+        case .mostSkilled: -Double(skills.keys.reduce(0) { $0 + (a.profile.skills[$1] ?? 0) })
+        case .random: Double(CallCenter.mix(serial, a.id) >> 11)
         }
-        return Key(id: a.id, primary: primary, idle: a.idleSince ?? a.since, afterLast: a.id > lastRouted)
     }
 
     /// Whether the agent of `a` goes before the agent of `b`.

@@ -103,6 +103,11 @@ struct World {
             let call = live[pick % live.count]
             lastAction = "transfer \(call.id) to \(queues[pick % 3])"
             _ = center.apply(.callTransfer(call: call.id, target: .queue(queues[pick % 3])), at: now)
+        case 14 where pick % 3 == 1 && pick % 2 == 0:
+            // The general queue changes strategy (its ready line is put in the new order).
+            let strategy = [RoutingStrategy.longestIdle, .fewestCalls, .leastTalk, .mostSkilled, .roundRobin][pick % 5]
+            lastAction = "general serves by \(strategy.rawValue)"
+            _ = center.apply(.upsertQueue(QueueConfig(id: "general", strategy: strategy, wrapUp: 5, ringTimeout: 15)), at: now)
         case 14 where pick % 3 == 0:
             // A queue's skill minimum changes (what agents serve it changes too).
             let level = 1 + pick % 6
@@ -173,11 +178,33 @@ struct World {
                 return "agent \(agent.id) is ready while \(call.id) (\(call.queue)) waits for it"
             }
         }
-        // The ready sets routing looks at are exactly the ready agents with each queue's skills.
+        // The ready lines routing takes agents from are exactly the ready agents with
+        // each queue's skills, in the order of the queue's strategy, with current keys.
         for (id, queue) in center.queues {
-            let expected = Set(center.agents.values.filter { $0.state == .ready && $0.hasSkills(queue.config.skills) }.map(\.id))
-            if center.readyByQueue[id] ?? [] != expected {
-                return "ready set of \(id) is \((center.readyByQueue[id] ?? []).sorted()), expected \(expected.sorted())"
+            let config = queue.config
+            let expected = center.agents.values.filter { $0.state == .ready && $0.hasSkills(config.skills) }
+                .map { ReadyLine.Entry($0, strategy: config.strategy, skills: config.skills) }
+                .sorted { $0.precedes($1) }
+            let actual = center.readyLines[id]?.entries ?? []
+            if actual != expected {
+                return "ready line of \(id) is \(actual.map(\.id)), expected \(expected.map(\.id)) (\(config.strategy.rawValue))"
+            }
+        }
+        // Taking the first agent of a ready line chooses as weighing every ready agent
+        // does, for a call of any queue, tier and language.
+        for queue in queues {
+            let strategy = center.queues[queue]?.config.strategy ?? .longestIdle
+            for tier in [CustomerTier.highValue, .stable, nil] {
+                for language in ["yue", "zh", nil] {
+                    var probe = Call(id: "probe", from: "1", to: "2", queue: queue, attributes: [:], ticket: 999_999, at: now)
+                    probe.caller = CallerInfo(tier: tier)
+                    probe.language = language
+                    let ordered = center.chooseInOrder(for: probe, strategy: strategy)?.agent
+                    let scanned = center.chooseByScan(for: probe, strategy: strategy, now: now)?.agent
+                    if ordered != scanned {
+                        return "a \(tier?.rawValue ?? "unknown") \(language ?? "any-language") call of \(queue) goes to \(ordered ?? "nobody") in line order but \(scanned ?? "nobody") by scan"
+                    }
+                }
             }
         }
         // Each line is in effective-priority order, FIFO among equals.
