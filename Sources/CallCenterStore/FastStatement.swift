@@ -48,8 +48,10 @@ struct FastStatement {
         sqlite3_bind_null(handle, index)
     }
 
-    /// Runs the statement once with the values bound since the last run.
-    mutating func run(_ db: Database) throws {
+    /// Runs the statement once with the values bound since the last run; returns
+    /// how many rows it changed.
+    @discardableResult
+    mutating func run(_ db: Database) throws -> Int {
         defer {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
@@ -59,6 +61,7 @@ struct FastStatement {
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
         }
+        return Int(sqlite3_changes(db.sqliteConnection))
     }
 }
 
