@@ -208,10 +208,13 @@ extension CallCenter {
         call.routeReason = reason
         calls[id] = call
         touch(id)
-        queues[call.queue]?.lastRouted = agentID
+        var timeout = 20.0
+        if let index = queues.index(forKey: call.queue) {
+            queues.values[index].lastRouted = agentID
+            timeout = queues.values[index].config.ringTimeout  // read in place: no copy of the queue
+        }
         agent.call = id
         transition(&agent, to: .ringing, now: now)
-        let timeout = queues[call.queue]?.config.ringTimeout ?? 20
         deadlines.insert(Deadline(at: now.adding(seconds: timeout), kind: .ringTimeout(call: id, since: now)))
         effects.append(.route(call: id, agent: agentID, seat: agent.seat))
         effects.append(.assigned(call: id, agent: agentID))

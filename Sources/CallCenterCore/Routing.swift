@@ -184,17 +184,20 @@ extension CallCenter {
                 return
             }
         }
-        var best: (entry: WaitingLine.Entry, reason: String)?
+        // The best call and the line it came from (nil: an overflowed call with relaxed skills).
+        var best: (entry: WaitingLine.Entry, queue: QueueID?)?
         for queue in servedQueues(agentID) where (lines[queue]?.count ?? 0) > 0 {
             guard let entry = firstCall(in: queue, for: agent, now: now) else { continue }
-            if best == nil || entry.precedes(best!.entry) { best = (entry, "longest waiting of \(queue) (priority order)") }
+            if best == nil || entry.precedes(best!.entry) { best = (entry, queue) }
         }
         for id in relaxedCalls {
             guard let call = calls[id], call.state == .queued, isEligible(agent, for: call, now: now) else { continue }
             let entry = lineEntry(for: call)
-            if best == nil || entry.precedes(best!.entry) { best = (entry, "overflow: relaxed skills") }
+            if best == nil || entry.precedes(best!.entry) { best = (entry, nil) }
         }
-        if let best { ring(best.entry.call, on: agentID, reason: best.reason, now: now) }
+        guard let best else { return }
+        let reason = best.queue.map { "longest waiting of \($0) (priority order)" } ?? "overflow: relaxed skills"
+        ring(best.entry.call, on: agentID, reason: reason, now: now)
     }
 
     /// The first call of `queue`'s line that `agent` may take.
