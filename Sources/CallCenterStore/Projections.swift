@@ -91,9 +91,10 @@ enum Projections {
             }
         }
         if !batch.wrapUpsEnded.isEmpty {
-            let update = try db.cachedStatement(sql: "UPDATE calls SET wrap_up = max(0, (? - ended_at) / 1000.0) WHERE serial = ? AND leg = ?")
+            var update = FastStatement(try db.cachedStatement(sql: "UPDATE calls SET wrap_up = max(0, (? - ended_at) / 1000.0) WHERE serial = ? AND leg = ?"))
             for w in batch.wrapUpsEnded {
-                try update.execute(arguments: [w.at.milliseconds, Int64(w.serial), w.leg])
+                update.bind(w.at.milliseconds); update.bind(Int64(w.serial)); update.bind(w.leg)
+                try update.run(db)
             }
         }
         if !batch.agents.isEmpty {
