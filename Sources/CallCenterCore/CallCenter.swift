@@ -174,7 +174,7 @@ public struct CallCenter: Sendable {
         effects.append(.notice(.queue(queue)))
     }
 
-    /// Moves an agent to a state, keeping the ready set, counts and projections right.
+    /// Moves an agent to a state, keeping the ready lines, counts and projections right.
     /// An agent back to `ready` after a call that never connected keeps its place in
     /// the idle order (`keepingIdle`).
     mutating func transition(_ agent: inout Agent, to state: AgentState, reason: String? = nil, keepingIdle: Instant? = nil, now: Instant) {
