@@ -74,16 +74,20 @@ extension CallCenter {
         let start = strategy == .roundRobin ? line.startAfter(queues[call.queue]?.lastRouted ?? "") : 0
         var first: AgentID?, speaker: AgentID?
         var names: [AgentID] = []
+        var more = false  // stopped before the end of the line
         for offset in 0..<line.count {
             let id = line[(start + offset) % line.count].id
             guard let agent = agents[id], servesTier(agent, of: call) else { continue }
             if first == nil { first = id }
             if names.count < 5 { names.append(id) }
             if let language = call.language, speaker == nil, agent.profile.languages.contains(language) { speaker = id }
-            if names.count == 5 && (call.language == nil || speaker != nil) { break }
+            if names.count == 5 && (call.language == nil || speaker != nil) {
+                more = offset < line.count - 1
+                break
+            }
         }
         guard let first else { return nil }
-        return reason(strategy, call: call, first: first, speaker: speaker, ready: line.count, names: names)
+        return reason(strategy, call: call, first: first, speaker: speaker, ready: line.count, names: names, more: more)
     }
 
     /// One pass over every candidate: for the random strategy (no fixed order) and
@@ -114,7 +118,8 @@ extension CallCenter {
             for entry in line.entries { consider(entry.id) }
         }
         guard let first = top.first else { return nil }
-        return reason(strategy, call: call, first: first.id, speaker: bestSpeaker?.id, ready: eligible, names: top.map(\.id))
+        return reason(strategy, call: call, first: first.id, speaker: bestSpeaker?.id, ready: eligible, names: top.map(\.id),
+                      more: eligible > top.count)
     }
 
     /// Whether the caller's tier is one `agent` may serve (skills and holds aside).
@@ -125,10 +130,11 @@ extension CallCenter {
     }
 
     /// The choice and why: "longest_idle among 12 ready [a3,a7,a1,a9,a4,…]; speaks yue",
-    /// naming the first eligible agents in the order the strategy serves them.
-    private func reason(_ strategy: RoutingStrategy, call: Call, first: AgentID, speaker: AgentID?, ready: Int, names: [AgentID])
+    /// naming the first eligible agents in the order the strategy serves them
+    /// ("…": more may be eligible).
+    private func reason(_ strategy: RoutingStrategy, call: Call, first: AgentID, speaker: AgentID?, ready: Int, names: [AgentID], more: Bool)
         -> (agent: AgentID, reason: String) {
-        var text = "\(strategy.rawValue) among \(ready) ready [\(names.joined(separator: ","))\(ready > names.count ? ",…" : "")]"
+        var text = "\(strategy.rawValue) among \(ready) ready [\(names.joined(separator: ","))\(more ? ",…" : "")]"
         guard let language = call.language else { return (first, text) }
         if let speaker {
             text += "; speaks \(language)"
