@@ -180,4 +180,32 @@ final class StoreFileTests: XCTestCase {
         try store.commit(next)
         XCTAssertEqual(try CallCenterStore(path: path).lastSequence(), 4)
     }
+
+    /// The next ticket survives commits that take none (most do: answers, hangups,
+    /// agent states, reads) and a refused batch that took one.
+    func testNextTicketSurvivesCommitsThatTakeNoneAndRefusedOnes() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        let store = try CallCenterStore(path: path)
+        try store.commit(CallCenterStoreTests.sampleBatch())
+        XCTAssertEqual(try store.loadSnapshot().nextTicket, 8)
+
+        var same = CommitBatch()
+        same.entries = [Fixture.entry(4, at: 50)]
+        same.nextTicket = 8
+        try store.commit(same)
+
+        var refused = CommitBatch()
+        refused.entries = [Fixture.entry(5, at: 55)]
+        var broken = Fixture.call("c9", ticket: 9, state: .ended)
+        broken.endedAt = nil
+        refused.legs = [broken]
+        refused.nextTicket = 10
+        XCTAssertThrowsError(try store.commit(refused))
+
+        var next = CommitBatch()
+        next.entries = [Fixture.entry(5, at: 60)]
+        next.nextTicket = 10
+        try store.commit(next)
+        XCTAssertEqual(try CallCenterStore(path: path).loadSnapshot().nextTicket, 10)
+    }
 }
