@@ -74,10 +74,12 @@ extension CallCenter {
         let start = strategy == .roundRobin ? line.startAfter(queues[call.queue]?.lastRouted ?? "") : 0
         var first: AgentID?, speaker: AgentID?
         var names: [AgentID] = []
-        var more = false  // stopped before the end of the line
+        var more = false  // more agents may be eligible than the names given
+        var eligible = 0
         for offset in 0..<line.count {
             let id = line[(start + offset) % line.count].id
             guard let agent = agents[id], servesTier(agent, of: call) else { continue }
+            eligible += 1
             if first == nil { first = id }
             if names.count < 5 { names.append(id) }
             if let language = call.language, speaker == nil, agent.profile.languages.contains(language) { speaker = id }
@@ -87,6 +89,7 @@ extension CallCenter {
             }
         }
         guard let first else { return nil }
+        if eligible > names.count { more = true }  // read to the end (looking for a speaker) past the five named
         return reason(strategy, call: call, first: first, speaker: speaker, ready: line.count, names: names, more: more)
     }
 

@@ -24,6 +24,20 @@ final class ReadyLineTests: XCTestCase {
         XCTAssertEqual(desk.call("c1")?.routeReason, "longest_idle among 3 ready [a3,a1,a2]")
     }
 
+    /// A call that looks down the whole line for a speaker says when it named only some of the eligible agents.
+    func testReasonMarksUnnamedAgentsAfterLookingForASpeaker() throws {
+        let ids = (1...8).map { "a\($0)" }
+        var desk = try Desk(agents: ids.map { agent($0, languages: $0 == "a8" ? ["yue"] : ["zh"]) })
+        for id in ids {
+            try desk.loginReady(id)
+            desk.advance(1)
+        }
+        XCTAssertEqual(try offer(&desk, "c1", caller: CallerInfo(customer: "C1", language: "fr")), "a1")
+        XCTAssertEqual(desk.call("c1")?.routeReason, "longest_idle among 8 ready [a1,a2,a3,a4,a5,…]; no ready fr speaker")
+        XCTAssertEqual(try offer(&desk, "c2", caller: CallerInfo(customer: "C2", language: "yue")), "a8")
+        XCTAssertEqual(desk.call("c2")?.routeReason, "longest_idle among 7 ready [a2,a3,a4,a5,a6,…]; speaks yue")
+    }
+
     /// An agent first in line whose tiers exclude the caller is passed over, and not named.
     func testAgentWhoseTiersExcludeTheCallerIsPassedOver() throws {
         var desk = try Desk(agents: [agent("vip-only", tiers: [.highValue]), agent("a2")])
