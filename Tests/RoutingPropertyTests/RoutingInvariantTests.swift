@@ -190,6 +190,11 @@ struct World {
                 return "ready line of \(id) is \(actual.map(\.id)), expected \(expected.map(\.id)) (\(config.strategy.rawValue))"
             }
         }
+        // A restart (the core rebuilt from its snapshot) has the same ready lines.
+        let restored = CallCenter(settings: center.settings, restoring: center.snapshot)
+        if restored.readyLines != center.readyLines {
+            return "a core restored from the snapshot has other ready lines: \(restored.readyLines.mapValues { $0.entries.map(\.id) })"
+        }
         // Taking the first agent of a ready line chooses as weighing every ready agent
         // does, for a call of any queue, tier and language.
         for queue in queues {
