@@ -208,4 +208,29 @@ final class StoreFileTests: XCTestCase {
         try store.commit(next)
         XCTAssertEqual(try CallCenterStore(path: path).loadSnapshot().nextTicket, 10)
     }
+
+    /// A commit that finds the write lock held (by a checkpoint's WAL restart, say)
+    /// waits for it and commits; it is not refused.
+    func testCommitWaitsForTheWriteLock() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        let store = try CallCenterStore(path: path)
+        try store.commit(CallCenterStoreTests.sampleBatch())
+        let other = try DatabaseQueue(path: path)
+        let locked = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            try? other.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                locked.signal()
+                Thread.sleep(forTimeInterval: 0.2)
+                try db.execute(sql: "COMMIT")
+            }
+        }
+        holder.start()
+        locked.wait()
+        var next = CommitBatch()
+        next.entries = [Fixture.entry(4, at: 60)]
+        next.nextTicket = 8
+        XCTAssertNoThrow(try store.commit(next))
+        XCTAssertEqual(try store.lastSequence(), 4)
+    }
 }
