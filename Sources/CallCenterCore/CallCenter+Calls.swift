@@ -208,11 +208,10 @@ extension CallCenter {
         call.routeReason = reason
         calls[id] = call
         touch(id)
-        var timeout = 20.0
-        if let index = queues.index(forKey: call.queue) {
-            queues.values[index].lastRouted = agentID
-            timeout = queues.values[index].config.ringTimeout  // read in place: no copy of the queue
-        }
+        let timeout = queues.inPlace(call.queue) { queue in
+            queue.lastRouted = agentID
+            return queue.config.ringTimeout
+        } ?? 20
         agent.call = id
         transition(&agent, to: .ringing, now: now)
         deadlines.insert(Deadline(at: now.adding(seconds: timeout), kind: .ringTimeout(call: id, since: now)))

@@ -42,11 +42,8 @@ extension CallCenter {
 
     /// Records that a waiting call left its lines (entries are dropped lazily).
     mutating func leaveLines(_ call: Call) {
-        // In place through `values[index]` (see `frontOfLine`).
-        if let index = lines.index(forKey: call.queue) { lines.values[index].markLeft() }
-        for extra in call.extraQueues {
-            if let index = lines.index(forKey: extra) { lines.values[index].markLeft() }
-        }
+        lines.inPlace(call.queue) { $0.markLeft() }
+        for extra in call.extraQueues { lines.inPlace(extra) { $0.markLeft() } }
         compactIfStale(call.queue)
         for extra in call.extraQueues { compactIfStale(extra) }
         waitingByQueue[call.queue, default: 1] -= 1

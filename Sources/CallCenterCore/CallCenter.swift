@@ -165,11 +165,12 @@ public struct CallCenter: Sendable {
 
     /// Updates a queue's counters for today (resetting them at a new day).
     mutating func count(in queue: QueueID, now: Instant, _ update: (inout QueueCounters) -> Void) {
-        // In place through `values[index]`: no copy of the queue out and back.
-        guard let index = queues.index(forKey: queue) else { return }
         let today = day(of: now)
-        if queues.values[index].counters.day != today { queues.values[index].counters = QueueCounters(day: today) }
-        update(&queues.values[index].counters)
+        let counted: Void? = queues.inPlace(queue) { q in
+            if q.counters.day != today { q.counters = QueueCounters(day: today) }
+            update(&q.counters)
+        }
+        guard counted != nil else { return }  // no such queue
         changes.queues.insert(queue)
         effects.append(.notice(.queue(queue)))
     }
@@ -223,12 +224,7 @@ public struct CallCenter: Sendable {
 
     /// Adds a ready agent to (or removes it from) the ready lines of the queues it serves.
     mutating func indexReady(_ agent: Agent, _ ready: Bool) {
-        for queue in servedQueues(agent.id) {
-            // In place through `values[index]`: `readyLines[queue]?` moves the line out of
-            // the dictionary and back (profiled at a tenth of a routing decision).
-            guard let index = readyLines.index(forKey: queue) else { continue }
-            readyLines.values[index].update(agent, ready: ready)
-        }
+        for queue in servedQueues(agent.id) { readyLines.inPlace(queue) { $0.update(agent, ready: ready) } }
     }
 
     /// Recounts staffing and rebuilds the ready lines (every queue has one) after

@@ -275,8 +275,7 @@ extension CallCenter {
     /// The next call to serve in `queue`, dropping stale entries.
     mutating func frontOfLine(_ queue: QueueID) -> WaitingLine.Entry? {
         let isLive = isWaiting(in: queue)
-        guard let index = lines.index(forKey: queue) else { return nil }
-        return lines.values[index].front(isLive: isLive)  // in place: `lines[queue]?` moves the line out and back
+        return lines.inPlace(queue) { $0.front(isLive: isLive) } ?? nil
     }
 
     /// The line entry of a call: its effective priority and ticket.
