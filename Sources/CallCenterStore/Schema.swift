@@ -103,6 +103,7 @@ enum Schema {
         migrator.registerMigration("v2: customer archive", migrate: ArchiveSchema.v2)
         ComplaintProjection.register(in: &migrator)  // "v3: complaints"
         migrator.registerMigration("v4: open complaints by customer", migrate: ArchiveSchema.v4)
+        migrator.registerMigration("v5: CHECK lists as comparisons", migrate: v5)
         return migrator
     }
 }

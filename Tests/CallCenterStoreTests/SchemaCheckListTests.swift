@@ -1,0 +1,96 @@
+import GRDB
+import XCTest
+@testable import CallCenterStore
+
+/// Migration "v5": CHECK lists of three or more values are written as comparisons,
+/// which SQLite evaluates without building a temporary b-tree per statement; the
+/// constraints accept and refuse what they did before.
+final class SchemaCheckListTests: XCTestCase {
+    func testListsOfThreeOrMoreValuesBecomeComparisons() {
+        XCTAssertEqual(
+            Schema.checkListsAsComparisons("state TEXT NOT NULL CHECK (state IN ('queued','ringing','ended')),"),
+            "state TEXT NOT NULL CHECK ((state = 'queued' OR state = 'ringing' OR state = 'ended')),"
+        )
+        XCTAssertEqual(
+            Schema.checkListsAsComparisons("CHECK (hangup_by IN ('caller', 'agent',  'sys,tem'))"),
+            "CHECK ((hangup_by = 'caller' OR hangup_by = 'agent' OR hangup_by = 'sys,tem'))"
+        )
+        // Two values, numbers and expressions are left as they are.
+        for kept in ["CHECK ((state IN ('ringing','busy')) = (call IS NOT NULL))", "CHECK (breached IN (0, 1))",
+                     "CHECK (kind IN (SELECT kind FROM kinds))"] {
+            XCTAssertEqual(Schema.checkListsAsComparisons(kept), kept)
+        }
+    }
+
+    /// After all migrations no table keeps such a list, and the statements the
+    /// engine runs on every call open no temporary b-tree.
+    func testHotStatementsBuildNoTemporaryTables() throws {
+        let store = try CallCenterStore()
+        try store.writer.read { db in
+            for sql in try String.fetchAll(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND sql IS NOT NULL") {
+                XCTAssertEqual(Schema.checkListsAsComparisons(sql), sql)
+            }
+            let statements = [
+                Projections.updateLegSQL, Projections.insertLegSQL, Projections.updateAgentSQL, Projections.insertAgentSQL,
+                Projections.updateQueueSQL, Projections.insertQueueSQL,
+                "INSERT INTO audit_log (at, role, agent, customer, call, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO interactions (customer, kind, call, serial, number, at, category, summary, agent, registered_by, registered_at) VALUES (?, 'call', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ]
+            for sql in statements {
+                let unbound = StatementArguments(Array(repeating: nil as String?, count: sql.filter { $0 == "?" }.count))
+                let opcodes = try Row.fetchAll(db, sql: "EXPLAIN \(sql)", arguments: unbound).map { $0["opcode"] as String }
+                XCTAssertFalse(opcodes.isEmpty, sql)
+                XCTAssertFalse(opcodes.contains("OpenEphemeral"), "\(sql) builds a temporary b-tree")
+            }
+        }
+    }
+
+    /// A database at "v4" with rows in it: the migration keeps every row, the file
+    /// passes integrity_check, and the rewritten constraints still refuse what the
+    /// lists did not name.
+    func testMigratingAnEarlierDatabaseKeepsRowsAndConstraints() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v4: open complaints by customer")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO calls (serial, leg, call, caller, dialed, queue, state, ticket, offered_at, queued_at, ended_at, outcome, hangup_by)
+                    VALUES (1, 1, 'c1', '+8613800001111', '100', 'general', 'ended', 1, 10, 10, 20, 'completed', 'caller')
+                    """)
+                try db.execute(sql: "INSERT INTO agents (agent, name, seat, state, since) VALUES ('a1', 'A', 's1', 'ready', 5)")
+            }
+            XCTAssertFalse(try queue.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_schema WHERE name = 'calls'") ?? "" }
+                .contains("state = 'queued' OR"))
+        }
+
+        let store = try CallCenterStore(path: path)
+        try store.writer.write { db in
+            XCTAssertEqual(try String.fetchAll(db, sql: "PRAGMA integrity_check"), ["ok"])
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT call || ':' || state || ':' || outcome || ':' || hangup_by FROM calls"),
+                           ["c1:ended:completed:caller"])
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT agent || ':' || state FROM agents"), ["a1:ready"])
+            let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'calls'") ?? ""
+            XCTAssertTrue(sql.contains("(state = 'queued' OR state = 'ringing' OR state = 'connected' OR state = 'ended')"), sql)
+
+            for refused in [
+                "UPDATE calls SET state = 'lost' WHERE call = 'c1'",
+                "UPDATE calls SET outcome = 'dropped' WHERE call = 'c1'",
+                "UPDATE calls SET hangup_by = 'nobody' WHERE call = 'c1'",
+                "UPDATE calls SET category = 'gossip' WHERE call = 'c1'",
+                "UPDATE agents SET state = 'asleep' WHERE agent = 'a1'",
+            ] {
+                XCTAssertThrowsError(try db.execute(sql: refused), refused) { error in
+                    XCTAssertEqual((error as? DatabaseError)?.resultCode, .SQLITE_CONSTRAINT, refused)
+                }
+            }
+            for accepted in [
+                "UPDATE calls SET outcome = 'abandoned', hangup_by = 'system', category = 'harassment' WHERE call = 'c1'",
+                "UPDATE calls SET category = NULL WHERE call = 'c1'",
+                "UPDATE agents SET state = 'not_ready' WHERE agent = 'a1'",
+            ] {
+                XCTAssertNoThrow(try db.execute(sql: accepted), accepted)
+            }
+        }
+    }
+}
