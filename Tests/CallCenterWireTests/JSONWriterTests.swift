@@ -32,6 +32,8 @@ final class JSONWriterTests: XCTestCase {
             ("\u{7F}", "\"\u{7F}\"", #line),
             ("a/b", #""a/b""#, #line),
             ("é中😀", "\"é中😀\"", #line),
+            ("say \"hi\" to\tall\\ 中\u{1}x", #""say \"hi\" to\tall\\ 中\u0001x""#, #line),
+            ("\"start and end\n", #""\"start and end\n""#, #line),
         ]
         for (input, expected, line) in table {
             XCTAssertEqual(JSONWriter.string(.string(input)), expected, line: line)
