@@ -20,9 +20,9 @@ public enum Effect: Sendable, Equatable {
 public enum Notice: Sendable, Equatable {
     /// `call.offered`, `call.queued`, `call.ringing`, `call.connected`, `call.ended`,
     /// `call.requeued`, `call.transferred`: the call after the change, with a short reason.
-    case call(event: String, call: Call, reason: String?)
+    indirect case call(event: String, call: Call, reason: String?)
     /// `agent.state`: the agent after the change.
-    case agent(Agent)
+    indirect case agent(Agent)
     /// `queue.changed`: the queue's settings or figures moved.
     case queue(QueueID)
     /// `complaint.opened`, `complaint.step`, `complaint.closed`, `complaint.assigned`,
