@@ -30,17 +30,37 @@ public enum HangupSide: String, Sendable, Codable, CaseIterable {
 
 /// One call as the daemon knows it. Each transfer starts a new `leg` with the
 /// same call id; the call log keeps one row per leg.
-public struct Call: Sendable, Equatable, Codable {
+public struct Call: Sendable, Equatable {
     public var id: CallID
     /// Unique for the life of this call (a PBX may reuse call ids over time).
     public var serial: UInt64
     public var leg: Int = 1
-    public var from: String
-    public var to: String
+    /// The caller's number, as the PBX sent it.
+    public var from: String {
+        get { origin.from }
+        set { origin = CallOrigin(from: newValue, to: to, attributes: attributes, caller: caller) }
+    }
+    /// The number dialled.
+    public var to: String {
+        get { origin.to }
+        set { origin = CallOrigin(from: from, to: newValue, attributes: attributes, caller: caller) }
+    }
     public var queue: QueueID
-    public var attributes: [String: String]
+    /// What the PBX said about the call (IVR choice, language, ...).
+    public var attributes: [String: String] {
+        get { origin.attributes }
+        set { origin = CallOrigin(from: from, to: to, attributes: newValue, caller: caller) }
+    }
     /// The caller's archive record summary, when the number is known.
-    public var caller: CallerInfo?
+    public var caller: CallerInfo? {
+        get { origin.caller }
+        set { origin = CallOrigin(from: from, to: to, attributes: attributes, caller: newValue) }
+    }
+    /// What the call was offered with, set once, behind one reference: routing
+    /// copies calls as it looks down a line (eligibility, notices), and the box is
+    /// one retain where these strings and collections were about a dozen. A change
+    /// puts a new box in place.
+    private var origin: CallOrigin
 
     public var state: CallState = .queued
     public var agent: AgentID?
@@ -79,10 +99,8 @@ public struct Call: Sendable, Equatable, Codable {
     public init(id: CallID, from: String, to: String, queue: QueueID, attributes: [String: String], ticket: UInt64, at: Instant) {
         self.id = id
         self.serial = ticket
-        self.from = from
-        self.to = to
+        self.origin = CallOrigin(from: from, to: to, attributes: attributes, caller: nil)
         self.queue = queue
-        self.attributes = attributes
         self.ticket = ticket
         self.offeredAt = at
         self.queuedAt = at
@@ -97,5 +115,24 @@ public struct Call: Sendable, Equatable, Codable {
     public func talkSeconds(now: Instant) -> Double {
         guard let answeredAt else { return 0 }
         return (endedAt ?? now).seconds(since: answeredAt)
+    }
+}
+
+/// A call's offer-time facts (see `Call.origin`); equal when the facts are.
+final class CallOrigin: Sendable, Equatable {
+    let from: String
+    let to: String
+    let attributes: [String: String]
+    let caller: CallerInfo?
+
+    init(from: String, to: String, attributes: [String: String], caller: CallerInfo?) {
+        self.from = from
+        self.to = to
+        self.attributes = attributes
+        self.caller = caller
+    }
+
+    static func == (a: CallOrigin, b: CallOrigin) -> Bool {
+        a === b || (a.from == b.from && a.to == b.to && a.attributes == b.attributes && a.caller == b.caller)
     }
 }
