@@ -24,17 +24,23 @@ extension Schema {
         }
         guard !rewritten.isEmpty else { return }
         let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
-        try db.execute(sql: "PRAGMA writable_schema = ON")
+        try db.execute(sql: "SAVEPOINT check_lists")
         do {
+            try db.execute(sql: "PRAGMA writable_schema = ON")
             for table in rewritten {
                 try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?", arguments: [table.sql, table.name])
             }
             try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+            try db.execute(sql: "PRAGMA writable_schema = OFF")
+            try db.execute(sql: "RELEASE check_lists")
         } catch {
+            // An SQLite built "defensive" refuses to write the schema table. The
+            // constraints then stay as they were: the same rules, checked more slowly.
             try? db.execute(sql: "PRAGMA writable_schema = OFF")
-            throw error
+            try db.execute(sql: "ROLLBACK TO check_lists")
+            try db.execute(sql: "RELEASE check_lists")
+            return
         }
-        try db.execute(sql: "PRAGMA writable_schema = OFF")
         let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
         guard check == ["ok"] else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "quick_check after rewriting the CHECK lists: \(check.joined(separator: "; "))")
