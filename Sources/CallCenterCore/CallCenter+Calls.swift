@@ -236,7 +236,6 @@ extension CallCenter {
         touch(id)
         let maxAttempts = queues[call.queue]?.config.maxAttempts ?? 0
         insertInLines(call)
-        waitingByQueue[call.queue, default: 0] += 1
         publish("call.requeued", id, reason: reason)
         if maxAttempts > 0 && call.attempts >= maxAttempts {
             timeOut(id, reason: "max_attempts", now: now)

@@ -14,7 +14,6 @@ extension CallCenter {
             deadlines.insert(Deadline(at: call.holdUntil!, kind: .holdEnd(call: id, leg: call.leg)))
         }
         let position = insertInLines(call)
-        waitingByQueue[call.queue, default: 0] += 1
         if call.attempts == 0 {
             for (stage, step) in queue.overflow.enumerated() {
                 deadlines.insert(Deadline(at: call.queuedAt.adding(seconds: step.after), kind: .overflow(call: id, leg: call.leg, stage: stage)))
@@ -27,9 +26,11 @@ extension CallCenter {
         return position
     }
 
-    /// Puts the call's entries in its queue's line and its overflow lines.
+    /// Puts the call's entries in its queue's line and its overflow lines, and counts it waiting.
     @discardableResult
     mutating func insertInLines(_ call: Call) -> Int {
+        waitingByQueue[call.queue, default: 0] += 1
+        waitingTotal += 1
         lineStamps[call.id] = nextStamp
         nextStamp += 1
         let entry = lineEntry(for: call)
@@ -47,6 +48,7 @@ extension CallCenter {
         compactIfStale(call.queue)
         for extra in call.extraQueues { compactIfStale(extra) }
         waitingByQueue[call.queue, default: 1] -= 1
+        waitingTotal -= 1
         relaxedCalls.remove(call.id)
         if let manager = call.accountManager { heldFor[manager]?.removeAll { $0 == call.id } }
     }

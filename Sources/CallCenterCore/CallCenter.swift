@@ -41,6 +41,8 @@ public struct CallCenter: Sendable {
     var lines: [QueueID: WaitingLine] = [:]
     /// Calls waiting in each queue (their own queue, not overflow lines).
     var waitingByQueue: [QueueID: Int] = [:]
+    /// The sum of `waitingByQueue` (the daemon reads it after every pass).
+    var waitingTotal = 0
     /// Calls held for their busy account manager, by agent.
     var heldFor: [AgentID: [CallID]] = [:]
     /// Waiting calls whose skill minimums overflow relaxed.
@@ -290,4 +292,6 @@ public struct CallCenter: Sendable {
 
     /// How many calls wait in `queue`.
     public func waitingCount(in queue: QueueID) -> Int { waitingByQueue[queue] ?? 0 }
+    /// Calls waiting in all queues.
+    public var waitingCount: Int { waitingTotal }
 }

@@ -45,7 +45,6 @@ extension CallCenter {
             switch call.state {
             case .queued:
                 insertInLines(call)
-                waitingByQueue[call.queue, default: 0] += 1
                 if let until = call.holdUntil, let manager = call.accountManager {
                     heldFor[manager, default: []].append(call.id)
                     deadlines.insert(Deadline(at: until, kind: .holdEnd(call: call.id, leg: call.leg)))

@@ -244,7 +244,7 @@ final class Engine: @unchecked Sendable {
     private var lastOffsetMinute: Int64 = -1
 
     func publishFigures(committed: Int = 0) {
-        let waiting = core.queues.keys.reduce(0) { $0 + core.waitingCount(in: $1) }
+        let waiting = core.waitingCount
         let agents = core.agentCounts
         let sessionCount = sessions.count
         let last = nextSeq - 1

@@ -191,6 +191,7 @@ final class RandomizedInvariantTests: XCTestCase {
         for queue in cc.queues.keys.sorted() {
             XCTAssertEqual(cc.waitingCount(in: queue), queued[queue]?.count ?? 0, "waiting count of \(queue): \(context)", file: file, line: line)
         }
+        XCTAssertEqual(cc.waitingCount, calls.filter { $0.state == .queued }.count, "total waiting count: \(context)", file: file, line: line)
         for call in calls where call.state == .queued {
             XCTAssertNil(call.agent, "queued call \(call.id) has an agent: \(context)", file: file, line: line)
         }
