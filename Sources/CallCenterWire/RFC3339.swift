@@ -19,7 +19,26 @@ public enum RFC3339 {
         let day = Int(doy - (153 * mp + 2) / 5 + 1)
         let month = Int(mp < 10 ? mp + 3 : mp - 9)
         let year = Int(yoe + era * 400 + (month <= 2 ? 1 : 0))
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millis, 3))Z"
+        guard (0...9999).contains(year) else {
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millis, 3))Z"
+        }
+        // Written digit by digit into the string's own buffer: one allocation.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var i = 0
+            func put(_ value: Int, _ width: Int) {
+                var v = value, place = width
+                while place > 0 {
+                    place -= 1
+                    out[i + place] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
+                    v /= 10
+                }
+                i += width
+            }
+            func mark(_ c: Unicode.Scalar) { out[i] = UInt8(ascii: c); i += 1 }
+            put(year, 4); mark("-"); put(month, 2); mark("-"); put(day, 2); mark("T")
+            put(hour, 2); mark(":"); put(minute, 2); mark(":"); put(second, 2); mark("."); put(millis, 3); mark("Z")
+            return i
+        }
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

@@ -18,11 +18,17 @@ final class RFC3339Tests: XCTestCase {
             (1_709_210_096_789 + 86_400_000, "2024-03-01T12:34:56.789Z", #line),
             (4_107_456_000_000 + 86_400_000, "2100-03-01T00:00:00.000Z", #line),  // 2100 is not a leap year
             (1_795_457_100_123, "2026-11-23T18:05:00.123Z", #line),
+            (253_402_300_799_999, "9999-12-31T23:59:59.999Z", #line),
         ]
         for (ms, text, line) in table {
             XCTAssertEqual(RFC3339.format(Instant(milliseconds: ms)), text, line: line)
             XCTAssertEqual(RFC3339.parse(text), Instant(milliseconds: ms), text, line: line)
         }
+    }
+
+    /// Past year 9999 the year takes five digits (no RFC 3339 parser reads it back).
+    func testFormatPastYear9999() {
+        XCTAssertEqual(RFC3339.format(Instant(milliseconds: 253_402_300_800_000)), "10000-01-01T00:00:00.000Z")
     }
 
     /// Every millisecond of a leap day and the days around it survives format → parse.
