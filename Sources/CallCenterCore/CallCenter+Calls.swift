@@ -81,7 +81,7 @@ extension CallCenter {
             throw CoreError(.invalidTransition, "call '\(id)' is not ringing on agent '\(agentID)' (it is \(call.state.rawValue)\(call.agent.map { " on '\($0)'" } ?? ""))")
         }
         unanswered(id, reason: "no_answer", now: now)
-        return .call(calls[id] ?? call)
+        return .call(latest(id) ?? call)
     }
 
     mutating func hangup(_ id: CallID, by side: HangupSide, cause: String?, now: Instant) throws -> Outcome {
@@ -188,10 +188,15 @@ extension CallCenter {
             ring(id, on: agentID, reason: "transfer to \(agentID)", now: now)
         }
         if case .ringing = call.state, let agentID = call.agent { offerWork(to: agentID, now: now) }
-        return .call(calls[id] ?? next)
+        return .call(latest(id) ?? next)
     }
 
     // MARK: - Helpers
+
+    /// A call as it is after this input: live, or as it ended (max attempts, a timeout).
+    func latest(_ id: CallID) -> Call? {
+        calls[id] ?? changes.legs.last { $0.id == id }
+    }
 
     mutating func takeTicket() -> UInt64 {
         defer { nextTicket += 1 }

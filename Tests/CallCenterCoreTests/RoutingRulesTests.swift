@@ -192,6 +192,12 @@ final class RoutingRulesTests: XCTestCase {
         let last = try desk.apply(.callNoAnswer(call: "c1", agent: other))
         XCTAssertTrue(last.effects.contains(.timeout(call: "c1", queue: "general", action: .voicemail, reason: "max_attempts")))
         XCTAssertNil(desk.call("c1"))
+        // The reply is the call as it ended, not as it rang a moment before.
+        guard case let .call(reply) = last.outcome else { return XCTFail("\(last.outcome)") }
+        XCTAssertEqual(reply.state, .ended)
+        XCTAssertEqual(reply.outcome, .timedOut)
+        XCTAssertEqual(reply.attempts, 2)
+        XCTAssertNil(reply.agent)
     }
 
     /// Dialled numbers and IVR intents map to queues.
