@@ -102,6 +102,26 @@ public struct QueueConfig: Sendable, Equatable, Codable {
         self.managerWait = managerWait
         self.overflow = overflow.sorted { $0.after < $1.after }
     }
+
+    /// The first queue this one names (`on_timeout`, an overflow step's `add_queue`)
+    /// that `exists` does not know, with the field naming it; nil when all are known.
+    /// A timeout into the queue itself counts as unknown: the call would only end.
+    public func unknownQueue(exists: (QueueID) -> Bool) -> (field: String, queue: QueueID)? {
+        if case let .queue(target) = onTimeout, target == id || !exists(target) {
+            return ("on_timeout", target)
+        }
+        for (i, step) in overflow.enumerated() {
+            if let add = step.addQueue, add != id, !exists(add) { return ("overflow[\(i)].add_queue", add) }
+        }
+        return nil
+    }
+
+    /// Why `unknownQueue` refused a field, for an error message.
+    public func unknownQueueProblem(_ target: QueueID, notDefinedIn place: String) -> String {
+        target == id
+            ? "names queue '\(id)' itself; a timed-out call would only end there: use voicemail, callback or another queue"
+            : "names queue '\(target)', which is not defined \(place); define it first, or name another queue"
+    }
 }
 
 /// A queue's counters for one local day (`DOMAIN.md` §8 definitions).

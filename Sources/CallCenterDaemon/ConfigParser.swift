@@ -38,7 +38,7 @@ public struct ConfigParser {
         }
         let root = Self.convert(table)
         var config = base
-        var reader = Reader(file: file, path: "", value: root)
+        let reader = Reader(file: file, path: "", value: root)
         try reader.onlyKeys(["daemon", "routing", "access", "queues", "complaints", "archive"])
         if let daemon = try reader.table("daemon") {
             try daemon.onlyKeys(["socket", "database", "socket_mode", "synchronous", "max_line_bytes", "max_output_bytes", "max_in_flight", "log_level"])
@@ -174,7 +174,35 @@ public struct ConfigParser {
         if !config.queues.contains(where: { $0.id == config.core.defaultQueue }) {
             config.queues.append(QueueConfig(id: config.core.defaultQueue))
         }
+        try checkQueueNames(config)
         return config
+    }
+
+    /// Every queue the file sends calls to is one it defines: a dialled number, an
+    /// IVR intent or a flag policy naming an unknown queue would make `call.offer`
+    /// refuse real callers, and a timeout into one would end the call.
+    func checkQueueNames(_ config: DaemonConfig) throws {
+        let defined = Set(config.queues.map(\.id))
+        func missing(_ key: String, _ queue: QueueID, _ what: String) -> ConfigError {
+            ConfigError(file: file, key: key, message: "names queue '\(queue)', which is not defined in [queues]; define it, or \(what)")
+        }
+        for queue in config.queues {
+            if let (field, target) = queue.unknownQueue(exists: defined.contains) {
+                throw ConfigError(file: file, key: "queues.\(queue.id).\(field)", message: queue.unknownQueueProblem(target, notDefinedIn: "in [queues]"))
+            }
+        }
+        let routing = config.core.routing
+        for (number, queue) in routing.numbers.sorted(by: { $0.key < $1.key }) where !defined.contains(queue) {
+            throw missing("routing.numbers.\(number)", queue, "map the number to another queue")
+        }
+        for (intent, queue) in routing.intents.sorted(by: { $0.key < $1.key }) where !defined.contains(queue) {
+            throw missing("routing.intents.\(intent)", queue, "map the intent to another queue")
+        }
+        for (flag, policy) in routing.flags.sorted(by: { $0.key < $1.key }) {
+            if case let .queue(queue) = policy, !defined.contains(queue) {
+                throw missing("routing.flags.\(flag)", queue, "use \"reject\" or \"alert\"")
+            }
+        }
     }
 
     func principal(_ text: String, key: String) throws -> AccessPolicy.Principal {

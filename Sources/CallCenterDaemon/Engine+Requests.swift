@@ -60,6 +60,9 @@ extension Engine {
                            session: session, requestID: request.id, token: token, log: &log)
             case let .upsertQueue(patch):
                 let config = patch.applied(to: core.queues[patch.queue]?.config)
+                if let (field, target) = config.unknownQueue(exists: { core.queues[$0] != nil }) {
+                    throw WireError(.badRequest, "field '\(field)' of queue '\(config.id)' \(config.unknownQueueProblem(target, notDefinedIn: "yet"))")
+                }
                 applyInput(.upsertQueue(config), now: now, op: request.op, actor: session.actor, payload: JSONWriter.string(.object(Encode.queue(config))),
                            session: session, requestID: request.id, log: &log)
             case let .subscribe(topics):

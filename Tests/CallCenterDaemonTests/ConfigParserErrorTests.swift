@@ -83,6 +83,19 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[queues.general]\nskills = { sales = 2.5 }", "queues.general.skills.sales", "expected a whole number from 1 to 10, got 2.5"),
         ("[queues.general]\nskills = { sales = \"high\" }", "queues.general.skills.sales", "expected a whole number from 1 to 10, got \"high\""),
         ("[queues.general.skills]\nsales = 12", "queues.general.skills.sales", "expected a whole number from 1 to 10, got 12"),
+        // Queues named by on_timeout and overflow must be defined in the file.
+        ("[queues.sales]\non_timeout = \"queue:nowhere\"", "queues.sales.on_timeout",
+         "names queue 'nowhere', which is not defined in [queues]; define it first, or name another queue"),
+        ("[queues.sales]\non_timeout = \"queue:sales\"", "queues.sales.on_timeout",
+         "names queue 'sales' itself; a timed-out call would only end there: use voicemail, callback or another queue"),
+        ("[queues.sales]\noverflow = [{ after = 60, add_queue = \"general\" }, { after = 90, add_queue = \"vip\" }]",
+         "queues.sales.overflow[1].add_queue", "names queue 'vip', which is not defined in [queues]; define it first, or name another queue"),
+        ("[routing.numbers]\n\"4008001234\" = \"sales\"", "routing.numbers.4008001234",
+         "names queue 'sales', which is not defined in [queues]; define it, or map the number to another queue"),
+        ("[routing.intents]\ncomplaint = \"complaints\"", "routing.intents.complaint",
+         "names queue 'complaints', which is not defined in [queues]; define it, or map the intent to another queue"),
+        ("[routing.flags]\nthreat = \"queue:security\"", "routing.flags.threat",
+         "names queue 'security', which is not defined in [queues]; define it, or use \"reject\" or \"alert\""),
 
         // [access]
         ("[access]\nsupervisor = [\"mallory\"]", "access.supervisor", #"no such user 'mallory'; use a user name, a uid, "@group" or "*""#),

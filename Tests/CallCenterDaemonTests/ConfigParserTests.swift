@@ -194,6 +194,9 @@ final class ConfigParserTests: XCTestCase {
             [routing.flags]
             threat = "queue:security"
             harassment = "reject"
+            [queues.sales]
+            [queues.complaints]
+            [queues.security]
             """)
         let p = c.core.routing
         XCTAssertEqual(p.agingPerSecond, 0.5)

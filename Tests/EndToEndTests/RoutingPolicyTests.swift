@@ -46,6 +46,24 @@ final class RoutingPolicyTests: XCTestCase {
         XCTAssertEqual(harasser["flags"] as? [String], ["harassment"])
     }
 
+    /// queue.upsert refuses a timeout or an overflow step into a queue that does not
+    /// exist (the PBX would be told the call moved while it ended) and changes nothing.
+    func testQueueUpsertRefusesUnknownQueues() throws {
+        let admin = try daemon.session("admin")
+        let timeout = try XCTUnwrap(admin.failure("queue.upsert", ["queue": "x", "max_wait": 3, "on_timeout": "queue:nonexist"]))
+        XCTAssertEqual(timeout.code, "bad_request")
+        XCTAssertEqual(timeout.message, "field 'on_timeout' of queue 'x' names queue 'nonexist', which is not defined yet; define it first, or name another queue")
+        let overflow = try XCTUnwrap(admin.failure("queue.upsert", ["queue": "general", "overflow": [["after": 10, "add_queue": "nope"]]]))
+        XCTAssertEqual(overflow.message, "field 'overflow[0].add_queue' of queue 'general' names queue 'nope', which is not defined yet; define it first, or name another queue")
+        let itself = try XCTUnwrap(admin.failure("queue.upsert", ["queue": "security", "on_timeout": "queue:security"]))
+        XCTAssertTrue(itself.message.contains("names queue 'security' itself"), itself.message)
+        let queues = try XCTUnwrap(try admin.call("queue.list")["queues"] as? [[String: Any]])
+        XCTAssertEqual(queues.compactMap { $0["queue"] as? String }, ["general", "security"])
+        XCTAssertEqual((queues.first?["overflow"] as? [Any])?.count, 0, "general's overflow is unchanged")
+        // Once the queue exists, it may be named.
+        _ = try admin.call("queue.upsert", ["queue": "x", "max_wait": 3, "on_timeout": "queue:general"])
+    }
+
     /// call.offer, stats and call.get carry the estimated wait of waiting calls.
     func testEstimatedWaits() throws {
         let admin = try daemon.session("admin")
