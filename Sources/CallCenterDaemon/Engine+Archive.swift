@@ -62,49 +62,65 @@ extension Engine {
 
     private func readProfile(_ key: ProfileKey, _ request: Request, from session: Session, now: Instant, log: inout PassLog) throws {
         let view = ArchiveView(store: store, pass: log.archive)
-        var customerID: String
+        var customerID: String?
         var call: CallID?
         var handledByAgent = false
+        let asked: String  // how the request named the record, for a refusal
+        let missing: String  // why there is no record to return
         switch key {
         case let .call(id):
             guard let found = try callRecord(id, pending: log) else { throw WireError(.notFound, "call '\(id)' is not known") }
-            guard let customer = found.caller?.customer else {
-                throw WireError(.notFound, "call '\(id)' is from a number that matches no customer in the archive")
-            }
-            customerID = customer
+            asked = "call '\(id)'"
+            missing = "call '\(id)' is from a number that matches no customer in the archive"
+            customerID = try customer(of: found, view)
             call = id
             handledByAgent = session.agent.map(found.agents.contains) ?? false
         case let .number(text):
             guard let number = PhoneNumber(text, country: archiveSettings.country) else {
                 throw WireError(.badRequest, "field 'number': cannot read \"\(text)\" as a phone number (national numbers are read as \(archiveSettings.country.code))")
             }
-            guard let owner = try view.owner(number.e164) else { throw WireError(.notFound, "no customer has the number \(number.e164)") }
-            customerID = owner
+            asked = "the number \(number.e164)"
+            missing = "no customer has the number \(number.e164)"
+            customerID = try view.owner(number.e164)
         case let .customer(id):
+            asked = "customer '\(id)'"
+            missing = "customer '\(id)' is not in the archive"
             customerID = id
         }
-        guard var profile = try store.profile(customer: customerID) ?? view.customer(customerID).map({ CustomerProfile(record: $0) }) else {
-            throw WireError(.notFound, "customer '\(customerID)' is not in the archive")
+        var profile = try customerID.flatMap { id in
+            try store.profile(customer: id) ?? view.customer(id).map { CustomerProfile(record: $0) }
         }
-        if let saved = log.archive.customers[customerID] { profile.record = saved }
-        if session.role == .agent, let agent = session.agent {
-            guard try handledByAgent || profile.record.accountManager == agent || agentHasCall(agent, from: customerID, pending: log) else {
-                logger.notice("customer record refused to an agent", metadata: ["agent": "\(agent)", "customer": "\(customerID)"])
-                throw WireError(.forbidden, "agent '\(agent)' may read only the record of a call assigned to it or of a customer it manages; customer '\(customerID)' is neither")
+        if let id = customerID, let saved = log.archive.customers[id] { profile?.record = saved }
+        // An agent learns nothing of a record it may not read, not even whether there is one.
+        if session.role == .agent, let agent = session.agent, !handledByAgent {
+            guard let profile, try profile.record.accountManager == agent || agentHasCall(agent, from: profile.record.id, pending: log) else {
+                logger.notice("customer record refused to an agent", metadata: ["agent": "\(agent)", "asked": "\(key.name)"])
+                throw WireError(.forbidden, "agent '\(agent)' may read only the record of a call assigned to it or of a customer it manages; \(asked) is neither")
             }
         }
+        guard let profile else { throw WireError(.notFound, missing) }
+        let customerRead = profile.record.id
         journal(request, session, now: now, log: &log, payload: JSONWriter.string(.object([
-            "customer": .string(customerID), "call": .from(call), "by": .string(key.name),
+            "customer": .string(customerRead), "call": .from(call), "by": .string(key.name),
         ])))
-        log.archive.changes.append(.audit(audit(session, customer: customerID, call: call, at: now)))
+        log.archive.changes.append(.audit(audit(session, customer: customerRead, call: call, at: now)))
         outbox.reply(session, Encode.ok(id: request.id, result: ArchiveEncoding.profile(profile, rules: archiveSettings.grading)), change: request.id)
+    }
+
+    /// The customer a call came from: the one the screen pop found at the offer,
+    /// else whoever holds the number now (a record created during the call).
+    private func customer(of call: LoggedCall, _ view: ArchiveView) throws -> String? {
+        if let known = call.caller?.customer { return known }
+        guard let number = PhoneNumber(call.from, country: archiveSettings.country) else { return nil }
+        return try view.owner(number.e164)
     }
 
     /// Whether the agent is on (or wrapping up) a call from this customer.
     private func agentHasCall(_ agent: AgentID, from customer: String, pending: PassLog) throws -> Bool {
         guard let a = core.agents[agent] else { return false }
-        for id in [a.call, a.wrapUp?.call].compactMap({ $0 }) where try callRecord(id, pending: pending)?.caller?.customer == customer {
-            return true
+        let view = ArchiveView(store: store, pass: pending.archive)
+        for id in [a.call, a.wrapUp?.call].compactMap({ $0 }) {
+            if let record = try callRecord(id, pending: pending), try self.customer(of: record, view) == customer { return true }
         }
         return false
     }

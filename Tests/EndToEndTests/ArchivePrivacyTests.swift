@@ -155,6 +155,46 @@ final class ArchivePrivacyTests: XCTestCase {
         XCTAssertEqual(a1.failure("caller.profile", ["customer": "C002"])?.code, "forbidden")
     }
 
+    /// A caller unknown at the offer whose record the agent creates during the call:
+    /// the call now leads to that record (by call and by number).
+    func testRecordCreatedDuringTheCall() throws {
+        let a1 = try agent("a1")
+        _ = try a1.call("agent.login", [:])
+        _ = try a1.call("agent.state", ["state": "ready"])
+        let pbx = try daemon.session("pbx")
+        let offer = try pbx.call("call.offer", ["call": "n1", "from": "13600000077", "to": "4008001234"])
+        XCTAssertTrue(offer["customer"] is NSNull)
+        _ = try a1.event(named: "call.assigned")
+        XCTAssertEqual(a1.failure("caller.profile", ["call": "n1"])?.message, "call 'n1' is from a number that matches no customer in the archive")
+        _ = try daemon.session("admin").call("customer.upsert", ["customer": ["id": "C077", "name": "新客户", "phones": ["13600000077"]]])
+        XCTAssertEqual(try a1.call("caller.profile", ["call": "n1"])["id"] as? String, "C077")
+        XCTAssertEqual(try a1.call("caller.profile", ["number": "136 0000 0077"])["id"] as? String, "C077")
+        XCTAssertEqual(try daemon.session("supervisor").call("caller.profile", ["call": "n1"])["id"] as? String, "C077")
+    }
+
+    /// A refused agent learns nothing of the record: not its id, not whether there is one.
+    func testRefusalRevealsNothing() throws {
+        let a1 = try agent("a1")
+        _ = try a1.call("agent.login", [:])
+        _ = try a1.call("agent.state", ["state": "ready"])
+        let pbx = try daemon.session("pbx")
+        _ = try pbx.call("call.offer", ["call": "u1", "from": "13700003333", "to": "4008001234"])  // nobody's number
+        _ = try a1.event(named: "call.assigned")
+        let a2 = try agent("a2")
+        let known = try XCTUnwrap(a2.failure("caller.profile", ["number": "13800001111"]))
+        let unknown = try XCTUnwrap(a2.failure("caller.profile", ["number": "13500004444"]))
+        let otherCall = try XCTUnwrap(a2.failure("caller.profile", ["call": "u1"]))
+        let noSuchID = try XCTUnwrap(a2.failure("caller.profile", ["customer": "C999"]))
+        for refusal in [known, unknown, otherCall, noSuchID] {
+            XCTAssertEqual(refusal.code, "forbidden")
+            XCTAssertFalse(refusal.message.contains("C001"), refusal.message)
+        }
+        XCTAssertEqual(known.message, "agent 'a2' may read only the record of a call assigned to it or of a customer it manages; the number +8613800001111 is neither")
+        XCTAssertEqual(unknown.message, "agent 'a2' may read only the record of a call assigned to it or of a customer it manages; the number +8613500004444 is neither")
+        // A supervisor is told what is there.
+        XCTAssertEqual(try daemon.session("supervisor").failure("caller.profile", ["number": "13500004444"])?.code, "not_found")
+    }
+
     /// A customer's open complaints are counted in the screen pop of its next call and in its record.
     func testOpenComplaintsInTheScreenPop() throws {
         let a1 = try agent("a1")
