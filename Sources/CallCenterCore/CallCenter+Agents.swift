@@ -107,11 +107,8 @@ extension CallCenter {
         if let bad = config.skills.first(where: { !(1...10).contains($0.value) }) {
             throw CoreError(.badRequest, "skill '\(bad.key)' has minimum level \(bad.value): levels go from 1 to 10")
         }
-        for (name, value) in [("wrap_up", config.wrapUp), ("ring_timeout", config.ringTimeout), ("service_level", config.serviceLevel), ("max_wait", config.maxWait ?? 0)] where value < 0 {
-            throw CoreError(.badRequest, "field '\(name)' is \(value): durations are seconds ≥ 0")
-        }
-        guard config.ringTimeout > 0 else {
-            throw CoreError(.badRequest, "field 'ring_timeout' must be more than 0 seconds")
+        if let (field, message) = config.durationProblem() {
+            throw CoreError(.badRequest, "field '\(field)' \(message)")
         }
         var queue = queues[config.id] ?? Queue(config: config, counters: QueueCounters(day: day(of: now)))
         // New skills change who serves the queue; a new strategy, the order of its ready line.

@@ -9,10 +9,17 @@ public struct Instant: Comparable, Hashable, Sendable, Codable, CustomStringConv
 
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
-    /// `self + seconds`, rounded to the millisecond.
+    /// `self + seconds`, rounded to the millisecond. Clamped to ±2^62 ms (146 million
+    /// years): a duration too large to add must not stop the daemon (inputs bound
+    /// durations; this guards a state saved before they did).
     public func adding(seconds: Double) -> Instant {
-        Instant(milliseconds: milliseconds + Int64((seconds * 1000).rounded()))
+        let limit = Double(Self.limit)
+        let delta = (seconds * 1000).rounded()
+        guard delta.isFinite, abs(delta) < limit else { return Instant(milliseconds: delta < 0 ? -Self.limit : Self.limit) }
+        return Instant(milliseconds: min(max(milliseconds + Int64(delta), -Self.limit), Self.limit))
     }
+
+    static let limit: Int64 = 1 << 62
 
     /// Seconds from `earlier` to `self` (negative when `earlier` is later).
     public func seconds(since earlier: Instant) -> Double {

@@ -103,6 +103,26 @@ public struct QueueConfig: Sendable, Equatable, Codable {
         self.overflow = overflow.sorted { $0.after < $1.after }
     }
 
+    /// The longest any queue duration may be (one day): a larger one could only be
+    /// a mistake, and the time arithmetic of deadlines must stay within range.
+    public static let maximumSeconds: Double = 86_400
+
+    /// The first duration outside 0…`maximumSeconds` (ring_timeout must be more
+    /// than 0), with its field name, as a `bad_request` message; nil when all fit.
+    public func durationProblem() -> (field: String, message: String)? {
+        var durations: [(String, Double)] = [
+            ("wrap_up", wrapUp), ("ring_timeout", ringTimeout), ("service_level", serviceLevel), ("max_wait", maxWait ?? 0),
+            ("manager_wait", managerWait),
+        ]
+        for (i, step) in overflow.enumerated() { durations.append(("overflow[\(i)].after", step.after)) }
+        for (field, value) in durations where !(0...Self.maximumSeconds).contains(value) {
+            let shown = value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+            return (field, "is \(shown): durations are seconds from 0 to \(Int(Self.maximumSeconds)) (one day)")
+        }
+        if ringTimeout <= 0 { return ("ring_timeout", "must be more than 0 seconds") }
+        return nil
+    }
+
     /// The first queue this one names (`on_timeout`, an overflow step's `add_queue`)
     /// that `exists` does not know, with the field naming it; nil when all are known.
     /// A timeout into the queue itself counts as unknown: the call would only end.

@@ -102,7 +102,7 @@ public struct QueuePatch: Sendable, Equatable {
             var out: [OverflowStep] = []
             for (i, item) in items.enumerated() {
                 guard case let .object(o) = item else { throw .badRequest("field 'overflow[\(i)]' must be an object") }
-                let step = Fields(o)
+                let step = Fields(o, path: "overflow[\(i)]")
                 guard let after = try step.optionalSeconds("after") else { throw .badRequest("field 'overflow[\(i)].after' is missing: seconds of waiting before the step") }
                 let relax = try step.optionalLevels("relax_skills", range: 1...10)
                 let add = try step.optionalString("add_queue")

@@ -58,8 +58,16 @@ public struct Request: Sendable, Equatable {
 /// A request's fields, with typed accessors whose errors name the field and the expected type.
 public struct Fields: Sendable, Equatable {
     public var values: [String: JSONValue]
+    /// Where these fields sit in the request (`overflow[0]`), for messages; empty at the top.
+    public var path: String
 
-    public init(_ values: [String: JSONValue]) { self.values = values }
+    public init(_ values: [String: JSONValue], path: String = "") {
+        self.values = values
+        self.path = path
+    }
+
+    /// A field's name as messages give it.
+    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     public subscript(key: String) -> JSONValue? { values[key] }
 
@@ -70,9 +78,9 @@ public struct Fields: Sendable, Equatable {
     }
 
     public func string(_ key: String) throws(WireError) -> String {
-        guard let v = present(key) else { throw .badRequest("field '\(key)' is missing: expected a non-empty string") }
+        guard let v = present(key) else { throw .badRequest("field '\(name(key))' is missing: expected a non-empty string") }
         guard case let .string(s) = v, !s.isEmpty else {
-            throw .badRequest("field '\(key)' must be a non-empty string, not \(v.typeDescription == "a string" ? "an empty string" : v.typeDescription)")
+            throw .badRequest("field '\(name(key))' must be a non-empty string, not \(v.typeDescription == "a string" ? "an empty string" : v.typeDescription)")
         }
         return s
     }
@@ -83,8 +91,8 @@ public struct Fields: Sendable, Equatable {
     }
 
     public func number(_ key: String) throws(WireError) -> Double {
-        guard let v = present(key) else { throw .badRequest("field '\(key)' is missing: expected a number") }
-        guard case let .number(n) = v else { throw .badRequest("field '\(key)' must be a number, not \(v.typeDescription)") }
+        guard let v = present(key) else { throw .badRequest("field '\(name(key))' is missing: expected a number") }
+        guard case let .number(n) = v else { throw .badRequest("field '\(name(key))' must be a number, not \(v.typeDescription)") }
         return n
     }
 
@@ -93,22 +101,28 @@ public struct Fields: Sendable, Equatable {
         return try number(key)
     }
 
-    /// A duration in seconds (≥ 0).
+    /// A queue duration in seconds, from 0 to `QueueConfig.maximumSeconds` (one day).
     public func optionalSeconds(_ key: String) throws(WireError) -> Double? {
         guard let n = try optionalNumber(key) else { return nil }
-        guard n >= 0 else { throw .badRequest("field '\(key)' must be seconds ≥ 0, not \(n)") }
+        guard n >= 0 else { throw .badRequest("field '\(name(key))' must be seconds ≥ 0, not \(n)") }
+        guard n <= QueueConfig.maximumSeconds else {
+            throw .badRequest("field '\(name(key))' must be seconds from 0 to \(Int(QueueConfig.maximumSeconds)) (one day), not \(JSONWriter.string(.number(n)))")
+        }
         return n
     }
 
     public func optionalInt(_ key: String) throws(WireError) -> Int? {
         guard let v = present(key) else { return nil }
-        guard let i = v.intValue else { throw .badRequest("field '\(key)' must be a whole number, not \(v.typeDescription)") }
+        guard let i = v.intValue else {
+            let shown = if case .number = v { JSONWriter.string(v) } else { v.typeDescription }
+            throw .badRequest("field '\(name(key))' must be a whole number, not \(shown)")
+        }
         return i
     }
 
     public func optionalBool(_ key: String) throws(WireError) -> Bool? {
         guard let v = present(key) else { return nil }
-        guard case let .bool(b) = v else { throw .badRequest("field '\(key)' must be true or false, not \(v.typeDescription)") }
+        guard case let .bool(b) = v else { throw .badRequest("field '\(name(key))' must be true or false, not \(v.typeDescription)") }
         return b
     }
 
@@ -116,7 +130,7 @@ public struct Fields: Sendable, Equatable {
     public func choice<T: RawRepresentable>(_ key: String, _ type: T.Type, among choices: [T]) throws(WireError) -> T where T.RawValue == String {
         let s = try string(key)
         guard let value = T(rawValue: s), choices.contains(where: { $0.rawValue == value.rawValue }) else {
-            throw .badRequest("field '\(key)' must be one of \(choices.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), not \"\(s)\"")
+            throw .badRequest("field '\(name(key))' must be one of \(choices.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), not \"\(s)\"")
         }
         return value
     }
@@ -124,7 +138,7 @@ public struct Fields: Sendable, Equatable {
     /// An object of string values (call attributes).
     public func optionalStringMap(_ key: String) throws(WireError) -> [String: String]? {
         guard let v = present(key) else { return nil }
-        guard case let .object(o) = v else { throw .badRequest("field '\(key)' must be an object, not \(v.typeDescription)") }
+        guard case let .object(o) = v else { throw .badRequest("field '\(name(key))' must be an object, not \(v.typeDescription)") }
         var out: [String: String] = [:]
         for (k, value) in o {
             switch value {
@@ -132,7 +146,7 @@ public struct Fields: Sendable, Equatable {
             case let .number(n): out[k] = JSONWriter.string(.number(n))
             case let .bool(b): out[k] = b ? "true" : "false"
             case .null: continue
-            default: throw .badRequest("field '\(key).\(k)' must be a string, not \(value.typeDescription)")
+            default: throw .badRequest("field '\(name(key)).\(k)' must be a string, not \(value.typeDescription)")
             }
         }
         return out
@@ -142,13 +156,13 @@ public struct Fields: Sendable, Equatable {
     public func optionalLevels(_ key: String, range: ClosedRange<Int>) throws(WireError) -> [String: Int]? {
         guard let v = present(key) else { return nil }
         guard case let .object(o) = v else {
-            throw .badRequest("field '\(key)' must be an object of skill → level, like {\"billing\": 5}, not \(v.typeDescription)")
+            throw .badRequest("field '\(name(key))' must be an object of skill → level, like {\"billing\": 5}, not \(v.typeDescription)")
         }
         var out: [String: Int] = [:]
         for (k, value) in o {
-            guard !k.isEmpty else { throw .badRequest("field '\(key)' has an empty skill name") }
+            guard !k.isEmpty else { throw .badRequest("field '\(name(key))' has an empty skill name") }
             guard let level = value.intValue, range.contains(level) else {
-                throw .badRequest("field '\(key).\(k)' must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(JSONWriter.string(value))")
+                throw .badRequest("field '\(name(key)).\(k)' must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(JSONWriter.string(value))")
             }
             out[k] = level
         }
@@ -157,11 +171,11 @@ public struct Fields: Sendable, Equatable {
 
     public func optionalStringArray(_ key: String) throws(WireError) -> [String]? {
         guard let v = present(key) else { return nil }
-        guard case let .array(a) = v else { throw .badRequest("field '\(key)' must be an array of strings, not \(v.typeDescription)") }
+        guard case let .array(a) = v else { throw .badRequest("field '\(name(key))' must be an array of strings, not \(v.typeDescription)") }
         var out: [String] = []
         for (i, element) in a.enumerated() {
             guard case let .string(s) = element, !s.isEmpty else {
-                throw .badRequest("field '\(key)[\(i)]' must be a non-empty string, not \(element.typeDescription)")
+                throw .badRequest("field '\(name(key))[\(i)]' must be a non-empty string, not \(element.typeDescription)")
             }
             out.append(s)
         }

@@ -138,5 +138,27 @@ final class RefusedInputTests: XCTestCase {
         let wrap = try XCTUnwrap(desk.refuse(.upsertQueue(QueueConfig(id: "q", wrapUp: -1))))
         XCTAssertEqual(wrap.code, .badRequest)
         XCTAssertTrue(wrap.message.contains("wrap_up"), wrap.message)
+
+        // Past one day a duration would overflow the deadlines' arithmetic.
+        for (config, field) in [(QueueConfig(id: "q", ringTimeout: 1e300), "ring_timeout"), (QueueConfig(id: "q", maxWait: 1e16), "max_wait"),
+                                (QueueConfig(id: "q", managerWait: 86_401), "manager_wait"),
+                                (QueueConfig(id: "q", overflow: [OverflowStep(after: .infinity, relaxSkills: [:])]), "overflow[0].after")] {
+            let long = try XCTUnwrap(desk.refuse(.upsertQueue(config)), field)
+            XCTAssertEqual(long.code, .badRequest)
+            XCTAssertTrue(long.message.hasPrefix("field '\(field)' is "), long.message)
+            XCTAssertTrue(long.message.hasSuffix("durations are seconds from 0 to 86400 (one day)"), long.message)
+        }
+        XCTAssertNil(desk.center.queues["q"], "nothing was saved")
+    }
+
+    /// A state saved before durations were bounded still loads: deadlines past the
+    /// representable range are clamped instead of stopping the daemon.
+    func testInstantArithmeticIsClamped() {
+        let now = Instant(milliseconds: 1_800_000_000_000)
+        XCTAssertEqual(now.adding(seconds: 1e300).milliseconds, 1 << 62)
+        XCTAssertEqual(now.adding(seconds: -1e300).milliseconds, -(1 << 62))
+        XCTAssertEqual(now.adding(seconds: .nan).milliseconds, 1 << 62)
+        XCTAssertEqual(Instant(milliseconds: 1 << 62).adding(seconds: 1e15).milliseconds, 1 << 62)
+        XCTAssertEqual(now.adding(seconds: 1.5).milliseconds, 1_800_000_001_500)
     }
 }
