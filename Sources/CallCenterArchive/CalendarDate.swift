@@ -20,14 +20,18 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
             if ch.isASCII && ch.isNumber {
                 current.append(ch)
             } else if "-/.年月日".contains(ch) {
-                guard !current.isEmpty else { return nil }
-                parts.append(Int(current)!)
+                // Too many digits for an Int is no date either.
+                guard let part = Int(current) else { return nil }
+                parts.append(part)
                 current = ""
             } else {
                 return nil
             }
         }
-        if !current.isEmpty { parts.append(Int(current)!) }
+        if !current.isEmpty {
+            guard let part = Int(current) else { return nil }
+            parts.append(part)
+        }
         guard parts.count == 3, let date = CalendarDate(year: parts[0], month: parts[1], day: parts[2]) else { return nil }
         self = date
     }

@@ -86,6 +86,10 @@ final class GradingTests: XCTestCase {
         XCTAssertEqual(CalendarDate("2023/10/15")?.description, "2023-10-15")
         XCTAssertNil(CalendarDate("2023-02-29"))
         XCTAssertNil(CalendarDate("15/10/2023"))
+        // Parts too long for an Int are no date (they stopped the daemon once).
+        XCTAssertNil(CalendarDate("99999999999999999999-01-01"))
+        XCTAssertNil(CalendarDate("2023-01-99999999999999999999"))
+        XCTAssertNil(CalendarDate("2023-99999999999999999999-01"))
         XCTAssertEqual(CalendarDate("2023-10-15")!.months(until: CalendarDate("2023-11-14")!), 0)
         XCTAssertEqual(CalendarDate("2023-10-15")!.months(until: CalendarDate("2023-11-15")!), 1)
         XCTAssertEqual(CalendarDate("2024-03-31")!.monthsBefore(1).description, "2024-02-29")
