@@ -165,12 +165,17 @@ public struct ConfigParser {
                     }
                     config.overflow.sort { $0.after < $1.after }
                 }
+                if let (field, message) = config.durationProblem() {
+                    throw ConfigError(file: file, key: q.key(field), message: message)
+                }
                 declared.append(config)
             }
             config.queues = declared
         }
+        let declaredDefault = (try reader.table("queues"))?.entries[config.core.defaultQueue] != nil
         try parseComplaints(reader, into: &config)
         try parseArchive(reader, into: &config)
+        config.declaresDefaultQueue = declaredDefault
         if !config.queues.contains(where: { $0.id == config.core.defaultQueue }) {
             config.queues.append(QueueConfig(id: config.core.defaultQueue))
         }

@@ -20,8 +20,12 @@ public struct DaemonConfig: Equatable, Sendable {
     public var maxInFlight = 4096
     public var logLevel: Logger.Level = .info
     public var core = CallCenter.Settings()
-    /// Queues declared in the file, created or updated at start and on reload.
+    /// Queues declared in the file, created or updated at start and on reload,
+    /// and the default queue (created if missing).
     public var queues: [QueueConfig] = []
+    /// Whether the file declares the default queue. If not, the default queue is
+    /// only created when missing: `queue.upsert` may have changed it since.
+    public var declaresDefaultQueue = false
     public var access = AccessPolicy()
     /// `[archive]`: phone country, number masking in logs, grading rules. Restart to change.
     public var archive = ArchiveSettings()
@@ -39,6 +43,7 @@ public struct DaemonConfig: Equatable, Sendable {
         next.maxInFlight = other.maxInFlight
         next.access = other.access
         next.queues = other.queues
+        next.declaresDefaultQueue = other.declaresDefaultQueue
         next.core.shortAbandon = other.core.shortAbandon
         next.core.defaultHandleTime = other.core.defaultHandleTime
         next.core.routing = other.core.routing

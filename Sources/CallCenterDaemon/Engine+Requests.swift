@@ -206,10 +206,21 @@ extension Engine {
     // MARK: - Configuration
 
     /// Creates or updates the queues the config file declares (journaled like any change).
+    /// The configured queues that differ from the core's. The default queue, when
+    /// the file does not declare it, only if missing: `queue.upsert` may have
+    /// changed it since, and that acknowledged change must survive a restart.
+    func queuesFromConfig() -> [QueueConfig] {
+        config.queues.filter { queue in
+            guard let current = core.queues[queue.id]?.config else { return true }
+            if queue.id == config.core.defaultQueue && !config.declaresDefaultQueue { return false }
+            return current != queue
+        }
+    }
+
     func applyConfiguredQueues(actor: String) throws {
         var log = PassLog()
         let now = Instant.now()
-        for queue in config.queues where core.queues[queue.id]?.config != queue {
+        for queue in queuesFromConfig() {
             applyInput(.upsertQueue(queue), now: now, op: "queue.upsert", actor: actor, payload: JSONWriter.string(.object(Encode.queue(queue))),
                        session: nil, requestID: nil, log: &log)
         }
@@ -230,7 +241,7 @@ extension Engine {
         core.settings.defaultHandleTime = config.core.defaultHandleTime
         core.settings.routing = config.core.routing
         core.settings.complaintSLA = config.core.complaintSLA  // applies to complaints opened from now on
-        for queue in config.queues where core.queues[queue.id]?.config != queue {
+        for queue in queuesFromConfig() {
             applyInput(.upsertQueue(queue), now: now, op: "queue.upsert", actor: "config", payload: JSONWriter.string(.object(Encode.queue(queue))),
                        session: nil, requestID: nil, log: &log)
             notes.append("queue \(queue.id) updated")

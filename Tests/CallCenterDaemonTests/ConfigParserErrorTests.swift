@@ -83,6 +83,11 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[queues.general]\nskills = { sales = 2.5 }", "queues.general.skills.sales", "expected a whole number from 1 to 10, got 2.5"),
         ("[queues.general]\nskills = { sales = \"high\" }", "queues.general.skills.sales", "expected a whole number from 1 to 10, got \"high\""),
         ("[queues.general.skills]\nsales = 12", "queues.general.skills.sales", "expected a whole number from 1 to 10, got 12"),
+        // Durations past one day (they would overflow deadlines).
+        ("[queues.general]\nring_timeout = 1e300", "queues.general.ring_timeout", "is 1e+300: durations are seconds from 0 to 86400 (one day)"),
+        ("[queues.general]\nmax_wait = 86401", "queues.general.max_wait", "is 86401: durations are seconds from 0 to 86400 (one day)"),
+        ("[queues.general]\noverflow = [{ after = 1e16, relax_skills = {} }]", "queues.general.overflow[0].after",
+         "is 1e+16: durations are seconds from 0 to 86400 (one day)"),
         // Queues named by on_timeout and overflow must be defined in the file.
         ("[queues.sales]\non_timeout = \"queue:nowhere\"", "queues.sales.on_timeout",
          "names queue 'nowhere', which is not defined in [queues]; define it first, or name another queue"),

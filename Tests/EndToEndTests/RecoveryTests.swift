@@ -43,6 +43,22 @@ final class RecoveryTests: XCTestCase {
         daemon.stop()
     }
 
+    /// Settings given to the default queue with queue.upsert survive a restart when the
+    /// config file does not declare that queue (it used to be reset to the defaults).
+    func testDefaultQueueSettingsSurviveRestart() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        _ = try daemon.session("admin").call("queue.upsert", ["queue": "general", "ring_timeout": 45, "wrap_up": 12, "skills": ["x": 1]])
+        daemon.crash()
+        try daemon.start()
+        let queues = try XCTUnwrap(daemon.session("admin").call("queue.list")["queues"] as? [[String: Any]])
+        let general = try XCTUnwrap(queues.first { $0["queue"] as? String == "general" })
+        XCTAssertEqual(general["ring_timeout"] as? Double, 45)
+        XCTAssertEqual(general["wrap_up"] as? Double, 12)
+        XCTAssertEqual(general["skills"] as? [String: Int], ["x": 1])
+        daemon.stop()
+    }
+
     /// A ringing and a connected call are still known after kill -9; the PBX reports their end.
     func testRingingAndConnectedCallsSurviveKill9() throws {
         let daemon = try DaemonProcess()
