@@ -60,7 +60,7 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
             case let .failure(failure):
                 engine.submit(.rejected(session, failure))
             }
-            if inFlight >= limits.maxInFlight() { readPaused = true }
+            if inFlight >= limits.maxInFlight() || session.unsentBytes > limits.maxOutputBytes() { readPaused = true }
         case .tooLarge:
             inFlight += 1
             engine.submit(.tooLarge(session))
@@ -101,15 +101,24 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
             var buffer = channel.allocator.buffer(capacity: bytes.count)
             buffer.writeBytes(bytes)
             let count = bytes.count
-            channel.writeAndFlush(buffer).whenComplete { _ in session.unsentBytes -= count }
-            inFlight -= replies
-            if readPaused && inFlight < max(1, limits.maxInFlight() / 2) {
-                readPaused = false
-                if readPending {
-                    readPending = false
-                    channel.read()
-                }
+            channel.writeAndFlush(buffer).whenComplete { [self] _ in
+                session.unsentBytes -= count
+                resumeIfDrained(channel, session)
             }
+            inFlight -= replies
+            resumeIfDrained(channel, session)
+        }
+    }
+
+    /// Reading resumes once half the requests in flight are answered and half the
+    /// unsent output is taken: a client that sends without reading its replies is
+    /// held by its own socket instead of growing the daemon's memory.
+    private func resumeIfDrained(_ channel: Channel, _ session: Session) {
+        guard readPaused, inFlight < max(1, limits.maxInFlight() / 2), session.unsentBytes <= limits.maxOutputBytes() / 2 else { return }
+        readPaused = false
+        if readPending {
+            readPending = false
+            channel.read()
         }
     }
 }

@@ -23,8 +23,8 @@ final class Session: @unchecked Sendable, Hashable {
 
     /// Hands bytes to the connection (any thread): replies count toward back-pressure.
     /// `bounded`: the session subscribes to topics, so its unsent output is held to
-    /// the output bound (a PBX or agent session is bounded by back-pressure on its
-    /// own requests instead). Empty bytes ask the connection to close after what was sent.
+    /// the output bound (a PBX or agent session is bounded by back-pressure instead:
+    /// it is not read from while its requests or its unsent output pass their limits). Empty bytes ask the connection to close after what was sent.
     var deliver: @Sendable ([UInt8], _ replies: Int, _ bounded: Bool) -> Void = { _, _, _ in }
 
     // Event loop only.

@@ -35,4 +35,44 @@ final class BackPressureTests: XCTestCase {
         XCTAssertNotNil(try again.call("subscribe", ["topics": ["calls"]])["subscribed"])
         daemon.stop()
     }
+
+    /// A client that pipelines requests and never reads the replies stops being read
+    /// once its unsent replies pass the output bound: its socket fills and holds it,
+    /// instead of the daemon keeping every reply in memory. Others are still served.
+    func testClientThatNeverReadsIsHeldByItsSocket() throws {
+        let daemon = try DaemonProcess(config: "[daemon]\nmax_output_bytes = 4096\nmax_in_flight = 1000000\n")
+        try daemon.start()
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        _ = withUnsafeMutableBytes(of: &address.sun_path) { raw in daemon.socketPath.utf8CString.withUnsafeBytes { raw.copyMemory(from: $0) } }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        XCTAssertEqual(connected, 0)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        // Pings as fast as the socket takes them; nothing is read.
+        let line = Array(String(repeating: #"{"id":1,"op":"ping"}"# + "\n", count: 64).utf8)
+        func flood(seconds: Double) -> Int {
+            var accepted = 0
+            let start = Date()
+            while Date().timeIntervalSince(start) < seconds {
+                let n = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n > 0 { accepted += n } else { usleep(1000) }
+            }
+            return accepted / 21
+        }
+        let filling = flood(seconds: 1.5)
+        XCTAssertGreaterThan(filling, 0)
+        Thread.sleep(forTimeInterval: 2)  // the daemon works through what it read, and stops reading
+        // Now the socket takes at most what its buffer holds (about 6,000 of these
+        // lines here). Without back-pressure the daemon went on reading, 20,000 to
+        // 45,000 a second in a debug build.
+        let afterwards = flood(seconds: 2)
+        XCTAssertLessThan(afterwards, 15_000, "the daemon kept reading a client that never reads (\(filling) requests, then \(afterwards))")
+        XCTAssertEqual(try daemon.session("supervisor").call("ping")["pong"] as? Bool, true, "others are served")
+        daemon.stop()
+    }
 }
