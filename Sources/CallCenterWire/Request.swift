@@ -31,6 +31,10 @@ public struct Request: Sendable, Equatable {
         }
         let id = object["id"] ?? .null
         switch id {
+        case let .number(n) where abs(n) > 9_007_199_254_740_991:
+            // Past 2^53 a JSON number is not kept exactly: the reply could not carry the id sent.
+            return .failure(Failure(id: .null, error: .badRequest(
+                "field 'id' is a number too large to come back exactly (more than 9007199254740991); use a string id or a smaller number")))
         case .string, .number: break
         case .null:
             return .failure(Failure(id: .null, error: .badRequest("field 'id' is missing: every request needs an 'id' (a string or a number) to match its reply")))

@@ -66,6 +66,18 @@ final class RequestParseTests: XCTestCase {
         }
     }
 
+    /// A number id past 2^53 cannot come back exactly (12345678901234567 would be
+    /// answered as 12345678901234568): it is refused; up to 2^53 − 1 it is kept.
+    func testNumberIDsMustComeBackExactly() throws {
+        for line in [#"{"id": 12345678901234567, "op": "ping"}"#, #"{"id": -9007199254740993, "op": "ping"}"#] {
+            let f = try XCTUnwrap(failure(line))
+            XCTAssertEqual(f.id, .null)
+            XCTAssertTrue(f.error.message.hasPrefix("field 'id' is a number too large to come back exactly"), f.error.message)
+        }
+        guard case let .success(request) = Request.parse(Array(#"{"id": 9007199254740991, "op": "ping"}"#.utf8)) else { return XCTFail() }
+        XCTAssertEqual(JSONWriter.string(request.id), "9007199254740991")
+    }
+
     /// A missing or non-string op is refused, answered with the request's id.
     func testMissingOrNonStringOp() throws {
         let missing = try XCTUnwrap(failure(#"{"id": 5}"#))
