@@ -20,9 +20,9 @@ public struct AgentPatch: Sendable, Equatable {
     }
 
     init(_ f: Fields) throws(WireError) {
-        agent = try f.string("agent")
-        name = try f.optionalString("name")
-        seat = try f.optionalString("seat")
+        agent = try f.identifier("agent")
+        name = try f.optionalName("name")
+        seat = try f.optionalIdentifier("seat")
         skills = try f.optionalLevels("skills", range: 1...10)
         languages = try f.optionalStringArray("languages")
         tiers = try f.optionalStringArray("tiers").map { names throws(WireError) in
@@ -77,7 +77,7 @@ public struct QueuePatch: Sendable, Equatable {
     }
 
     init(_ f: Fields) throws(WireError) {
-        queue = try f.string("queue")
+        queue = try f.identifier("queue")
         skills = try f.optionalLevels("skills", range: 1...10)
         strategy = f["strategy"] == nil || f["strategy"] == .null
             ? nil : try f.choice("strategy", RoutingStrategy.self, among: RoutingStrategy.allCases)

@@ -156,6 +156,43 @@ public struct Fields: Sendable, Equatable {
         return out
     }
 
+    /// Longest id (agent, seat, queue, skill) and name the daemon keeps.
+    public static let maximumIDLength = 64
+    public static let maximumNameLength = 200
+
+    /// Whether `text` can be an id: 1 to 64 characters, no spaces or control characters
+    /// (ids appear in tables, logs, CSV files and `tail` lines, split on spaces).
+    public static func isIdentifier(_ text: Substring) -> Bool {
+        !text.isEmpty && text.count <= maximumIDLength
+            && !text.unicodeScalars.contains { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
+    }
+
+    /// A new agent's, seat's or queue's id (see `isIdentifier`).
+    public func identifier(_ key: String) throws(WireError) -> String {
+        let s = try string(key)
+        guard Self.isIdentifier(s[...]) else { throw .badRequest(Self.identifierProblem(name(key), s)) }
+        return s
+    }
+
+    public func optionalIdentifier(_ key: String) throws(WireError) -> String? {
+        guard present(key) != nil else { return nil }
+        return try identifier(key)
+    }
+
+    static func identifierProblem(_ field: String, _ text: String) -> String {
+        let shown = text.count > 80 ? "\(text.prefix(80))…" : text
+        return "field '\(field)' must be 1 to \(maximumIDLength) characters without spaces or control characters, not \(JSONWriter.string(.string(shown)))"
+    }
+
+    /// A display name: at most `maximumNameLength` characters, no control characters.
+    public func optionalName(_ key: String) throws(WireError) -> String? {
+        guard let s = try optionalString(key) else { return nil }
+        guard s.count <= Self.maximumNameLength, !s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .badRequest("field '\(name(key))' must be a name of at most \(Self.maximumNameLength) characters without control characters")
+        }
+        return s
+    }
+
     /// An object of skill → level (whole numbers in `range`).
     public func optionalLevels(_ key: String, range: ClosedRange<Int>) throws(WireError) -> [String: Int]? {
         guard let v = present(key) else { return nil }
@@ -165,6 +202,9 @@ public struct Fields: Sendable, Equatable {
         var out: [String: Int] = [:]
         for (k, value) in o {
             guard !k.isEmpty else { throw .badRequest("field '\(name(key))' has an empty skill name") }
+            guard Self.isIdentifier(k[...]) else {
+                throw .badRequest("field '\(name(key))' has the skill name \(JSONWriter.string(.string(k))): skill names are 1 to \(Self.maximumIDLength) characters without spaces or control characters")
+            }
             guard let level = value.intValue, range.contains(level) else {
                 throw .badRequest("field '\(name(key)).\(k)' must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(JSONWriter.string(value))")
             }

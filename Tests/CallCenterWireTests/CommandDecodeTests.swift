@@ -279,6 +279,15 @@ final class CommandDecodeTests: XCTestCase {
             (["agent": "a1", "languages": ["zh", 5]], "field 'languages[1]' must be a non-empty string, not a number", #line),
             (["agent": "a1", "rotate_token": "yes"], "field 'rotate_token' must be true or false, not a string", #line),
             (["seat": "801"], "field 'agent' is missing: expected a non-empty string", #line),
+            // Ids appear in tables, logs, CSV and tail lines: no spaces, at most 64 characters; names at most 200.
+            (["agent": "a 53", "seat": "801"], #"field 'agent' must be 1 to 64 characters without spaces or control characters, not "a 53""#, #line),
+            (["agent": "a1", "seat": "80\t1"], #"field 'seat' must be 1 to 64 characters without spaces or control characters, not "80\t1""#, #line),
+            (["agent": .string(String(repeating: "a", count: 65)), "seat": "801"],
+             "field 'agent' must be 1 to 64 characters without spaces or control characters, not \"\(String(repeating: "a", count: 65))\"", #line),
+            (["agent": "a1", "skills": ["bil ling": 3]],
+             #"field 'skills' has the skill name "bil ling": skill names are 1 to 64 characters without spaces or control characters"#, #line),
+            (["agent": "a1", "name": .string(String(repeating: "名", count: 201))],
+             "field 'name' must be a name of at most 200 characters without control characters", #line),
         ]
         for (fields, message, line) in table {
             let error = refusal("agent.upsert", fields, as: admin, line: line)

@@ -102,8 +102,8 @@ final class RoutingPolicyTests: XCTestCase {
             """.write(toFile: bad, atomically: true, encoding: .utf8)
         let s = ["--socket", daemon.socketPath]
         let refused = try runCommand(DaemonProcess.callctlBinary, ["agent", "import", bad] + s)
-        XCTAssertNotEqual(refused.status, 0)
-        XCTAssertTrue(refused.stderr.contains("row 3") && refused.stderr.contains("skills"), refused.stderr)
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertEqual(refused.stderr, "callctl: \(bad): row 3, field 'skills': 'billing:eleven' is not skill:level with a level from 1 to 10 (e.g. billing:5), or - to clear\n")
         let ok = try runCommand(DaemonProcess.callctlBinary, ["agent", "import", good] + s)
         XCTAssertEqual(ok.status, 0, ok.stderr)
         let agents = try daemon.session("supervisor").call("agent.list")["agents"] as? [[String: Any]] ?? []
@@ -111,5 +111,14 @@ final class RoutingPolicyTests: XCTestCase {
         let liNa = agents.first { $0["agent"] as? String == "a21" }
         XCTAssertEqual(liNa?["languages"] as? [String], ["zh", "yue"])
         XCTAssertEqual(liNa?["tiers"] as? [String], ["high_value"])
+
+        // An empty cell keeps the stored value; "-" clears the list.
+        let again = daemon.directory.appendingPathComponent("again.csv").path
+        try "agent,seat,skills,languages,tiers\na21,221,,-,-\n".write(toFile: again, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try runCommand(DaemonProcess.callctlBinary, ["agent", "import", again] + s).status, 0)
+        let changed = (try daemon.session("supervisor").call("agent.list")["agents"] as? [[String: Any]])?.first { $0["agent"] as? String == "a21" }
+        XCTAssertEqual(changed?["skills"] as? [String: Int], ["billing": 5, "sales": 3])
+        XCTAssertEqual(changed?["languages"] as? [String], [])
+        XCTAssertEqual(changed?["tiers"] as? [String], [])
     }
 }

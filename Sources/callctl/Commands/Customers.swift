@@ -73,6 +73,11 @@ struct Customers: ParsableCommand {
         @Flag(help: "Start with a UTF-8 byte order mark, for spreadsheet programs.") var bom = false
 
         func run() throws {
+            // A file that cannot be written is found out before any record is read (and audited).
+            if let output, !FileManager.default.createFile(atPath: output, contents: nil) {
+                printError("\(output): cannot write the file (does its directory exist, and may you write there?)")
+                throw CustomerFile.badFile
+            }
             var text = (bom ? "\u{FEFF}" : "") + CSV.line(CustomerTable.exportHeader(chinese: !english))
             var count = 0
             try reportingErrors {
@@ -91,7 +96,10 @@ struct Customers: ParsableCommand {
                 } while after != nil
             }
             if let output {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+                guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
+                    printError("\(output): cannot write the file (does its directory exist, and may you write there?)")
+                    throw CustomerFile.badFile
+                }
                 printError("\(count) customers written to \(output)")
             } else {
                 FileHandle.standardOutput.write(Data(text.utf8))
