@@ -10,7 +10,11 @@ extension CallCenter {
         // Explicit queue, else the IVR intent's, else the dialled number's, else the default.
         var queueID = requested ?? attributes["intent"].flatMap { policy.intents[$0] } ?? policy.numbers[to] ?? settings.defaultQueue
         let flags = caller?.flags ?? []
-        let flagged = flags.first { policy.flags[$0] != nil }
+        // A number with several flags follows the strictest policy: reject, then a queue, then alert.
+        let flagged = flags.filter { policy.flags[$0] != nil }.max { a, b in
+            let (x, y) = (policy.flags[a]?.severity ?? 0, policy.flags[b]?.severity ?? 0)
+            return x != y ? x < y : a > b  // equally strict: the first flag by name
+        }
         if let flag = flagged, case let .queue(target)? = policy.flags[flag] { queueID = target }
         guard queues[queueID] != nil else { throw CoreError.noSuchQueue(queueID) }
 
@@ -244,9 +248,35 @@ extension CallCenter {
         publish("call.requeued", id, reason: reason)
         if maxAttempts > 0 && call.attempts >= maxAttempts {
             timeOut(id, reason: "max_attempts", now: now)
-        } else {
+        } else if catchUpWaitLimits(call, now: now) {
             place(id, now: now)
         }
+    }
+
+    /// A call back in line after a ring: its maximum wait and overflow steps only
+    /// fire while it waits, so those that came due while it rang apply now (a max
+    /// wait past is a timeout), and the rest are armed again (their deadlines may
+    /// have been dropped while it rang, or not restored for a ringing call).
+    /// False when the call timed out.
+    mutating func catchUpWaitLimits(_ call: Call, now: Instant) -> Bool {
+        guard let queue = queues[call.queue]?.config else { return true }
+        if let maxWait = queue.maxWait {
+            let due = call.queuedAt.adding(seconds: maxWait)
+            if due <= now {
+                timeOut(call.id, reason: "max_wait", now: now)
+                return false
+            }
+            deadlines.insert(Deadline(at: due, kind: .maxWait(call: call.id, leg: call.leg)))
+        }
+        for (stage, step) in queue.overflow.enumerated() where stage >= call.overflowStage {
+            let due = call.queuedAt.adding(seconds: step.after)
+            if due <= now {
+                applyOverflow(call.id, stage: stage, placing: false, now: now)
+            } else {
+                deadlines.insert(Deadline(at: due, kind: .overflow(call: call.id, leg: call.leg, stage: stage)))
+            }
+        }
+        return true
     }
 
     /// A waiting call reached its queue's limit: tell the PBX, then end the call

@@ -7,7 +7,7 @@ extension CallCenter {
         guard var call = calls[id], let queue = queues[call.queue]?.config else { return 0 }
         // The account manager is busy: hold the call for them a while.
         if call.attempts == 0, call.holdUntil == nil, let manager = call.accountManager, let agent = agents[manager],
-           [.ringing, .busy, .wrapUp].contains(agent.state), queue.managerWait > 0 {
+           [.ringing, .busy, .wrapUp].contains(agent.state), queue.managerWait > 0, isEligible(agent, for: call, now: now) {
             call.holdUntil = now.adding(seconds: queue.managerWait)
             calls[id] = call
             heldFor[manager, default: []].append(id)
@@ -51,6 +51,22 @@ extension CallCenter {
         waitingTotal -= 1
         relaxedCalls.remove(call.id)
         if let manager = call.accountManager { heldFor[manager]?.removeAll { $0 == call.id } }
+    }
+
+    /// Calls held for an account manager who can no longer come (not ready, logged
+    /// out) wait for them no more: they go to anyone eligible now.
+    mutating func releaseHoldsOfAbsentManagers(now: Instant) {
+        guard !heldFor.isEmpty else { return }
+        for manager in heldFor.keys.sorted() {
+            guard agents[manager].map({ $0.state == .notReady || $0.state == .loggedOut }) ?? true else { continue }
+            for id in heldFor.removeValue(forKey: manager) ?? [] {
+                guard var call = calls[id], call.state == .queued, call.holdUntil != nil else { continue }
+                call.holdUntil = nil
+                calls[id] = call
+                touch(id)
+                place(id, now: now)
+            }
+        }
     }
 
     /// Drops a line's stale entries once there are many (see `WaitingLine.compact`).

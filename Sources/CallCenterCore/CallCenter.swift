@@ -98,6 +98,7 @@ public struct CallCenter: Sendable {
         let outcome: Outcome
         do {
             outcome = try perform(input, now: now)
+            releaseHoldsOfAbsentManagers(now: now)
         } catch let error as CoreError {
             return .failure(error)
         } catch {

@@ -253,13 +253,14 @@ extension CallCenter {
         }
     }
 
-    /// Applies overflow step `stage` to a waiting call and tries to place it.
-    mutating func applyOverflow(_ id: CallID, stage: Int, now: Instant) {
+    /// Applies overflow step `stage` to a waiting call and (unless `placing` is
+    /// false) tries to place it.
+    mutating func applyOverflow(_ id: CallID, stage: Int, placing: Bool = true, now: Instant) {
         guard var call = calls[id], let queue = queues[call.queue]?.config, stage < queue.overflow.count else { return }
         let step = queue.overflow[stage]
         call.overflowStage = stage + 1
         if let relaxed = step.relaxSkills {
-            call.relaxedSkills = relaxed
+            call.relaxedSkills = Self.relaxing(call.relaxedSkills ?? queue.skills, to: relaxed)
             relaxedCalls.insert(id)
         }
         if let extra = step.addQueue, extra != call.queue, queues[extra] != nil, !call.extraQueues.contains(extra) {
@@ -269,7 +270,16 @@ extension CallCenter {
         calls[id] = call
         touch(id)
         publish("call.overflow", id, reason: "step \(stage + 1)")
-        place(id, now: now)
+        if placing { place(id, now: now) }
+    }
+
+    /// Skill minimums after a relax step: each skill it names drops to its level
+    /// (never rises), the others stay; an empty step (`{}`) asks for no skills.
+    static func relaxing(_ minimums: [String: Int], to step: [String: Int]) -> [String: Int] {
+        guard !step.isEmpty else { return [:] }
+        var out = minimums
+        for (skill, level) in step where (out[skill] ?? 0) > level { out[skill] = level }
+        return out
     }
 
     /// The next call to serve in `queue`, dropping stale entries.

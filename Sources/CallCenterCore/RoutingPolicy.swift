@@ -7,6 +7,15 @@ public enum FlagPolicy: Sendable, Equatable {
     /// Refuse the call: the PBX gets `call.rejected`.
     case reject
 
+    /// How strict the policy is, to choose among several flags: reject, then a queue, then alert.
+    var severity: Int {
+        switch self {
+        case .reject: return 2
+        case .queue: return 1
+        case .alert: return 0
+        }
+    }
+
     /// `queue:NAME`, `alert` or `reject`.
     public var text: String {
         switch self {

@@ -230,6 +230,98 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(desk.call("t2")?.state, .queued)
     }
 
+    /// A number flagged both threat and harassment follows the strictest policy
+    /// (reject, then a queue, then alert), whatever the order of its flags.
+    func testStrictestFlagPolicyWins() throws {
+        var settings = CallCenter.Settings()
+        settings.routing.flags = ["threat": .reject, "harassment": .queue("security")]
+        var desk = try Desk(settings: settings, queues: [QueueConfig(id: "general"), QueueConfig(id: "security")])
+        for (call, flags) in [("b1", ["harassment", "threat"]), ("b2", ["threat", "harassment"])] {
+            let applied = try offer(&desk, call, caller: CallerInfo(flags: flags))
+            XCTAssertTrue(applied.effects.contains(.rejected(call: call, reason: "threat")), "\(flags)")
+        }
+        desk.center.settings.routing.flags = ["threat": .alert, "harassment": .queue("security")]
+        _ = try offer(&desk, "b3", caller: CallerInfo(flags: ["harassment", "threat"]))
+        XCTAssertEqual(desk.call("b3")?.queue, "security")
+    }
+
+    /// The max wait and overflow steps that come due while the call rings apply once
+    /// it is back in line (they were lost: the call waited forever).
+    func testWaitLimitsThatPassWhileRingingApplyAtRequeue() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", ringTimeout: 20, maxWait: 15, onTimeout: .callback)], agents: [agent("a1")])
+        try desk.loginReady("a1")
+        _ = try desk.offer("c1")
+        XCTAssertEqual(desk.call("c1")?.state, .ringing)
+        desk.advance(15)
+        try desk.tick()  // max wait reached while ringing: nothing yet
+        XCTAssertEqual(desk.call("c1")?.state, .ringing)
+        desk.advance(5)
+        let timedOut = try desk.tick()  // the ring times out: back in line, past its max wait
+        XCTAssertTrue(timedOut.effects.contains(.timeout(call: "c1", queue: "general", action: .callback, reason: "max_wait")))
+        XCTAssertNil(desk.call("c1"))
+
+        var relax = try Desk(queues: [QueueConfig(id: "general", skills: ["billing": 5], ringTimeout: 2,
+                                                  overflow: [OverflowStep(after: 1, relaxSkills: ["billing": 1]), OverflowStep(after: 60, addQueue: "other")]),
+                                      QueueConfig(id: "other")],
+                             agents: [agent("senior", skills: ["billing": 5]), agent("junior", skills: ["billing": 1])])
+        try relax.loginReady("senior", "junior")
+        _ = try relax.offer("c2")
+        XCTAssertEqual(relax.call("c2")?.agent, "senior")
+        relax.advance(1)
+        try relax.tick()  // step 1 due while ringing
+        relax.advance(1)
+        let requeued = try relax.tick()  // no answer from the senior: step 1 applies, the junior rings
+        XCTAssertEqual(requeued.routes.first?.agent, "junior")
+        XCTAssertEqual(relax.call("c2")?.overflowStage, 1)
+        // Step 2 is still armed.
+        try relax.apply(.callNoAnswer(call: "c2", agent: "junior"))
+        relax.advance(58)
+        try relax.tick()
+        XCTAssertEqual(relax.call("c2")?.overflowStage, 2)
+        XCTAssertEqual(relax.call("c2")?.extraQueues, ["other"])
+    }
+
+    /// A relax step lowers the minimums it names and keeps the others; {} asks for none.
+    func testRelaxStepLowersOnlyTheSkillsItNames() {
+        XCTAssertEqual(CallCenter.relaxing(["bill": 5, "en": 3], to: ["bill": 2]), ["bill": 2, "en": 3])
+        XCTAssertEqual(CallCenter.relaxing(["bill": 5, "en": 3], to: ["en": 4, "fr": 1]), ["bill": 5, "en": 3], "never raises, never adds")
+        XCTAssertEqual(CallCenter.relaxing(["bill": 5, "en": 3], to: [:]), [:])
+    }
+
+    /// No hold for an account manager who could not take the call anyway (not the
+    /// queue's skills): it goes to a ready agent at once.
+    func testNoHoldForAnIneligibleManager() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", skills: ["q3": 1], managerWait: 30), QueueConfig(id: "other", skills: ["x": 1])],
+                            agents: [agent("m2", skills: ["x": 1]), agent("o1", skills: ["q3": 1])])
+        try desk.loginReady("m2")
+        _ = try desk.offer("busy", queue: "other")
+        try desk.answer("busy", by: "m2")
+        try desk.loginReady("o1")
+        let applied = try offer(&desk, "c1", queue: "general", caller: CallerInfo(customer: "C1", accountManager: "m2"))
+        XCTAssertEqual(applied.routes.first?.agent, "o1")
+        XCTAssertNil(desk.call("c1")?.holdUntil)
+    }
+
+    /// A call held for its manager goes to anyone eligible as soon as the manager
+    /// logs out or goes not ready, not at the end of the hold.
+    func testHoldEndsWhenTheManagerCannotCome() throws {
+        for leave in ["not_ready", "logout"] {
+            var desk = try Desk(queues: [QueueConfig(id: "general", wrapUp: 60, managerWait: 30)], agents: [agent("am"), agent("a1")])
+            try desk.loginReady("am")
+            _ = try desk.offer("first")
+            try desk.answer("first", by: "am")
+            try desk.hangup("first")
+            XCTAssertEqual(desk.state("am"), .wrapUp)
+            try desk.loginReady("a1")
+            _ = try offer(&desk, "c1", caller: CallerInfo(customer: "C1", accountManager: "am"))
+            XCTAssertNotNil(desk.call("c1")?.holdUntil, leave)
+            desk.advance(2)
+            let left = leave == "logout" ? try desk.apply(.agentLogout(agent: "am")) : try desk.notReady("am")
+            XCTAssertEqual(left.routes.first?.agent, "a1", leave)
+            XCTAssertEqual(desk.call("c1")?.state, .ringing, leave)
+        }
+    }
+
     /// Agents restricted to some tiers only get those callers.
     func testAgentTiers() throws {
         var desk = try Desk(agents: [agent("vipdesk", tiers: [.highValue])])
