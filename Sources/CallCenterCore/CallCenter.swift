@@ -199,6 +199,7 @@ public struct CallCenter: Sendable {
         agent.reason = state == .notReady ? reason : nil
         if state == .ready && old != .ready {
             agent.idleSince = keepingIdle ?? now
+            rollAgentDay(&agent, now: now)  // yesterday's calls and talk must not order today's ready line
             readyAgents.insert(agent.id)
             indexReady(agent, true)
         }

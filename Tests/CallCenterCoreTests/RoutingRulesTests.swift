@@ -322,6 +322,31 @@ final class RoutingRulesTests: XCTestCase {
         }
     }
 
+    /// fewest_calls counts today's calls: an agent who answered many yesterday is not
+    /// passed over this morning before answering one.
+    func testFewestCallsForgetsYesterday() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", strategy: .fewestCalls)], agents: [agent("busy"), agent("fresh")])
+        try desk.loginReady("busy")
+        for i in 0..<3 {
+            _ = try desk.offer("y\(i)")
+            try desk.answer("y\(i)", by: "busy")
+            try desk.hangup("y\(i)")
+        }
+        XCTAssertEqual(desk.agent("busy").answeredToday, 3)
+        try desk.notReady("busy")
+        desk.advance(86_400)  // the next day
+        try desk.loginReady("fresh")
+        _ = try desk.offer("t1")
+        try desk.answer("t1", by: "fresh")
+        try desk.hangup("t1")  // fresh: 1 today
+        try desk.notReady("fresh")
+        try desk.ready("busy")  // busy: 0 today (3 yesterday)
+        try desk.ready("fresh")
+        XCTAssertEqual(desk.agent("busy").answeredToday, 0)
+        let routed = try offer(&desk, "t2")
+        XCTAssertEqual(routed.routes.first?.agent, "busy")
+    }
+
     /// Agents restricted to some tiers only get those callers.
     func testAgentTiers() throws {
         var desk = try Desk(agents: [agent("vipdesk", tiers: [.highValue])])
