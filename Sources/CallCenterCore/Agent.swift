@@ -11,6 +11,18 @@ public enum AgentState: String, Sendable, Codable, CaseIterable {
 
     /// Logged in: every state but `logged_out`.
     public var isLoggedIn: Bool { self != .loggedOut }
+
+    /// The state's place in `allCases` (for counts kept in an array).
+    var index: Int {
+        switch self {
+        case .loggedOut: 0
+        case .notReady: 1
+        case .ready: 2
+        case .ringing: 3
+        case .busy: 4
+        case .wrapUp: 5
+        }
+    }
 }
 
 /// Who an agent is: what `agent.upsert` sets. Survives restarts.

@@ -83,7 +83,7 @@ extension CallCenter {
             throw CoreError(.badRequest, "skill '\(bad.key)' has level \(bad.value): levels go from 1 to 10")
         }
         var agent = agents[profile.id] ?? {
-            agentCounts[.loggedOut, default: 0] += 1
+            stateCounts[AgentState.loggedOut.index] += 1
             return Agent(profile: profile, since: now)
         }()
         let staffed = Self.isStaffed(agent.state), ready = agent.state == .ready

@@ -63,7 +63,12 @@ public struct CallCenter: Sendable {
     /// (`chooseAgent`) instead of weighing every ready agent.
     var readyLines: [QueueID: ReadyLine] = [:]
     /// How many agents are in each state.
-    public internal(set) var agentCounts: [AgentState: Int] = [:]
+    public var agentCounts: [AgentState: Int] {
+        Dictionary(uniqueKeysWithValues: AgentState.allCases.map { ($0, stateCounts[$0.index]) })
+    }
+    /// `agentCounts` by `AgentState.index` (a dictionary keyed by state cost a hash
+    /// per transition).
+    var stateCounts = [Int](repeating: 0, count: AgentState.allCases.count)
     /// Next line-entry stamp, and each waiting call's current one (in memory only;
     /// see `WaitingLine.Entry.stamp`).
     var nextStamp: UInt64 = 1
@@ -190,8 +195,8 @@ public struct CallCenter: Sendable {
             indexReady(agent, false)
         }
         if old != state {
-            agentCounts[old, default: 0] -= 1
-            agentCounts[state, default: 0] += 1
+            stateCounts[old.index] -= 1
+            stateCounts[state.index] += 1
             agent.since = now
             if Self.isStaffed(old) != Self.isStaffed(state) { countStaffed(agent.id, by: Self.isStaffed(state) ? 1 : -1) }
         }

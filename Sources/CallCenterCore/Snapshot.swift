@@ -28,7 +28,7 @@ extension CallCenter {
         for queue in snapshot.queues { queues[queue.id] = queue }
         for agent in snapshot.agents {
             agents[agent.id] = agent
-            agentCounts[agent.state, default: 0] += 1
+            stateCounts[agent.state.index] += 1
             if agent.state.isLoggedIn { seatHolders[agent.seat] = agent.id }
             if agent.state == .ready { readyAgents.insert(agent.id) }
             if agent.state == .wrapUp, let wrap = agent.wrapUp {
