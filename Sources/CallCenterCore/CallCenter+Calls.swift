@@ -209,13 +209,14 @@ extension CallCenter {
 
     /// Rings `agent`'s seat for a queued call.
     mutating func ring(_ id: CallID, on agentID: AgentID, reason: String, now: Instant) {
-        guard var call = calls[id], var agent = agents[agentID] else { return }
+        guard var agent = agents[agentID], let call = calls.inPlace(id, { call -> Call in
+            call.state = .ringing
+            call.agent = agentID
+            call.ringingAt = now
+            call.routeReason = reason
+            return call
+        }) else { return }
         leaveLines(call)
-        call.state = .ringing
-        call.agent = agentID
-        call.ringingAt = now
-        call.routeReason = reason
-        calls[id] = call
         touch(id)
         let timeout = queues.inPlace(call.queue) { queue in
             queue.lastRouted = agentID
@@ -226,7 +227,7 @@ extension CallCenter {
         deadlines.insert(Deadline(at: now.adding(seconds: timeout), kind: .ringTimeout(call: id, since: now)))
         effects.append(.route(call: id, agent: agentID, seat: agent.seat))
         effects.append(.assigned(call: id, agent: agentID))
-        publish("call.ringing", id, reason: reason)
+        effects.append(.notice(.call(event: "call.ringing", call: call, reason: reason)))
     }
 
     /// A ringing call was not answered: the agent goes `not_ready` (reason

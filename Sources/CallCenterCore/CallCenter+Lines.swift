@@ -43,6 +43,7 @@ extension CallCenter {
 
     /// Records that a waiting call left its lines (entries are dropped lazily).
     mutating func leaveLines(_ call: Call) {
+        lineStamps[call.id] = nil  // its entries are stale from now on (see `isWaiting`)
         lines.inPlace(call.queue) { $0.markLeft() }
         for extra in call.extraQueues { lines.inPlace(extra) { $0.markLeft() } }
         compactIfStale(call.queue)

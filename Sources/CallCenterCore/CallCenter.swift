@@ -32,36 +32,36 @@ public struct CallCenter: Sendable {
     }
 
     public var settings: Settings
-    public internal(set) var calls: [CallID: Call] = [:]
-    public internal(set) var agents: [AgentID: Agent] = [:]
-    public internal(set) var queues: [QueueID: Queue] = [:]
+    public internal(set) var calls: IDMap<Call> = [:]
+    public internal(set) var agents: IDMap<Agent> = [:]
+    public internal(set) var queues: IDMap<Queue> = [:]
     /// Open complaints and their workflow.
     public internal(set) var complaints = ComplaintDesk()
 
-    var lines: [QueueID: WaitingLine] = [:]
+    var lines: IDMap<WaitingLine> = [:]
     /// Calls waiting in each queue (their own queue, not overflow lines).
-    var waitingByQueue: [QueueID: Int] = [:]
+    var waitingByQueue: IDMap<Int> = [:]
     /// The sum of `waitingByQueue` (the daemon reads it after every pass).
     var waitingTotal = 0
     /// Calls held for their busy account manager, by agent.
-    var heldFor: [AgentID: [CallID]] = [:]
+    var heldFor: IDMap<[CallID]> = [:]
     /// Waiting calls whose skill minimums overflow relaxed.
     var relaxedCalls: Set<CallID> = []
     /// Which logged-in agent sits at each seat.
-    var seatHolders: [String: AgentID] = [:]
+    var seatHolders: IDMap<AgentID> = [:]
     /// Working agents (ready, ringing, busy, wrap-up) who serve each queue, for estimates.
-    public internal(set) var staffedByQueue: [QueueID: Int] = [:]
+    public internal(set) var staffedByQueue: IDMap<Int> = [:]
     /// Queues each agent serves by skills (a cache; see `servedQueues`).
-    var servedCache: [AgentID: [QueueID]] = [:]
+    var servedCache: IDMap<[QueueID]> = [:]
     /// The agent who last served each number (when `preferLastAgent`).
-    public internal(set) var lastAgentByNumber: [String: AgentID] = [:]
+    public internal(set) var lastAgentByNumber: IDMap<AgentID> = [:]
     var deadlines = Heap<Deadline>()
     /// Agents in `ready`, the only ones routing looks at.
     var readyAgents: Set<AgentID> = []
     /// The ready agents of each queue (those with its skills), in the order its
     /// strategy serves them: an arriving call takes the first who may serve it
     /// (`chooseAgent`) instead of weighing every ready agent.
-    var readyLines: [QueueID: ReadyLine] = [:]
+    var readyLines: IDMap<ReadyLine> = [:]
     /// How many agents are in each state.
     public var agentCounts: [AgentState: Int] {
         Dictionary(uniqueKeysWithValues: AgentState.allCases.map { ($0, stateCounts[$0.index]) })
@@ -72,7 +72,7 @@ public struct CallCenter: Sendable {
     /// Next line-entry stamp, and each waiting call's current one (in memory only;
     /// see `WaitingLine.Entry.stamp`).
     var nextStamp: UInt64 = 1
-    var lineStamps: [CallID: UInt64] = [:]
+    var lineStamps: IDMap<UInt64> = [:]
     /// Next place-in-line number; also each new call's serial.
     public internal(set) var nextTicket: UInt64 = 1
 
@@ -248,7 +248,8 @@ public struct CallCenter: Sendable {
             guard let agent = agents[id] else { continue }
             for queue in servedQueues(id) { ready[queue, default: []].append(agent) }
         }
-        readyLines = queues.mapValues { ReadyLine($0.config, agents: ready[$0.id] ?? []) }
+        readyLines = [:]
+        for (id, queue) in queues { readyLines[id] = ReadyLine(queue.config, agents: ready[id] ?? []) }
     }
 
     // MARK: - Reading
@@ -290,11 +291,24 @@ public struct CallCenter: Sendable {
         return line.liveEntries(isLive: isWaiting(in: queue)).compactMap { calls[$0.call] }.filter { $0.queue == queue }
     }
 
+    /// Whether a line entry of `queue` is a call waiting there. A call's stamp is
+    /// set when it enters its lines and removed when it leaves them (rung,
+    /// transferred, timed out, hung up), so a matching stamp is the whole test; debug
+    /// builds check it against the call itself.
     func isWaiting(in queue: QueueID) -> (WaitingLine.Entry) -> Bool {
-        { [calls, lineStamps] entry in
-            guard let call = calls[entry.call] else { return false }
-            return call.state == .queued && lineStamps[entry.call] == entry.stamp && (call.queue == queue || call.extraQueues.contains(queue))
+        #if DEBUG
+        return { [calls, lineStamps] entry in
+            let live = lineStamps[entry.call] == entry.stamp
+            if live {
+                let call = calls[entry.call]
+                assert(call.map { $0.state == .queued && ($0.queue == queue || $0.extraQueues.contains(queue)) } ?? false,
+                       "entry of \(entry.call) in \(queue) has the live stamp but the call is \(call.map { "\($0.state) in \($0.queue)" } ?? "gone")")
+            }
+            return live
         }
+        #else
+        return { [lineStamps] entry in lineStamps[entry.call] == entry.stamp }
+        #endif
     }
 
     /// How many calls wait in `queue`.

@@ -195,7 +195,7 @@ extension CallCenter {
         }
         // The best call and the line it came from (nil: an overflowed call with relaxed skills).
         var best: (entry: WaitingLine.Entry, queue: QueueID?)?
-        for queue in servedQueues(agentID) where (lines[queue]?.count ?? 0) > 0 {
+        for queue in servedQueues(agentID) {
             guard let entry = firstCall(in: queue, for: agent, now: now) else { continue }
             if best == nil || entry.precedes(best!.entry) { best = (entry, queue) }
         }
@@ -209,17 +209,25 @@ extension CallCenter {
         ring(best.entry.call, on: agentID, reason: reason, now: now)
     }
 
-    /// The first call of `queue`'s line that `agent` may take.
+    /// The first call of `queue`'s line that `agent`, who serves `queue`, may take.
     mutating func firstCall(in queue: QueueID, for agent: Agent, now: Instant) -> WaitingLine.Entry? {
         guard let front = frontOfLine(queue) else { return nil }
-        if let call = calls[front.call], isEligible(agent, for: call, now: now) { return front }
+        if mayTake(front, agent, now: now) { return front }
         // The front call is held for someone else or needs a tier this agent does not serve.
         guard let line = lines[queue] else { return nil }
         let isLive = isWaiting(in: queue)
-        for entry in line.entries where isLive(entry) {
-            if let call = calls[entry.call], isEligible(agent, for: call, now: now) { return entry }
-        }
+        for entry in line.entries where isLive(entry) && mayTake(entry, agent, now: now) { return entry }
         return nil
+    }
+
+    /// `isEligible` for a call waiting in the line of a queue `agent` serves: that
+    /// queue's skills (the call's own or an overflow queue's) are the agent's, so
+    /// only holds and tiers remain to check. Reads the call in place.
+    private func mayTake(_ entry: WaitingLine.Entry, _ agent: Agent, now: Instant) -> Bool {
+        calls.read(entry.call) { call in
+            if let until = call.holdUntil, until > now, call.accountManager != agent.id { return false }
+            return servesTier(agent, of: call)
+        } ?? false
     }
 
     // MARK: - Deadlines

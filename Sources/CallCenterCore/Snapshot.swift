@@ -67,7 +67,8 @@ extension CallCenter {
             }
         }
         nextTicket = max(snapshot.nextTicket, maxTicket + 1)
-        lastAgentByNumber = snapshot.lastAgents
+        lastAgentByNumber = [:]
+        for (number, agent) in snapshot.lastAgents { lastAgentByNumber[number] = agent }
         restoreComplaints(from: snapshot)
     }
 
@@ -79,7 +80,7 @@ extension CallCenter {
             calls: calls.values.sorted { $0.ticket < $1.ticket },
             nextTicket: nextTicket
         )
-        snapshot.lastAgents = lastAgentByNumber
+        snapshot.lastAgents = lastAgentByNumber.dictionary
         snapshot.complaints = complaints.sorted
         snapshot.nextComplaintNumber = complaints.nextNumber
         return snapshot

@@ -113,7 +113,7 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     /// Reading resumes once half the requests in flight are answered and half the
     /// unsent output is taken: a client that sends without reading its replies is
     /// held by its own socket instead of growing the daemon's memory.
-    private func resumeIfDrained(_ channel: Channel, _ session: Session) {
+    private func resumeIfDrained(_ channel: any Channel, _ session: Session) {
         guard readPaused, inFlight < max(1, limits.maxInFlight() / 2), session.unsentBytes <= limits.maxOutputBytes() / 2 else { return }
         readPaused = false
         if readPending {

@@ -1,0 +1,86 @@
+@testable import CallCenterCore
+import XCTest
+
+/// `IDMap` against `Dictionary`: the same answers through random inserts, changes
+/// in place and removals, with the index checked after every step.
+final class IDMapTests: XCTestCase {
+    func testMatchesADictionary() {
+        for seed in 1...8 as ClosedRange<UInt64> {
+            var random = XorShift64(seed: seed)
+            var map = IDMap<Int>()
+            var model: [String: Int] = [:]
+            // A small universe of keys (short and long, like call and agent ids) so
+            // that keys come back after removal and probe chains get long.
+            let universe = (0..<300).map { i in i % 3 == 0 ? "call-\(i)-0123456789abcdef" : (i % 3 == 1 ? "a\(i)" : "\(i)") } + [""]
+            for step in 0..<6_000 {
+                let key = universe[Int(random.next() % UInt64(universe.count))]
+                let value = Int(random.next() % 1000)
+                switch random.next() % 7 {
+                case 0, 1:
+                    map[key] = value
+                    model[key] = value
+                case 2:
+                    map[key] = nil
+                    model[key] = nil
+                case 3:
+                    XCTAssertEqual(map.removeValue(forKey: key), model.removeValue(forKey: key))
+                case 4:
+                    map[key, default: 5] += value
+                    model[key, default: 5] += value
+                case 5:
+                    map[key]? += 1  // through `_modify`: changes only a present value
+                    model[key]? += 1
+                default:
+                    let changed = map.inPlace(key) { $0 -= 1; return $0 }
+                    let expected = model[key].map { $0 - 1 }
+                    if let expected { model[key] = expected }
+                    XCTAssertEqual(changed, expected)
+                }
+                if let problem = map.integrityProblem() { return XCTFail("seed \(seed) step \(step): \(problem)") }
+                XCTAssertEqual(map.count, model.count, "seed \(seed) step \(step)")
+                XCTAssertEqual(map[key], model[key], "seed \(seed) step \(step) key \(key)")
+            }
+            for key in universe { XCTAssertEqual(map[key], model[key]) }
+            XCTAssertEqual(map.dictionary, model)
+            XCTAssertEqual(Set(map.keys), Set(model.keys))
+            XCTAssertEqual(map.values.reduce(0, +), model.values.reduce(0, +))
+            XCTAssertEqual(map.read(universe[1]) { $0 * 2 }, model[universe[1]].map { $0 * 2 })
+        }
+    }
+
+    func testSettingNilThroughModifyRemoves() {
+        var map: IDMap<[Int]> = ["a": [1], "b": [2]]
+        map["a"] = nil
+        XCTAssertNil(map["a"])
+        XCTAssertEqual(map.count, 1)
+        map["b"]?.append(3)
+        XCTAssertEqual(map["b"], [2, 3])
+        map["c", default: []].append(4)
+        XCTAssertEqual(map["c"], [4])
+        XCTAssertNil(map.integrityProblem())
+    }
+
+    func testGrowsAndEmpties() {
+        var map = IDMap<Int>(minimumCapacity: 3)
+        for i in 0..<10_000 { map["k\(i)"] = i }
+        XCTAssertEqual(map.count, 10_000)
+        XCTAssertNil(map.integrityProblem())
+        for i in stride(from: 0, to: 10_000, by: 2) { map["k\(i)"] = nil }
+        XCTAssertEqual(map.count, 5_000)
+        XCTAssertEqual(map["k9999"], 9999)
+        XCTAssertNil(map["k9998"])
+        XCTAssertNil(map.integrityProblem())
+        map.removeAll()
+        XCTAssertTrue(map.isEmpty)
+        XCTAssertNil(map["k1"])
+    }
+
+    func testEqualityIgnoresOrder() {
+        var a = IDMap<Int>(), b = IDMap<Int>()
+        for i in 0..<50 { a["\(i)"] = i }
+        for i in (0..<50).reversed() { b["\(i)"] = i }
+        XCTAssertEqual(a, b)
+        b["7"] = 8
+        XCTAssertNotEqual(a, b)
+    }
+}
