@@ -35,7 +35,7 @@ extension CallCenter {
         nextStamp += 1
         let entry = lineEntry(for: call)
         let isLive = isWaiting(in: call.queue)
-        let position = lines[call.queue, default: WaitingLine()].insert(entry, isLive: isLive)
+        let position = lines[call.queue, default: WaitingLine()].insert(entry) { isLive($0) }
         for extra in call.extraQueues { lines[extra, default: WaitingLine()].insert(entry) }
         if call.relaxedSkills != nil { relaxedCalls.insert(call.id) }
         return position
@@ -44,10 +44,8 @@ extension CallCenter {
     /// Records that a waiting call left its lines (entries are dropped lazily).
     mutating func leaveLines(_ call: Call) {
         lineStamps[call.id] = nil  // its entries are stale from now on (see `isWaiting`)
-        lines.inPlace(call.queue) { $0.markLeft() }
-        for extra in call.extraQueues { lines.inPlace(extra) { $0.markLeft() } }
-        compactIfStale(call.queue)
-        for extra in call.extraQueues { compactIfStale(extra) }
+        markLeft(call.queue)
+        for extra in call.extraQueues { markLeft(extra) }
         waitingByQueue[call.queue, default: 1] -= 1
         waitingTotal -= 1
         relaxedCalls.remove(call.id)
@@ -70,10 +68,15 @@ extension CallCenter {
         }
     }
 
-    /// Drops a line's stale entries once there are many (see `WaitingLine.compact`).
-    mutating func compactIfStale(_ queue: QueueID) {
-        guard let line = lines[queue], line.entries.count - line.count > 1024 else { return }
+    /// Counts a call out of `queue`'s line, dropping the line's stale entries once
+    /// there are many (see `WaitingLine.compact`).
+    mutating func markLeft(_ queue: QueueID) {
+        let stale = lines.inPlace(queue) { line in
+            line.markLeft()
+            return line.entries.count - line.count > 1024
+        } ?? false
+        guard stale else { return }
         let isLive = isWaiting(in: queue)
-        lines[queue]?.compact(isLive: isLive)
+        lines.inPlace(queue) { $0.compact { isLive($0) } }
     }
 }

@@ -46,7 +46,7 @@ public struct CallCenter: Sendable {
     /// Calls held for their busy account manager, by agent.
     var heldFor: IDMap<[CallID]> = [:]
     /// Waiting calls whose skill minimums overflow relaxed.
-    var relaxedCalls: Set<CallID> = []
+    var relaxedCalls = IDSet()
     /// Which logged-in agent sits at each seat.
     var seatHolders: IDMap<AgentID> = [:]
     /// Working agents (ready, ringing, busy, wrap-up) who serve each queue, for estimates.
@@ -57,7 +57,7 @@ public struct CallCenter: Sendable {
     public internal(set) var lastAgentByNumber: IDMap<AgentID> = [:]
     var deadlines = Heap<Deadline>()
     /// Agents in `ready`, the only ones routing looks at.
-    var readyAgents: Set<AgentID> = []
+    var readyAgents = IDSet()
     /// The ready agents of each queue (those with its skills), in the order its
     /// strategy serves them: an arriving call takes the first who may serve it
     /// (`chooseAgent`) instead of weighing every ready agent.
@@ -288,26 +288,16 @@ public struct CallCenter: Sendable {
     /// Live calls waiting in `queue`, in the order they will be served.
     public func waitingCalls(in queue: QueueID) -> [Call] {
         guard let line = lines[queue] else { return [] }
-        return line.liveEntries(isLive: isWaiting(in: queue)).compactMap { calls[$0.call] }.filter { $0.queue == queue }
+        let isLive = isWaiting(in: queue)
+        return line.liveEntries { isLive($0) }.compactMap { calls[$0.call] }.filter { $0.queue == queue }
     }
 
-    /// Whether a line entry of `queue` is a call waiting there. A call's stamp is
-    /// set when it enters its lines and removed when it leaves them (rung,
-    /// transferred, timed out, hung up), so a matching stamp is the whole test; debug
-    /// builds check it against the call itself.
-    func isWaiting(in queue: QueueID) -> (WaitingLine.Entry) -> Bool {
+    /// Whether a line entry of `queue` is a call waiting there (see `LineLiveness`).
+    func isWaiting(in queue: QueueID) -> LineLiveness {
         #if DEBUG
-        return { [calls, lineStamps] entry in
-            let live = lineStamps[entry.call] == entry.stamp
-            if live {
-                let call = calls[entry.call]
-                assert(call.map { $0.state == .queued && ($0.queue == queue || $0.extraQueues.contains(queue)) } ?? false,
-                       "entry of \(entry.call) in \(queue) has the live stamp but the call is \(call.map { "\($0.state) in \($0.queue)" } ?? "gone")")
-            }
-            return live
-        }
+        LineLiveness(stamps: lineStamps, calls: calls, queue: queue)
         #else
-        return { [lineStamps] entry in lineStamps[entry.call] == entry.stamp }
+        LineLiveness(stamps: lineStamps)
         #endif
     }
 
@@ -315,4 +305,28 @@ public struct CallCenter: Sendable {
     public func waitingCount(in queue: QueueID) -> Int { waitingByQueue[queue] ?? 0 }
     /// Calls waiting in all queues.
     public var waitingCount: Int { waitingTotal }
+}
+
+/// Whether a line entry is a call waiting there. A call's stamp is set when it
+/// enters its lines and removed when it leaves them (rung, transferred, timed out,
+/// hung up), so a matching stamp is the whole test; debug builds check it against
+/// the call itself. A value, not a closure, so that a check allocates nothing.
+struct LineLiveness {
+    let stamps: IDMap<UInt64>
+    #if DEBUG
+    let calls: IDMap<Call>
+    let queue: QueueID
+    #endif
+
+    func callAsFunction(_ entry: WaitingLine.Entry) -> Bool {
+        let live = stamps[entry.call] == entry.stamp
+        #if DEBUG
+        if live {
+            let call = calls[entry.call]
+            assert(call.map { $0.state == .queued && ($0.queue == queue || $0.extraQueues.contains(queue)) } ?? false,
+                   "entry of \(entry.call) in \(queue) has the live stamp but the call is \(call.map { "\($0.state) in \($0.queue)" } ?? "gone")")
+        }
+        #endif
+        return live
+    }
 }

@@ -7,8 +7,8 @@
 /// on `routing-bench`, hashing and probing were 40% of a decision. This map hashes
 /// the key's UTF-8 with a seeded multiply-mix (a few instructions per 8 bytes)
 /// and keeps each entry's hash, so a probe compares strings only when the hashes
-/// are equal. The seed is random per map, so crafted ids cannot choose collisions
-/// ahead of time, as with `Dictionary`.
+/// are equal. The seed is random per process, so crafted ids cannot choose
+/// collisions ahead of time, as with `Dictionary`.
 ///
 /// Entries are stored densely (keys, values, hashes) and found through an open
 /// addressing index (linear probing, at most 3/4 full, backward-shift deletion);
@@ -20,13 +20,13 @@ public struct IDMap<Value> {
     /// changes it in place; `map[key] = nil` through it removes the entry).
     @usableFromInline var valueList: ContiguousArray<Value?> = []
     @usableFromInline var hashList: ContiguousArray<UInt64> = []
-    /// Slot → entry position + 1 (0: empty). Its count is a power of two.
-    @usableFromInline var slots: ContiguousArray<Int32> = ContiguousArray(repeating: 0, count: 8)
+    /// Slot → entry position + 1 (0: empty). Its count is 0 (an empty map
+    /// allocates nothing) or a power of two.
+    @usableFromInline var slots: ContiguousArray<Int32> = []
     @usableFromInline let seed: UInt64
 
     public init() {
-        var generator = SystemRandomNumberGenerator()
-        seed = generator.next() | 1
+        seed = idHashSeed
     }
 
     public init(minimumCapacity: Int) {
@@ -121,7 +121,7 @@ public struct IDMap<Value> {
         keyList.removeAll()
         valueList.removeAll()
         hashList.removeAll()
-        slots = ContiguousArray(repeating: 0, count: 8)
+        slots = []
     }
 
     public mutating func reserveCapacity(_ minimumCapacity: Int) {
@@ -138,6 +138,7 @@ public struct IDMap<Value> {
 
     @inlinable
     func position(of key: String, hash h: UInt64) -> Int? {
+        if slots.isEmpty { return nil }
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -160,7 +161,7 @@ public struct IDMap<Value> {
     @usableFromInline
     mutating func append(_ key: String, _ value: Value, hash h: UInt64) {
         precondition(keyList.count < Int(Int32.max) - 1, "IDMap is full")
-        if (keyList.count + 1) * 4 > slots.count * 3 { rebuild(slotCount: slots.count * 2) }
+        if (keyList.count + 1) * 4 > slots.count * 3 { rebuild(slotCount: Swift.max(8, slots.count * 2)) }
         keyList.append(key)
         valueList.append(value)
         hashList.append(h)
@@ -281,6 +282,16 @@ extension IDMap {
     }
 }
 
+/// The seed of every `IDMap`, random per process so that ids cannot be chosen to
+/// collide. (`Dictionary` also varies it per table, against the slow-down of
+/// inserting one table's keys into another in slot order; an `IDMap` iterates in
+/// insertion order, not slot order, so one seed serves.)
+@usableFromInline
+let idHashSeed: UInt64 = {
+    var generator = SystemRandomNumberGenerator()
+    return generator.next()
+}()
+
 /// The hash `IDMap` uses (not generic, so it is compiled once).
 @usableFromInline
 enum IDHash {
@@ -319,4 +330,47 @@ enum IDHash {
         return fold(h ^ k0, h ^ k1)
     }
 
+}
+
+/// A set of string ids on `IDMap` (the same hash; see there).
+public struct IDSet: Sequence {
+    @usableFromInline var map = IDMap<Void>()
+
+    public init() {}
+
+    public var count: Int { map.count }
+    public var isEmpty: Bool { map.isEmpty }
+
+    @inlinable
+    public func contains(_ id: String) -> Bool { map.contains(key: id) }
+
+    @inlinable
+    public mutating func insert(_ id: String) { map[id] = () }
+
+    @inlinable
+    public mutating func remove(_ id: String) { map[id] = nil }
+
+    public func makeIterator() -> IndexingIterator<ContiguousArray<String>> { map.keys.makeIterator() }
+    public var underestimatedCount: Int { count }
+}
+
+extension IDSet {
+    public mutating func formUnion(_ other: IDSet) {
+        for id in other { insert(id) }
+    }
+}
+
+extension IDSet: Sendable {}
+
+extension IDSet: Equatable {
+    public static func == (lhs: IDSet, rhs: IDSet) -> Bool {
+        lhs.count == rhs.count && lhs.allSatisfy(rhs.contains)
+    }
+}
+
+extension IDSet: ExpressibleByArrayLiteral {
+    public init(arrayLiteral ids: String...) {
+        self.init()
+        for id in ids { insert(id) }
+    }
 }

@@ -78,11 +78,15 @@ extension CallCenter {
         var eligible = 0
         for offset in 0..<line.count {
             let id = line[(start + offset) % line.count].id
-            guard let agent = agents[id], servesTier(agent, of: call) else { continue }
+            // (serves the tier, speaks the language), read in place: a copy of the agent costs more than the test
+            let fit = agents.read(id) { agent in
+                servesTier(agent, of: call) ? call.language.map { agent.profile.languages.contains($0) } ?? false : nil
+            }
+            guard let speaks = fit ?? nil else { continue }
             eligible += 1
             if first == nil { first = id }
             if names.count < 5 { names.append(id) }
-            if let language = call.language, speaker == nil, agent.profile.languages.contains(language) { speaker = id }
+            if speaks, speaker == nil { speaker = id }
             if names.count == 5 && (call.language == nil || speaker != nil) {
                 more = offset < line.count - 1
                 break
@@ -205,7 +209,7 @@ extension CallCenter {
             if best == nil || entry.precedes(best!.entry) { best = (entry, nil) }
         }
         guard let best else { return }
-        let reason = best.queue.map { "longest waiting of \($0) (priority order)" } ?? "overflow: relaxed skills"
+        let reason = best.queue.map { "longest waiting of " + $0 + " (priority order)" } ?? "overflow: relaxed skills"
         ring(best.entry.call, on: agentID, reason: reason, now: now)
     }
 
@@ -293,7 +297,7 @@ extension CallCenter {
     /// The next call to serve in `queue`, dropping stale entries.
     mutating func frontOfLine(_ queue: QueueID) -> WaitingLine.Entry? {
         let isLive = isWaiting(in: queue)
-        return lines.inPlace(queue) { $0.front(isLive: isLive) } ?? nil
+        return lines.inPlace(queue) { $0.front { isLive($0) } } ?? nil
     }
 
     /// The line entry of a call: its effective priority and ticket.
