@@ -68,15 +68,17 @@ extension CallCenter {
         }
     }
 
-    /// Counts a call out of `queue`'s line, dropping the line's stale entries once
-    /// there are many (see `WaitingLine.compact`).
+    /// Counts a call out of `queue`'s line, dropping the stale entries in front (so
+    /// that the first entry is the next call) and, once there are many, all of them
+    /// (see `WaitingLine.compact`).
     mutating func markLeft(_ queue: QueueID) {
+        let isLive = isWaiting(in: queue)
         let stale = lines.inPlace(queue) { line in
             line.markLeft()
+            _ = line.front { isLive($0) }
             return line.entries.count - line.count > 1024
         } ?? false
         guard stale else { return }
-        let isLive = isWaiting(in: queue)
         lines.inPlace(queue) { $0.compact { isLive($0) } }
     }
 }

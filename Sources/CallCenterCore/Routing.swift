@@ -34,9 +34,14 @@ extension CallCenter {
     mutating func servedQueues(_ agentID: AgentID) -> [QueueID] {
         if let cached = servedCache[agentID] { return cached }
         guard let agent = agents[agentID] else { return [] }
-        let served = queues.keys.filter { servesQueue(agent, $0) }.sorted()
-        servedCache[agentID] = served
-        return served
+        let queues = served(by: agent)
+        servedCache[agentID] = queues
+        return queues
+    }
+
+    /// The queues whose skills `agent` has, computed.
+    func served(by agent: Agent) -> [QueueID] {
+        queues.keys.filter { servesQueue(agent, $0) }.sorted()
     }
 
     /// Whether `agent` may take calls of `queue` at all (skills only).
@@ -185,21 +190,32 @@ extension CallCenter {
 
     // MARK: - An agent looking for a call
 
-    /// Gives a ready agent the best waiting call it may take, if any: first a call
-    /// held for it as account manager, then the best call of every line it serves.
+    /// Gives a ready agent the best waiting call it may take, if any (`nextCall`).
     mutating func offerWork(to agentID: AgentID, now: Instant) {
-        guard let agent = agents[agentID], agent.state == .ready else { return }
+        guard agents[agentID]?.state == .ready else { return }
+        if let held = heldFor[agentID] {
+            let live = held.filter { id in calls.read(id) { $0.state == .queued && $0.holdUntil.map { $0 > now } == true } ?? false }
+            heldFor[agentID] = live.isEmpty ? nil : live
+        }
+        guard let (call, reason) = nextCall(for: agentID, now: now) else { return }
+        ring(call, on: agentID, reason: reason, now: now)
+    }
+
+    /// The waiting call `agentID` would be offered now, and why, if the agent were
+    /// ready: first a call held for it as account manager, then the best call of
+    /// every line it serves (or an overflowed call its skills now reach). The
+    /// decision alone: it changes nothing.
+    public func nextCall(for agentID: AgentID, now: Instant) -> (call: CallID, reason: String)? {
+        guard let agent = agents[agentID] else { return nil }
         if let held = heldFor[agentID] {
             let live = held.compactMap { calls[$0] }.filter { $0.state == .queued && $0.holdUntil.map { $0 > now } == true }
-            heldFor[agentID] = live.isEmpty ? nil : live.map(\.id)
             if let best = live.min(by: { lineEntry(for: $0).precedes(lineEntry(for: $1)) }) {
-                ring(best.id, on: agentID, reason: "account_manager \(agentID) (held call)", now: now)
-                return
+                return (best.id, "account_manager \(agentID) (held call)")
             }
         }
         // The best call and the line it came from (nil: an overflowed call with relaxed skills).
         var best: (entry: WaitingLine.Entry, queue: QueueID?)?
-        for queue in servedQueues(agentID) {
+        for queue in servedCache[agentID] ?? served(by: agent) {
             guard let entry = firstCall(in: queue, for: agent, now: now) else { continue }
             if best == nil || entry.precedes(best!.entry) { best = (entry, queue) }
         }
@@ -208,16 +224,14 @@ extension CallCenter {
             let entry = lineEntry(for: call)
             if best == nil || entry.precedes(best!.entry) { best = (entry, nil) }
         }
-        guard let best else { return }
-        let reason = best.queue.map { "longest waiting of " + $0 + " (priority order)" } ?? "overflow: relaxed skills"
-        ring(best.entry.call, on: agentID, reason: reason, now: now)
+        guard let best else { return nil }
+        return (best.entry.call, best.queue.map { "longest waiting of " + $0 + " (priority order)" } ?? "overflow: relaxed skills")
     }
 
     /// The first call of `queue`'s line that `agent`, who serves `queue`, may take.
-    mutating func firstCall(in queue: QueueID, for agent: Agent, now: Instant) -> WaitingLine.Entry? {
-        guard let front = frontOfLine(queue) else { return nil }
-        if mayTake(front, agent, now: now) { return front }
-        // The front call is held for someone else or needs a tier this agent does not serve.
+    /// (Stale entries are dropped from the front as calls leave, see `markLeft`, so
+    /// the first live entry is usually the first.)
+    func firstCall(in queue: QueueID, for agent: Agent, now: Instant) -> WaitingLine.Entry? {
         guard let line = lines[queue] else { return nil }
         let isLive = isWaiting(in: queue)
         for entry in line.entries where isLive(entry) && mayTake(entry, agent, now: now) { return entry }
@@ -292,12 +306,6 @@ extension CallCenter {
         var out = minimums
         for (skill, level) in step where (out[skill] ?? 0) > level { out[skill] = level }
         return out
-    }
-
-    /// The next call to serve in `queue`, dropping stale entries.
-    mutating func frontOfLine(_ queue: QueueID) -> WaitingLine.Entry? {
-        let isLive = isWaiting(in: queue)
-        return lines.inPlace(queue) { $0.front { isLive($0) } } ?? nil
     }
 
     /// The line entry of a call: its effective priority and ticket.

@@ -12,6 +12,8 @@ import Histogram
 //   * then, with nobody waiting and half the agents ready, a call arrives and
 //     finds its agent.
 // Each timed apply() includes the whole input: state machine, routing, effects.
+// "decision only" times `nextCall(for:)`, the choice an agent becoming ready
+// gets (the same call), without the state changes that follow it.
 
 struct SplitMix: RandomNumberGenerator {
     var state: UInt64
@@ -90,6 +92,7 @@ func release(_ agent: AgentID) {
     }
 }
 
+var decision = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
 var agentReady = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
 var callArrival = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
 let rounds = args.count > 4 ? Int(args[4]) ?? 20_000 : 20_000
@@ -99,8 +102,12 @@ for i in 0..<rounds {
     // An agent becomes ready and takes the best call it may serve.
     let agent = "a\(Int.random(in: 0..<agentCount, using: &rng))"
     guard center.agents[agent]?.state == .notReady else { continue }
+    let start = DispatchTime.now().uptimeNanoseconds
+    let choice = center.nextCall(for: agent, now: now)
+    decision.record(max(1, DispatchTime.now().uptimeNanoseconds - start))
     agentReady.record(max(1, time(.agentSetState(agent: agent, state: .ready, reason: nil))))
     if center.agents[agent]?.call != nil { routed += 1 }
+    precondition(center.agents[agent]?.call == choice?.call, "nextCall chose \(String(describing: choice)), ready rang \(String(describing: center.agents[agent]?.call))")
     release(agent)
     // Keep the line full; every 10th round, time a call arriving while agents are ready.
     if i % 10 == 0 {
@@ -152,6 +159,7 @@ func report(_ name: String, _ h: Histogram<UInt64>) {
     func us(_ q: Double) -> String { String(format: "%.1f", Double(h.valueAtPercentile(q)) / 1000) }
     print("\(name): n=\(h.totalCount)  p50=\(us(50)) µs  p90=\(us(90)) µs  p99=\(us(99)) µs  p99.9=\(us(99.9)) µs  max=\(String(format: "%.1f", Double(h.max) / 1000)) µs")
 }
+report("agent ready → call chosen, decision only", decision)
 report("agent ready → call chosen", agentReady)
 report("call arrives → agent chosen", callArrival)
 report("call arrives, \(readyTarget) agents ready → agent chosen", quietArrival)

@@ -46,6 +46,36 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(desk.call("vip1")?.priority, 300)
     }
 
+    /// `nextCall` names the call an agent would be offered, and why, without changing
+    /// anything; becoming ready then rings exactly that call. A tier the agent does
+    /// not serve is passed over; a call held for another manager too.
+    func testNextCallIsTheDecisionAlone() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", managerWait: 60)],
+                            agents: [agent("a1", tiers: [.stable, .risk]), agent("am")])
+        try desk.login("a1")
+        try desk.loginReady("am")
+        _ = try desk.offer("busy")  // am takes it and is busy: the next high-value call is held for am
+        try desk.answer("busy", by: "am")
+        _ = try offer(&desk, "held", caller: CallerInfo(customer: "C0", tier: .highValue, accountManager: "am"))
+        _ = try offer(&desk, "vip", caller: CallerInfo(customer: "C1", tier: .highValue))
+        _ = try offer(&desk, "risk", caller: CallerInfo(customer: "C2", tier: .risk))
+        desk.advance(1)
+        _ = try offer(&desk, "stable", caller: CallerInfo(customer: "C3", tier: .stable))
+
+        let before = desk.center.snapshot
+        let next = desk.center.nextCall(for: "a1", now: desk.now)
+        XCTAssertEqual(next?.call, "stable", "stable outranks risk; vip and held are not a1's to take")
+        XCTAssertEqual(next?.reason, "longest waiting of general (priority order)")
+        XCTAssertEqual(desk.center.snapshot, before, "nextCall changed the state")
+        XCTAssertNil(desk.center.nextCall(for: "nobody", now: desk.now))
+
+        let ready = try desk.apply(.agentSetState(agent: "a1", state: .ready, reason: nil))
+        XCTAssertEqual(ready.routes.first?.call, "stable")
+        // The account manager, once free, is offered the call held for them first.
+        XCTAssertEqual(desk.center.nextCall(for: "am", now: desk.now)?.call, "held")
+        XCTAssertEqual(desk.center.nextCall(for: "am", now: desk.now)?.reason, "account_manager am (held call)")
+    }
+
     /// Aging: a low-tier call that has waited long enough outranks a new high-value call.
     func testAgingPreventsStarvation() throws {
         var desk = try Desk(agents: [agent("a1")])
