@@ -5,7 +5,8 @@
 /// `Hasher` (seed, byte-wise combine, finalize), a few hundred instructions per
 /// lookup, and a routing decision looks up tens of keys. Measured with callgrind
 /// on `routing-bench`, hashing and probing were 40% of a decision. This map hashes
-/// the key's UTF-8 with a seeded multiply-mix (a few instructions per 8 bytes)
+/// the key's UTF-8 with a seeded multiply-mix (a few instructions per 8 bytes;
+/// a non-ASCII key its NFC form, since `String ==` is canonical equivalence)
 /// and keeps each entry's hash, so a probe compares strings only when the hashes
 /// are equal. The seed is random per process, so crafted ids cannot choose
 /// collisions ahead of time, as with `Dictionary`.
@@ -298,38 +299,62 @@ enum IDHash {
     @inlinable
     static func hash(_ key: String, seed: UInt64) -> UInt64 {
         var key = key
-        return key.withUTF8 { mix($0, seed: seed) }
+        var ascii = true
+        let h = key.withUTF8 { mix($0, seed: seed, ascii: &ascii) }
+        return ascii ? h : nfcHash(key, seed: seed)
     }
 
-    /// A seeded multiply-mix over 8-byte words (the folded 128-bit product wyhash
-    /// uses), then a final avalanche.
+    /// `String ==` is canonical equivalence ("Jos\u{E9}" == "Jose\u{301}", "\u{212A}" == "K"),
+    /// so a non-ASCII key hashes its NFC form, as `String.hash(into:)` does (ASCII is its own NFC).
+    @usableFromInline @inline(never)
+    static func nfcHash(_ key: String, seed: UInt64) -> UInt64 {
+        var ascii = false
+        return key._nfcCodeUnits.withUnsafeBufferPointer { mix($0, seed: seed, ascii: &ascii) }
+    }
+
+    /// A seeded multiply-mix (the folded 128-bit product of wyhash). Keys of up
+    /// to 16 bytes, the usual ids, are read in at most four overlapping loads, as
+    /// wyhash does, with no byte loop; longer ones 8 bytes at a time and an
+    /// overlapping last word. `ascii` tells whether every byte was below 0x80.
     @usableFromInline
-    static func mix(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
+    static func mix(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64, ascii: inout Bool) -> UInt64 {
         let k0: UInt64 = 0xA076_1D64_78BD_642F, k1: UInt64 = 0xE703_7ED1_A0B4_28DB
         @inline(__always) func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
             let product = a.multipliedFullWidth(by: b)
             return product.high ^ product.low
         }
-        var h = seed ^ (UInt64(bytes.count) &* k0)
-        guard let base = bytes.baseAddress else { return fold(h, k1) }
+        let n = bytes.count
+        var h = seed ^ (UInt64(n) &* k0)
+        guard n > 0, let base = bytes.baseAddress else { return fold(h ^ k0, h ^ k1) }
         let raw = UnsafeRawPointer(base)
-        var offset = 0
-        while bytes.count - offset >= 8 {
-            h = fold(h ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)), k1)
-            offset += 8
-        }
-        if offset < bytes.count {
-            var tail: UInt64 = 0, shift: UInt64 = 0
-            while offset < bytes.count {
-                tail |= UInt64(bytes[offset]) &<< shift
-                shift &+= 8
-                offset &+= 1
+        @inline(__always) func load32(_ at: Int) -> UInt64 { UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
+        @inline(__always) func load64(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        var a: UInt64, b: UInt64
+        if n < 4 {
+            // bytes 0, n/2 and n-1: every byte of a key of 1 to 3
+            a = UInt64(base[0]) << 16 | UInt64(base[n >> 1]) << 8 | UInt64(base[n - 1])
+            b = 0
+            ascii = a & 0x80_8080 == 0
+        } else if n <= 16 {
+            // [0, 4), [n-4, n) and, from 8 bytes on, [4, 8) and [n-8, n-4): every byte
+            let middle = (n >> 3) << 2
+            a = load32(0) << 32 | load32(middle)
+            b = load32(n - 4) << 32 | load32(n - 4 - middle)
+            ascii = (a | b) & 0x8080_8080_8080_8080 == 0
+        } else {
+            var offset = 0, high: UInt64 = 0
+            while n - offset > 16 {
+                let word = load64(offset) ^ k1, other = load64(offset + 8)
+                high |= word ^ k1 | other
+                h = fold(word, other ^ h)
+                offset += 16
             }
-            h = fold(h ^ tail, k1)
+            a = load64(n - 16)
+            b = load64(n - 8)
+            ascii = (high | a | b) & 0x8080_8080_8080_8080 == 0
         }
-        return fold(h ^ k0, h ^ k1)
+        return fold(a ^ k1, b ^ h) ^ fold(h ^ k0, k1 ^ UInt64(n))
     }
-
 }
 
 /// A set of string ids on `IDMap` (the same hash; see there).

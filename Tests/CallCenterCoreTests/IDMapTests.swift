@@ -84,3 +84,52 @@ final class IDMapTests: XCTestCase {
         XCTAssertNotEqual(a, b)
     }
 }
+
+/// Keys equal under `String ==` (canonical equivalence) are one key, as in the
+/// `Dictionary` the map replaced: "José" typed precomposed or with a combining
+/// accent, "K" and the Kelvin sign. The map hashed raw UTF-8, so it held both
+/// spellings as two keys: lookups by the other spelling failed, `ChangeSet`'s
+/// `Set<AgentID>` merged what the core kept apart, and `dictionary` (hence
+/// `CallCenter.snapshot` through `lastAgentByNumber`) trapped on duplicate keys.
+final class IDMapCanonicalEquivalenceTests: XCTestCase {
+    func testCanonicallyEquivalentKeysAreOneKey() {
+        let composed = "Jos\u{E9}", decomposed = "Jose\u{301}"
+        XCTAssertEqual(composed, decomposed, "String equality, which Dictionary and IDMap's == use")
+        var map = IDMap<Int>()
+        map[composed] = 1
+        XCTAssertEqual(map[decomposed], 1)
+        map[decomposed] = 2
+        XCTAssertEqual(map.count, 1)
+        map["K"] = 3
+        XCTAssertEqual(map["\u{212A}"], 3)
+        XCTAssertTrue(map.contains(key: "\u{212A}"))
+        var set = IDSet()
+        set.insert(";")
+        XCTAssertTrue(set.contains("\u{37E}"))  // GREEK QUESTION MARK is canonically ";"
+        XCTAssertNil(map.integrityProblem())
+        guard map.count == 2 else { return XCTFail("the map holds \(map.count) keys for 2 (dictionary would trap)") }
+        XCTAssertEqual(map.dictionary, [composed: 2, "K": 3])
+    }
+
+    func testAnAgentIsFoundByEitherSpellingOfItsID() throws {
+        var desk = try Desk(agents: [profile("Jose\u{301}")])
+        try desk.login("Jos\u{E9}")  // the PBX spells the id precomposed
+        XCTAssertEqual(desk.center.agents.count, 1)
+        XCTAssertEqual(desk.state("Jose\u{301}"), .notReady)
+    }
+
+    func testSnapshotWithNumbersInBothSpellings() throws {
+        var desk = try Desk(agents: [profile("a1")])
+        try desk.loginReady("a1")
+        for (call, from) in [("c1", "sip:jos\u{E9}@example.net"), ("c2", "sip:jose\u{301}@example.net")] {
+            try desk.offer(call, from: from)
+            try desk.answer(call, by: "a1")
+            try desk.hangup(call)
+            try desk.ready("a1")
+        }
+        guard desk.center.lastAgentByNumber.count == 1 else {
+            return XCTFail("one number kept as \(desk.center.lastAgentByNumber.count) (snapshot would trap)")
+        }
+        XCTAssertEqual(desk.center.snapshot.lastAgents.count, 1)
+    }
+}
