@@ -13,8 +13,9 @@
 ///
 /// Entries are stored densely (keys, values, hashes) and found through an open
 /// addressing index (linear probing, at most 3/4 full, backward-shift deletion);
-/// removing an entry moves the last one into its place, so iteration order is
-/// arbitrary, as with `Dictionary`.
+/// removing an entry moves the last one into its place, so iteration order
+/// follows the history of insertions and removals (not the seed); code that
+/// needs an order sorts, as it would with `Dictionary`.
 public struct IDMap<Value> {
     @usableFromInline var keyList: ContiguousArray<String> = []
     /// Optional so that `_modify` can yield the stored value itself (`map[key]?.x = y`
