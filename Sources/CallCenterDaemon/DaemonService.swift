@@ -46,7 +46,15 @@ public final class DaemonService: Service, @unchecked Sendable {
     }
 
     public func run() async throws {
-        let store = try CallCenterStore(path: config.database, synchronous: config.synchronous)
+        _ = try DatabaseLock(database: config.database)  // held until the process exits
+        let store: CallCenterStore
+        do {
+            store = try CallCenterStore(path: config.database, synchronous: config.synchronous)
+        } catch let error as StoreOpenError {
+            throw StartError("\(error)", exitCode: 65)  // EX_DATAERR: starting again will not help
+        } catch {
+            throw StartError("cannot open the database \(config.database): \(error)")
+        }
         let engine = try Engine(config: config, store: store, logger: logger, daemonUID: UInt32(getuid()))
         try engine.start()
         let limitsBox = LimitsBox(maxOutputBytes: config.maxOutputBytes, maxInFlight: config.maxInFlight)
@@ -152,5 +160,42 @@ final class LimitsBox: Sendable {
     var maxInFlight: Int {
         get { inFlight.withLockedValue { $0 } }
         set { inFlight.withLockedValue { $0 = newValue } }
+    }
+}
+
+/// Why the daemon could not start, in words for the operator.
+public struct StartError: Error, CustomStringConvertible {
+    public let description: String
+    /// The process's exit status: 65 (EX_DATAERR) for a database this version
+    /// must not touch, which the systemd unit does not restart on; else 1.
+    public let exitCode: Int32
+    init(_ description: String, exitCode: Int32 = 1) {
+        self.description = description
+        self.exitCode = exitCode
+    }
+}
+
+/// An exclusive lock on the database's `.lock` file, taken before the database is
+/// opened and held until the process exits (the kernel releases it, even after
+/// `kill -9`). A second callcenterd on the same database would serve its own
+/// stale copy of the state and collide with this one's journal.
+struct DatabaseLock {
+    init(database: String) throws {
+        let path = database + ".lock"
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw StartError("cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let reason = errno
+            close(fd)
+            if reason == EWOULDBLOCK {
+                throw StartError("the database \(database) is in use by another callcenterd (it holds \(path)); stop that one first, or give this one its own --database")
+            }
+            throw StartError("cannot lock \(path): \(String(cString: strerror(reason)))")
+        }
+        // The descriptor stays open on purpose: closing it would release the lock.
     }
 }

@@ -42,6 +42,7 @@ public final class CallCenterStore: @unchecked Sendable {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")  // the WAL file shrinks back to 64 MiB after a burst
         }
+        try Self.refuseNewerSchema(path: path)
         let pool = try DatabasePool(path: path, configuration: config)
         // GRDB puts WAL databases on synchronous=NORMAL when it opens the writer;
         // durability is ours to choose, so set it again on the writer connection.
@@ -56,6 +57,20 @@ public final class CallCenterStore: @unchecked Sendable {
         checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfig)
         try Schema.migrator.migrate(writer)
         lookups = LookupConnections(path: path, sql: Self.callerInfoSQL)
+    }
+
+    /// A newer callcenterd's migrations would be unknown here: running on its
+    /// schema would write rows it does not expect. Looked at through a read-only
+    /// connection before anything opens the file for writing (opening a pool
+    /// writes a page), so a refused file is left exactly as it was.
+    static func refuseNewerSchema(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        var config = Configuration()
+        config.readonly = true
+        let superseded = try DatabaseQueue(path: path, configuration: config).read { db in
+            try db.tableExists("grdb_migrations") && Schema.migrator.hasBeenSuperseded(db)
+        }
+        if superseded { throw StoreOpenError.newerSchema(path: path) }
     }
 
     /// What a connection does when another holds the lock it needs (the checkpointer
@@ -183,5 +198,17 @@ public final class CallCenterStore: @unchecked Sendable {
     /// Counts the journal's rows (diagnostics and tests).
     public func journalCount() throws -> Int {
         try readOnWriter { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM journal") ?? 0 }
+    }
+}
+
+/// Why the store refused a database file.
+public enum StoreOpenError: Error, CustomStringConvertible {
+    case newerSchema(path: String)
+
+    public var description: String {
+        switch self {
+        case let .newerSchema(path):
+            "the database \(path) was written by a newer callcenterd (its schema has migrations this version does not know); run that version, or restore a backup made by this one"
+        }
     }
 }

@@ -51,6 +51,10 @@ struct CallCenterDaemonCommand: AsyncParsableCommand {
         ))
         do {
             try await group.run()
+        } catch let error as StartError {
+            logger.critical("callcenterd failed: \(error)")
+            FileHandle.standardError.write(Data("callcenterd: \(error)\n".utf8))
+            throw ExitCode(error.exitCode)
         } catch {
             logger.critical("callcenterd failed: \(error)")
             FileHandle.standardError.write(Data("callcenterd: \(error)\n".utf8))

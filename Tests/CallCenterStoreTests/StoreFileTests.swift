@@ -6,6 +6,26 @@ import XCTest
 
 /// The store on a real file: what one instance commits, the next one reads.
 final class StoreFileTests: XCTestCase {
+    /// A database a newer build migrated (a migration this build does not know)
+    /// is refused at open, and the file is left as it was.
+    func testRefusesADatabaseFromANewerBuild() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        do {
+            let store = try CallCenterStore(path: path)
+            try store.commit(CallCenterStoreTests.sampleBatch())
+        }
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99: from the future')") }
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try CallCenterStore(path: path)) { error in
+            XCTAssertTrue("\(error)".contains("newer callcenterd"), "\(error)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
+    }
+
     /// Everything committed survives closing the store and opening the file
     /// again (journal, snapshot, call log, wrap-up figures).
     func testReopeningKeepsEverything() throws {

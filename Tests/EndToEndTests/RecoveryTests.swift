@@ -86,4 +86,39 @@ final class RecoveryTests: XCTestCase {
         XCTAssertEqual(ended["outcome"] as? String, "completed")
         daemon.stop()
     }
+
+    /// A second callcenterd on the same database is refused before it touches it
+    /// (it would serve a stale copy of the state and collide with the first's
+    /// journal); once the first has stopped, even by `kill -9`, a new one starts.
+    func testASecondDaemonOnTheSameDatabaseIsRefused() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        let c = try daemon.session("pbx")
+        _ = try c.call("call.offer", ["call": "c1", "from": "100", "to": "400"])
+        let other = daemon.directory.appendingPathComponent("other.sock").path
+        let second = try runCommand(DaemonProcess.daemonBinary, ["--socket", other, "--database", daemon.databasePath])
+        XCTAssertEqual(second.status, 1)
+        XCTAssertTrue(second.stderr.contains("is in use by another callcenterd"), second.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: other), "the refused daemon opened its socket")
+        XCTAssertEqual(try daemon.session("admin").call("call.get", ["call": "c1"])["state"] as? String, "queued")
+
+        daemon.crash()
+        try daemon.start()
+        XCTAssertEqual(try daemon.session("admin").call("call.get", ["call": "c1"])["state"] as? String, "queued")
+    }
+
+    /// A database a newer callcenterd migrated is refused with status 65, which
+    /// the systemd unit does not restart on, and left as it was.
+    func testADatabaseFromANewerVersionIsRefused() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        daemon.stop()
+        let sqlite = try runCommand("/usr/bin/env", ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v99: from the future')\"); c.commit(); c.execute('PRAGMA wal_checkpoint(TRUNCATE)')", daemon.databasePath])
+        XCTAssertEqual(sqlite.status, 0, sqlite.stderr)
+        let before = try Data(contentsOf: URL(fileURLWithPath: daemon.databasePath))
+        let refused = try runCommand(DaemonProcess.daemonBinary, ["--socket", daemon.socketPath, "--database", daemon.databasePath])
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertTrue(refused.stderr.contains("was written by a newer callcenterd"), refused.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: daemon.databasePath)), before)
+    }
 }
