@@ -41,7 +41,8 @@ extension CallCenter {
         return position
     }
 
-    /// Records that a waiting call left its lines (entries are dropped lazily).
+    /// Records that a waiting call left its lines: its entries become stale (those
+    /// at the front of a line are dropped now, the others when they reach it).
     mutating func leaveLines(_ call: Call) {
         lineStamps[call.id] = nil  // its entries are stale from now on (see `isWaiting`)
         markLeft(call.queue)

@@ -90,7 +90,8 @@ public struct IDMap<Value> {
     }
 
     /// Changes the value for `key` where it is stored, if there is one, and returns
-    /// what `body` returns.
+    /// what `body` returns. (`var v = map[key]!; …; map[key] = v` copies the value
+    /// out and back, and its arrays are then shared, so changing them copies them.)
     @inlinable
     public mutating func inPlace<R>(_ key: String, _ body: (inout Value) throws -> R) rethrows -> R? {
         guard let position = position(of: key, hash: hash(key)) else { return nil }

@@ -20,23 +20,4 @@ public struct IDSet: Sequence {
     public var underestimatedCount: Int { count }
 }
 
-extension IDSet {
-    public mutating func formUnion(_ other: IDSet) {
-        for id in other { insert(id) }
-    }
-}
-
 extension IDSet: Sendable {}
-
-extension IDSet: Equatable {
-    public static func == (lhs: IDSet, rhs: IDSet) -> Bool {
-        lhs.count == rhs.count && lhs.allSatisfy(rhs.contains)
-    }
-}
-
-extension IDSet: ExpressibleByArrayLiteral {
-    public init(arrayLiteral ids: String...) {
-        self.init()
-        for id in ids { insert(id) }
-    }
-}

@@ -193,8 +193,8 @@ extension CallCenter {
     /// Gives a ready agent the best waiting call it may take, if any (`nextCall`).
     mutating func offerWork(to agentID: AgentID, now: Instant) {
         guard agents[agentID]?.state == .ready else { return }
-        if let held = heldFor[agentID] {
-            let live = held.filter { id in calls.read(id) { $0.state == .queued && $0.holdUntil.map { $0 > now } == true } ?? false }
+        if heldFor[agentID] != nil {
+            let live = liveHeldCalls(for: agentID, now: now).map(\.id)
             heldFor[agentID] = live.isEmpty ? nil : live
         }
         guard let (call, reason) = nextCall(for: agentID, now: now) else { return }
@@ -207,11 +207,8 @@ extension CallCenter {
     /// decision alone: it changes nothing.
     public func nextCall(for agentID: AgentID, now: Instant) -> (call: CallID, reason: String)? {
         guard let agent = agents[agentID] else { return nil }
-        if let held = heldFor[agentID] {
-            let live = held.compactMap { calls[$0] }.filter { $0.state == .queued && $0.holdUntil.map { $0 > now } == true }
-            if let best = live.min(by: { lineEntry(for: $0).precedes(lineEntry(for: $1)) }) {
-                return (best.id, "account_manager \(agentID) (held call)")
-            }
+        if let best = liveHeldCalls(for: agentID, now: now).min(by: { lineEntry(for: $0).precedes(lineEntry(for: $1)) }) {
+            return (best.id, "account_manager \(agentID) (held call)")
         }
         // The best call and the line it came from (nil: an overflowed call with relaxed skills).
         var best: (entry: WaitingLine.Entry, queue: QueueID?)?
@@ -226,6 +223,11 @@ extension CallCenter {
         }
         guard let best else { return nil }
         return (best.entry.call, best.queue.map { "longest waiting of " + $0 + " (priority order)" } ?? "overflow: relaxed skills")
+    }
+
+    /// The calls still waiting and still held for `agentID` as their account manager.
+    func liveHeldCalls(for agentID: AgentID, now: Instant) -> [Call] {
+        (heldFor[agentID] ?? []).compactMap { calls[$0] }.filter { $0.state == .queued && $0.holdUntil.map { $0 > now } == true }
     }
 
     /// The first call of `queue`'s line that `agent`, who serves `queue`, may take.

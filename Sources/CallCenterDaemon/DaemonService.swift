@@ -46,7 +46,7 @@ public final class DaemonService: Service, @unchecked Sendable {
     }
 
     public func run() async throws {
-        _ = try DatabaseLock(database: config.database)  // held until the process exits
+        try lockDatabase(config.database)
         let store: CallCenterStore
         do {
             store = try CallCenterStore(path: config.database, synchronous: config.synchronous)
@@ -175,27 +175,25 @@ public struct StartError: Error, CustomStringConvertible {
     }
 }
 
-/// An exclusive lock on the database's `.lock` file, taken before the database is
-/// opened and held until the process exits (the kernel releases it, even after
+/// Takes an exclusive lock on the database's `.lock` file before the database is
+/// opened, held until the process exits (the kernel releases it, even after
 /// `kill -9`). A second callcenterd on the same database would serve its own
 /// stale copy of the state and collide with this one's journal.
-struct DatabaseLock {
-    init(database: String) throws {
-        let path = database + ".lock"
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw StartError("cannot open the lock file \(path): \(String(cString: strerror(errno)))")
-        }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let reason = errno
-            close(fd)
-            if reason == EWOULDBLOCK {
-                throw StartError("the database \(database) is in use by another callcenterd (it holds \(path)); stop that one first, or give this one its own --database")
-            }
-            throw StartError("cannot lock \(path): \(String(cString: strerror(reason)))")
-        }
-        // The descriptor stays open on purpose: closing it would release the lock.
+func lockDatabase(_ database: String) throws {
+    let path = database + ".lock"
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard fd >= 0 else {
+        throw StartError("cannot open the lock file \(path): \(String(cString: strerror(errno)))")
     }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        let reason = errno
+        close(fd)
+        if reason == EWOULDBLOCK {
+            throw StartError("the database \(database) is in use by another callcenterd (it holds \(path)); stop that one first, or give this one its own --database")
+        }
+        throw StartError("cannot lock \(path): \(String(cString: strerror(reason)))")
+    }
+    // The descriptor stays open on purpose: closing it would release the lock.
 }
