@@ -227,7 +227,8 @@ extension CallCenter {
 
     /// The calls still waiting and still held for `agentID` as their account manager.
     func liveHeldCalls(for agentID: AgentID, now: Instant) -> [Call] {
-        (heldFor[agentID] ?? []).compactMap { calls[$0] }.filter { $0.state == .queued && $0.holdUntil.map { $0 > now } == true }
+        guard let held = heldFor[agentID] else { return [] }
+        return held.compactMap { calls[$0] }.filter { $0.state == .queued && $0.holdUntil.map { $0 > now } == true }
     }
 
     /// The first call of `queue`'s line that `agent`, who serves `queue`, may take.
