@@ -118,7 +118,7 @@ extension CallCenter {
         case .connected:
             call.outcome = .completed
             if let agentID = call.agent {
-                lastAgentByNumber[call.from] = agentID
+                lastAgentByCaller[call.callerKey] = agentID
                 startWrapUp(agentID, after: call, now: now)
             }
         case .ended:

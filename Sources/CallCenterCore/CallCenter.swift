@@ -53,8 +53,8 @@ public struct CallCenter: Sendable {
     public internal(set) var staffedByQueue: IDMap<Int> = [:]
     /// Queues each agent serves by skills (a cache; see `servedQueues`).
     var servedCache: IDMap<[QueueID]> = [:]
-    /// The agent who last served each number (when `preferLastAgent`).
-    public internal(set) var lastAgentByNumber: IDMap<AgentID> = [:]
+    /// The agent who last served each caller (`Call.callerKey`), for `preferLastAgent`.
+    public internal(set) var lastAgentByCaller: IDMap<AgentID> = [:]
     var deadlines = Heap<Deadline>()
     /// Agents in `ready`, the only ones routing looks at.
     var readyAgents = IDSet()

@@ -57,7 +57,7 @@ extension CallCenter {
         if let manager = call.accountManager, let agent = agents[manager], agent.state == .ready, isEligible(agent, for: call, now: now) {
             return (manager, "account_manager \(manager)")
         }
-        if settings.routing.preferLastAgent, let last = lastAgentByNumber[call.from], let agent = agents[last],
+        if settings.routing.preferLastAgent, let last = lastAgentByCaller[call.callerKey], let agent = agents[last],
            agent.state == .ready, isEligible(agent, for: call, now: now) {
             return (last, "last_agent \(last)")
         }
@@ -71,43 +71,46 @@ extension CallCenter {
     }
 
     /// The first agent of the queue's ready line who may serve the caller's tier,
-    /// preferring the first who speaks the caller's language. Stops once it has the
-    /// choice and five names for the reason, so its cost does not grow with the
-    /// number of ready agents (unless nobody ready speaks the language).
+    /// preferring the first who speaks the caller's language, then the first who
+    /// speaks the language it falls back to (`LanguageWanted`). Stops once it has
+    /// the choice and five names for the reason, so its cost does not grow with
+    /// the number of ready agents (unless nobody ready speaks the language).
     func chooseInOrder(for call: Call, strategy: RoutingStrategy) -> (agent: AgentID, reason: String)? {
         guard let line = readyLines[call.queue], !line.isEmpty else { return nil }
         let start = strategy == .roundRobin ? line.startAfter(queues[call.queue]?.lastRouted ?? "") : 0
-        var first: AgentID?, speaker: AgentID?
+        let wanted = languageWanted(for: call)
+        var choice = LanguageChoice()
         var names: [AgentID] = []
+        names.reserveCapacity(5)
         var more = false  // more agents may be eligible than the names given
         var eligible = 0
         for offset in 0..<line.count {
             let id = line[(start + offset) % line.count].id
-            // (serves the tier, speaks the language), read in place: a copy of the agent costs more than the test
+            // (serves the tier, how well it speaks), read in place: a copy of the agent costs more than the test
             let fit = agents.read(id) { agent in
-                servesTier(agent, of: call) ? call.language.map { agent.profile.languages.contains($0) } ?? false : nil
+                servesTier(agent, of: call) ? wanted?.fit(agent.profile.languages) ?? .neither : nil
             }
-            guard let speaks = fit ?? nil else { continue }
+            guard let fit = fit ?? nil else { continue }
             eligible += 1
-            if first == nil { first = id }
             if names.count < 5 { names.append(id) }
-            if speaks, speaker == nil { speaker = id }
-            if names.count == 5 && (call.language == nil || speaker != nil) {
+            choice.consider(id, fit)
+            if names.count == 5 && (wanted == nil || choice.speaker != nil) {
                 more = offset < line.count - 1
                 break
             }
         }
-        guard let first else { return nil }
+        guard !names.isEmpty else { return nil }
         if eligible > names.count { more = true }  // read to the end (looking for a speaker) past the five named
-        return reason(strategy, call: call, first: first, speaker: speaker, ready: line.count, names: names, more: more)
+        return reason(strategy, wanted: wanted, choice: choice, ready: line.count, names: names, more: more)
     }
 
     /// One pass over every candidate: for the random strategy (no fixed order) and
     /// for overflowed calls (relaxed skills or other queues' agents).
     func chooseByScan(for call: Call, strategy: RoutingStrategy, now: Instant) -> (agent: AgentID, reason: String)? {
         let order = StrategyOrder(strategy, call: call, queue: queues[call.queue])
+        let wanted = languageWanted(for: call)
         var top: [StrategyOrder.Key] = []  // the first five eligible agents, in order
-        var bestSpeaker: StrategyOrder.Key?
+        var bestSpeaker: StrategyOrder.Key?, bestRelated: StrategyOrder.Key?
         var eligible = 0
         let candidates = call.relaxedSkills == nil && call.extraQueues.isEmpty ? nil : readyAgents
         func consider(_ id: AgentID) {
@@ -119,9 +122,10 @@ extension CallCenter {
                 top.insert(key, at: at)
                 if top.count > 5 { top.removeLast() }
             }
-            if let language = call.language, agent.profile.languages.contains(language),
-               bestSpeaker.map({ order.precedes(key, $0) }) ?? true {
-                bestSpeaker = key
+            switch wanted?.fit(agent.profile.languages) {
+            case .speaks?: if bestSpeaker.map({ order.precedes(key, $0) }) ?? true { bestSpeaker = key }
+            case .fallback?: if bestRelated.map({ order.precedes(key, $0) }) ?? true { bestRelated = key }
+            case .neither?, nil: break
             }
         }
         if let candidates {
@@ -130,8 +134,13 @@ extension CallCenter {
             for entry in line.entries { consider(entry.id) }
         }
         guard let first = top.first else { return nil }
-        return reason(strategy, call: call, first: first.id, speaker: bestSpeaker?.id, ready: eligible, names: top.map(\.id),
-                      more: eligible > top.count)
+        let choice = LanguageChoice(first: first.id, speaker: bestSpeaker?.id, related: bestRelated?.id)
+        return reason(strategy, wanted: wanted, choice: choice, ready: eligible, names: top.map(\.id), more: eligible > top.count)
+    }
+
+    /// The caller's language and its fallback, when the call has a language.
+    func languageWanted(for call: Call) -> LanguageWanted? {
+        call.language.map { LanguageWanted(language: $0, fallback: settings.routing.fallback(of: $0)) }
     }
 
     /// Whether the caller's tier is one `agent` may serve (skills and holds aside).
@@ -143,16 +152,38 @@ extension CallCenter {
 
     /// The choice and why: "longest_idle among 12 ready [a3,a7,a1,a9,a4,…]; speaks yue",
     /// naming the first eligible agents in the order the strategy serves them
-    /// ("…": more may be eligible).
-    private func reason(_ strategy: RoutingStrategy, call: Call, first: AgentID, speaker: AgentID?, ready: Int, names: [AgentID], more: Bool)
+    /// ("…": more may be eligible). Built by appending: string interpolation and
+    /// `joined` cost a decision several thousand instructions.
+    private func reason(_ strategy: RoutingStrategy, wanted: LanguageWanted?, choice: LanguageChoice, ready: Int, names: [AgentID], more: Bool)
         -> (agent: AgentID, reason: String) {
-        var text = "\(strategy.rawValue) among \(ready) ready [\(names.joined(separator: ","))\(more ? ",…" : "")]"
-        guard let language = call.language else { return (first, text) }
-        if let speaker {
-            text += "; speaks \(language)"
+        var text = strategy.rawValue
+        text.reserveCapacity(48 + names.count * 8)
+        text += " among "
+        text += String(ready)
+        text += " ready ["
+        for (i, name) in names.enumerated() {
+            if i > 0 { text += "," }
+            text += name
+        }
+        text += more ? ",…]" : "]"
+        guard let wanted, let first = choice.first else { return (choice.first ?? names[0], text) }
+        if let speaker = choice.speaker {
+            text += "; speaks "
+            text += wanted.language
             return (speaker, text)
         }
-        text += "; no ready \(language) speaker"
+        text += "; no ready "
+        text += wanted.language
+        if let fallback = wanted.fallback, let related = choice.related {
+            text += " speaker, speaks "
+            text += fallback
+            return (related, text)
+        }
+        if let fallback = wanted.fallback {
+            text += " or "
+            text += fallback
+        }
+        text += " speaker"
         return (first, text)
     }
 
@@ -321,6 +352,39 @@ extension CallCenter {
 
 /// How a queue's strategy orders ready agents: the agent whose key precedes all
 /// others takes the call. Ties go to the agent idle longest, then the lower id.
+/// The language a caller wants served in: their own (`yue`), else the one it
+/// falls back to (`zh`, see `RoutingPolicy.languageFallbacks`), else any.
+struct LanguageWanted {
+    enum Fit { case speaks, fallback, neither }
+
+    let language: String
+    let fallback: String?
+
+    func fit(_ languages: [String]) -> Fit {
+        if languages.contains(language) { return .speaks }
+        if let fallback, languages.contains(fallback) { return .fallback }
+        return .neither
+    }
+}
+
+/// The first eligible agent in the strategy's order, the first who speaks the
+/// caller's language and the first who speaks its fallback: the choice is the
+/// speaker, else the fallback speaker, else the first.
+struct LanguageChoice {
+    var first: AgentID?
+    var speaker: AgentID?
+    var related: AgentID?
+
+    mutating func consider(_ id: AgentID, _ fit: LanguageWanted.Fit) {
+        if first == nil { first = id }
+        switch fit {
+        case .speaks: if speaker == nil { speaker = id }
+        case .fallback: if related == nil { related = id }
+        case .neither: break
+        }
+    }
+}
+
 struct StrategyOrder {
     struct Key {
         var id: AgentID

@@ -50,10 +50,30 @@ public struct RoutingPolicy: Sendable, Equatable {
     public var intents: [String: QueueID] = [:]
     /// Flag (`threat`, `harassment`) → what to do with the call.
     public var flags: [String: FlagPolicy] = [:]
-    /// Prefer the agent who last served the same number, when ready.
+    /// Prefer the agent who last served the same caller, when ready.
     public var preferLastAgent = false
+    /// Language or dialect code → the language its speakers are served in when
+    /// nobody ready speaks it (Cantonese `yue` → `zh`); `""`: no fallback.
+    /// Codes not listed fall back to their primary subtag (`zh-HK` → `zh`).
+    public var languageFallbacks: [String: String] = RoutingPolicy.chineseVarieties
+
+    /// The Chinese varieties (ISO 639-3) whose speakers are served in `zh` when
+    /// nobody ready speaks their own: Mandarin, Cantonese, Wu (Shanghainese),
+    /// Min Nan (Hokkien, Teochew), Min Dong, Hakka, Xiang, Gan, Jin.
+    public static let chineseVarieties: [String: String] = Dictionary(
+        uniqueKeysWithValues: ["cmn", "yue", "wuu", "nan", "cdo", "hak", "hsn", "gan", "cjy"].map { ($0, "zh") })
 
     public init() {}
+
+    /// The language a caller of `language` is served in when nobody ready speaks
+    /// it, or nil: the configured fallback, else the primary subtag of a tag
+    /// such as `zh-HK` or `en_GB`.
+    public func fallback(of language: String) -> String? {
+        if let listed = languageFallbacks[language] { return listed.isEmpty || listed == language ? nil : listed }
+        guard let dash = language.utf8.firstIndex(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }),
+              dash != language.utf8.startIndex else { return nil }
+        return String(language[..<dash])
+    }
 
     public func weight(of tier: CustomerTier?) -> Int {
         tier.flatMap { tierWeights[$0] } ?? unknownWeight
@@ -61,6 +81,13 @@ public struct RoutingPolicy: Sendable, Equatable {
 }
 
 extension Call {
+    /// Who is calling, for `preferLastAgent`: the archive's customer (whichever of
+    /// their numbers they call from, however the PBX spells it), else the number.
+    /// (`customer:` cannot begin a calling number a PBX sends.)
+    public var callerKey: String {
+        caller?.customer.map { "customer:" + $0 } ?? from
+    }
+
     /// The caller's tier: from the archive, else the `tier` call attribute.
     public var tier: CustomerTier? {
         caller?.tier ?? attributes["tier"].flatMap(CustomerTier.init(rawValue:))

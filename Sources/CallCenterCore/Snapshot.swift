@@ -6,7 +6,7 @@ public struct Snapshot: Sendable, Equatable {
     /// Calls not yet ended (queued, ringing, connected).
     public var calls: [Call]
     public var nextTicket: UInt64
-    /// The agent who last completed a call with each number (for `prefer_last_agent`).
+    /// The agent who last completed a call with each caller (`Call.callerKey`, for `prefer_last_agent`).
     public var lastAgents: [String: AgentID] = [:]
     /// Open complaints, and the number the next complaint gets.
     public var complaints: [Complaint] = []
@@ -67,8 +67,8 @@ extension CallCenter {
             }
         }
         nextTicket = max(snapshot.nextTicket, maxTicket + 1)
-        lastAgentByNumber = [:]
-        for (number, agent) in snapshot.lastAgents { lastAgentByNumber[number] = agent }
+        lastAgentByCaller = [:]
+        for (number, agent) in snapshot.lastAgents { lastAgentByCaller[number] = agent }
         restoreComplaints(from: snapshot)
     }
 
@@ -80,7 +80,7 @@ extension CallCenter {
             calls: calls.values.sorted { $0.ticket < $1.ticket },
             nextTicket: nextTicket
         )
-        snapshot.lastAgents = lastAgentByNumber.dictionary
+        snapshot.lastAgents = lastAgentByCaller.dictionary
         snapshot.complaints = complaints.sorted
         snapshot.nextComplaintNumber = complaints.nextNumber
         return snapshot

@@ -68,7 +68,7 @@ public struct ConfigParser {
         }
         if let routing = try reader.table("routing") {
             try routing.onlyKeys(["default_queue", "short_abandon", "default_handle_time", "aging_per_second", "prefer_last_agent",
-                                  "priority", "numbers", "intents", "flags"])
+                                  "priority", "numbers", "intents", "flags", "language_fallback"])
             if let v = try routing.string("default_queue") { config.core.defaultQueue = v }
             if let v = try routing.seconds("short_abandon") { config.core.shortAbandon = v }
             if let v = try routing.seconds("default_handle_time") { config.core.defaultHandleTime = v }
@@ -86,6 +86,17 @@ public struct ConfigParser {
             }
             if let intents = try routing.table("intents") {
                 for (intent, _) in intents.entries { config.core.routing.intents[intent] = try intents.string(intent) }
+            }
+            if let fallbacks = try routing.table("language_fallback") {
+                for (code, value) in fallbacks.entries.sorted(by: { $0.key < $1.key }) {
+                    guard Self.isLanguageCode(code) else {
+                        throw fallbacks.error(code, "expected a language code (letters, digits, - or _, at most 35), e.g. yue = \"zh\"")
+                    }
+                    guard case let .string(to) = value, to.isEmpty || Self.isLanguageCode(to) else {
+                        throw fallbacks.error(code, "expected the language code its callers fall back to (e.g. \"zh\"), or \"\" for none, got \(JSONWriter.string(value))")
+                    }
+                    config.core.routing.languageFallbacks[code] = to
+                }
             }
             if let flags = try routing.table("flags") {
                 try flags.onlyKeys(["threat", "harassment"])
@@ -207,6 +218,13 @@ public struct ConfigParser {
             if case let .queue(queue) = policy, !defined.contains(queue) {
                 throw missing("routing.flags.\(flag)", queue, "use \"reject\" or \"alert\"")
             }
+        }
+    }
+
+    /// A language or dialect code as agents and calls spell it (`zh`, `yue`, `zh-HK`).
+    static func isLanguageCode(_ text: String) -> Bool {
+        (1...35).contains(text.utf8.count) && text.utf8.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
         }
     }
 

@@ -90,7 +90,7 @@ final class IDMapTests: XCTestCase {
 /// accent, "K" and the Kelvin sign. The map hashed raw UTF-8, so it held both
 /// spellings as two keys: lookups by the other spelling failed, `ChangeSet`'s
 /// `Set<AgentID>` merged what the core kept apart, and `dictionary` (hence
-/// `CallCenter.snapshot` through `lastAgentByNumber`) trapped on duplicate keys.
+/// `CallCenter.snapshot` through `lastAgentByCaller`) trapped on duplicate keys.
 final class IDMapCanonicalEquivalenceTests: XCTestCase {
     func testCanonicallyEquivalentKeysAreOneKey() {
         let composed = "Jos\u{E9}", decomposed = "Jose\u{301}"
@@ -127,8 +127,8 @@ final class IDMapCanonicalEquivalenceTests: XCTestCase {
             try desk.hangup(call)
             try desk.ready("a1")
         }
-        guard desk.center.lastAgentByNumber.count == 1 else {
-            return XCTFail("one number kept as \(desk.center.lastAgentByNumber.count) (snapshot would trap)")
+        guard desk.center.lastAgentByCaller.count == 1 else {
+            return XCTFail("one number kept as \(desk.center.lastAgentByCaller.count) (snapshot would trap)")
         }
         XCTAssertEqual(desk.center.snapshot.lastAgents.count, 1)
     }

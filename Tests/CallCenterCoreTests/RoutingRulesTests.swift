@@ -25,11 +25,66 @@ final class RoutingRulesTests: XCTestCase {
 
     /// With no speaker ready, the call still goes to an eligible agent (best match over none).
     func testNoSpeakerStillRoutes() throws {
-        var desk = try Desk(agents: [agent("a1", languages: ["zh"])])
+        var desk = try Desk(agents: [agent("a1", languages: ["en"])])
         try desk.loginReady("a1")
         let applied = try offer(&desk, "c1", caller: CallerInfo(customer: "C9", language: "wuu"))
         XCTAssertEqual(applied.routes.first?.agent, "a1")
-        XCTAssertTrue(desk.call("c1")?.routeReason?.contains("no ready wuu speaker") == true)
+        XCTAssertTrue(desk.call("c1")?.routeReason?.hasSuffix("; no ready wuu or zh speaker") == true, desk.call("c1")?.routeReason ?? "")
+    }
+
+    /// The best match over none: a Cantonese caller goes to a Cantonese speaker,
+    /// else to a Chinese (`zh`) speaker, else to the agent the strategy serves first.
+    func testDialectFallsBackToItsLanguageBeforeAnyone() throws {
+        var desk = try Desk(agents: [agent("en1", languages: ["en"]), agent("zh1", languages: ["zh"]), agent("yue1", languages: ["yue"])])
+        try desk.loginReady("en1")
+        desk.advance(1)
+        try desk.loginReady("zh1")
+        desk.advance(1)
+        try desk.loginReady("yue1")
+        let cantonese = CallerInfo(customer: "C1", language: "yue")
+        XCTAssertEqual(try offer(&desk, "c1", caller: cantonese).routes.first?.agent, "yue1")
+        XCTAssertEqual(desk.call("c1")?.routeReason, "longest_idle among 3 ready [en1,zh1,yue1]; speaks yue")
+        XCTAssertEqual(try offer(&desk, "c2", caller: cantonese).routes.first?.agent, "zh1")
+        XCTAssertEqual(desk.call("c2")?.routeReason, "longest_idle among 2 ready [en1,zh1]; no ready yue speaker, speaks zh")
+        XCTAssertEqual(try offer(&desk, "c3", caller: cantonese).routes.first?.agent, "en1")
+        XCTAssertEqual(desk.call("c3")?.routeReason, "longest_idle among 1 ready [en1]; no ready yue or zh speaker")
+    }
+
+    /// A tag with a region (`zh-HK`, `en_GB`) falls back to its language; the
+    /// config may give a code another fallback or none (`""`).
+    func testLanguageFallbackRules() throws {
+        var policy = RoutingPolicy()
+        XCTAssertEqual(policy.fallback(of: "yue"), "zh")
+        XCTAssertEqual(policy.fallback(of: "wuu"), "zh")
+        XCTAssertEqual(policy.fallback(of: "zh-HK"), "zh")
+        XCTAssertEqual(policy.fallback(of: "en_GB"), "en")
+        XCTAssertNil(policy.fallback(of: "zh"))
+        XCTAssertNil(policy.fallback(of: "-x"))
+        policy.languageFallbacks["yue"] = ""
+        policy.languageFallbacks["zh-HK"] = "yue"
+        XCTAssertNil(policy.fallback(of: "yue"))
+        XCTAssertEqual(policy.fallback(of: "zh-HK"), "yue")
+
+        var settings = CallCenter.Settings()
+        settings.routing.languageFallbacks["yue"] = ""
+        var desk = try Desk(settings: settings, agents: [agent("en1", languages: ["en"]), agent("zh1", languages: ["zh"])])
+        try desk.loginReady("en1")
+        desk.advance(1)
+        try desk.loginReady("zh1")
+        XCTAssertEqual(try offer(&desk, "c1", attributes: ["language": "yue"]).routes.first?.agent, "en1")
+        XCTAssertEqual(desk.call("c1")?.routeReason, "longest_idle among 2 ready [en1,zh1]; no ready yue speaker")
+        XCTAssertEqual(try offer(&desk, "c2", attributes: ["language": "zh-HK"]).routes.first?.agent, "zh1")
+        XCTAssertEqual(desk.call("c2")?.routeReason, "longest_idle among 1 ready [zh1]; no ready zh-HK speaker, speaks zh")
+    }
+
+    /// The strategies that weigh every candidate (random, overflowed calls) prefer
+    /// the fallback language over none too.
+    func testDialectFallbackWhenWeighingEveryCandidate() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", strategy: .random)],
+                            agents: (1...6).map { agent("en\($0)", languages: ["en"]) } + [agent("zh1", languages: ["zh"])])
+        try desk.loginReady("en1", "en2", "en3", "en4", "en5", "en6", "zh1")
+        XCTAssertEqual(try offer(&desk, "c1", attributes: ["language": "yue"]).routes.first?.agent, "zh1")
+        XCTAssertTrue(desk.call("c1")?.routeReason?.hasSuffix("; no ready yue speaker, speaks zh") == true, desk.call("c1")?.routeReason ?? "")
     }
 
     /// High-value callers are served before others who waited a little longer; FIFO among equals.
@@ -94,6 +149,48 @@ final class RoutingRulesTests: XCTestCase {
         let applied = try offer(&desk, "c1", caller: CallerInfo(customer: "C001", tier: .highValue, accountManager: "am"))
         XCTAssertEqual(applied.routes.first?.agent, "am")
         XCTAssertEqual(desk.call("c1")?.routeReason, "account_manager am")
+    }
+
+    /// `prefer_last_agent`: a known customer rings the agent who last served them
+    /// from whichever number they call, however the PBX spells it; an unknown
+    /// caller, the agent who last served the number. Off by default.
+    func testLastAgentServedTheSameCaller() throws {
+        var settings = CallCenter.Settings()
+        settings.routing.preferLastAgent = true
+        var desk = try Desk(settings: settings, agents: [agent("a1"), agent("a2")])
+        try desk.loginReady("a1")
+        desk.advance(1)
+        try desk.loginReady("a2")
+        func serve(_ call: CallID, from: String, caller: CallerInfo?) throws -> AgentID? {
+            let agent = try desk.apply(.offerCall(call: call, from: from, to: "400", queue: nil, attributes: [:], caller: caller)).routes.first?.agent
+            if let agent {
+                try desk.answer(call, by: agent)
+                desk.advance(1)
+                try desk.hangup(call)
+            }
+            desk.advance(1)
+            return agent
+        }
+        let c001 = CallerInfo(customer: "C001")
+        XCTAssertEqual(try serve("c1", from: "13800001111", caller: c001), "a1", "longest idle")
+        XCTAssertEqual(try serve("c2", from: "+86 138-0000-1111", caller: c001), "a1", "the same customer, spelt otherwise")
+        XCTAssertEqual(try serve("c3", from: "010-12345678", caller: c001), "a1", "the same customer from another number")
+        XCTAssertEqual(try serve("c4", from: "+1555", caller: nil), "a2", "a new caller: longest idle")
+        XCTAssertEqual(try serve("c5", from: "+1555", caller: nil), "a2", "an unknown caller: by number (a1 is idle longer)")
+        XCTAssertEqual(desk.center.lastAgentByCaller["customer:C001"], "a1")
+        XCTAssertEqual(desk.center.lastAgentByCaller["+1555"], "a2")
+
+        var plain = try Desk(agents: [agent("a1"), agent("a2")])
+        try plain.loginReady("a1")
+        plain.advance(1)
+        try plain.loginReady("a2")
+        _ = try plain.offer("c1", from: "+1555")
+        try plain.answer("c1", by: "a1")
+        plain.advance(1)
+        try plain.hangup("c1")
+        plain.advance(1)
+        let again = try plain.apply(.offerCall(call: "c2", from: "+1555", to: "400", queue: nil, attributes: [:]))
+        XCTAssertEqual(again.routes.first?.agent, "a2", "off: the longest idle, not the last agent")
     }
 
     /// A busy account manager is waited for up to manager_wait; then anyone eligible takes the call.

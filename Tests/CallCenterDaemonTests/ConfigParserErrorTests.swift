@@ -4,7 +4,7 @@ import XCTest
 /// Table tests: each bad configuration and the exact error it gets (file, key, message).
 final class ConfigParserErrorTests: XCTestCase {
     static let rootKeys = "daemon, routing, access, queues, complaints, archive"
-    static let routingKeys = "default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags"
+    static let routingKeys = "default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags, language_fallback"
     static let daemonKeys = "socket, database, socket_mode, synchronous, max_line_bytes, max_output_bytes, max_in_flight, log_level"
     static let queueKeys = "skills, strategy, wrap_up, ring_timeout, max_wait, service_level, on_timeout, max_attempts, manager_wait, overflow"
     static let levels = #""trace", "debug", "info", "notice", "warning", "error", "critical""#
@@ -14,7 +14,7 @@ final class ConfigParserErrorTests: XCTestCase {
         ("foo = 1", "foo", "unknown key; expected one of: \(rootKeys)"),
         ("[logging]\nlevel = \"info\"", "logging", "unknown key; expected one of: \(rootKeys)"),
         ("[daemon]\nport = 8080", "daemon.port", "unknown key; expected one of: \(daemonKeys)"),
-        ("[routing]\ndefault = \"general\"", "routing.default", "unknown key; expected one of: default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags"),
+        ("[routing]\ndefault = \"general\"", "routing.default", "unknown key; expected one of: default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags, language_fallback"),
         ("[access]\noperators = []", "access.operators", "unknown key; expected one of: pbx, agent, supervisor, admin, agent_uids"),
         ("[queues.general]\nringtimeout = 5", "queues.general.ringtimeout", "unknown key; expected one of: \(queueKeys)"),
 
@@ -54,6 +54,13 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[routing]\ndefault_handle_time = \"3m\"", "routing.default_handle_time", "expected seconds (a number ≥ 0), got \"3m\""),
         ("[routing]\naging_per_second = -0.5", "routing.aging_per_second", "expected seconds (a number ≥ 0), got -0.5"),
         ("[routing]\nprefer_last_agent = \"yes\"", "routing.prefer_last_agent", "expected true or false, got \"yes\""),
+        ("[routing.language_fallback]\nyue = 5", "routing.language_fallback.yue",
+         "expected the language code its callers fall back to (e.g. \"zh\"), or \"\" for none, got 5"),
+        ("[routing.language_fallback]\nyue = \"zh Hans\"", "routing.language_fallback.yue",
+         "expected the language code its callers fall back to (e.g. \"zh\"), or \"\" for none, got \"zh Hans\""),
+        ("[routing.language_fallback]\n\"粤\" = \"zh\"", "routing.language_fallback.粤",
+         "expected a language code (letters, digits, - or _, at most 35), e.g. yue = \"zh\""),
+        ("[routing]\nlanguage_fallback = \"zh\"", "routing.language_fallback", "expected a table, got a string"),
         ("[routing]\nprefer_last_agent = 1", "routing.prefer_last_agent", "expected true or false, got 1"),
         ("[routing]\npriority = 5", "routing.priority", "expected a table, got a number"),
         ("[routing.priority]\nhigh_value = 100001", "routing.priority.high_value", "expected a whole number from -100000 to 100000, got 100001"),

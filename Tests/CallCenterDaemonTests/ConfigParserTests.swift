@@ -194,6 +194,9 @@ final class ConfigParserTests: XCTestCase {
             [routing.flags]
             threat = "queue:security"
             harassment = "reject"
+            [routing.language_fallback]
+            nan = ""
+            zh-TW = "nan"
             [queues.sales]
             [queues.complaints]
             [queues.security]
@@ -206,6 +209,9 @@ final class ConfigParserTests: XCTestCase {
         XCTAssertEqual(p.numbers, ["4008001234": "sales", "+86 10 1234": "general"])
         XCTAssertEqual(p.intents, ["complaint": "complaints"])
         XCTAssertEqual(p.flags, ["threat": .queue("security"), "harassment": .reject])
+        XCTAssertNil(p.fallback(of: "nan"), "\"\" takes the built-in fallback away")
+        XCTAssertEqual(p.fallback(of: "zh-TW"), "nan")
+        XCTAssertEqual(p.fallback(of: "yue"), "zh", "built-in fallbacks not named stay")
         XCTAssertEqual(try ConfigFixture.parse("[routing.flags]\nthreat = \"alert\"").core.routing.flags, ["threat": .alert])
     }
 
@@ -307,7 +313,7 @@ final class ConfigParserTests: XCTestCase {
         }
 
         let binary = dir.appendingPathComponent("binary.toml").path
-        FileManager.default.createFile(atPath: binary, contents: Data([0x66, 0x6F, 0xFF, 0xFE, 0x0A]))
+        XCTAssertTrue(FileManager.default.createFile(atPath: binary, contents: Data([0x66, 0x6F, 0xFF, 0xFE, 0x0A])))
         XCTAssertThrowsError(try ConfigParser.load(path: binary, over: ConfigFixture.base)) { error in
             XCTAssertEqual(error as? ConfigError, ConfigError(file: binary, key: "", message: "the file is not UTF-8 text"))
         }

@@ -39,7 +39,7 @@ final class ExampleConfigTests: XCTestCase {
         }
         let keys = ["socket", "database", "socket_mode", "synchronous", "max_line_bytes", "max_output_bytes", "max_in_flight", "log_level",
                     "default_queue", "short_abandon", "default_handle_time", "aging_per_second", "prefer_last_agent",
-                    "high_value", "potential", "stable", "risk", "unknown", "threat", "harassment",
+                    "high_value", "potential", "stable", "risk", "unknown", "threat", "harassment", "yue", "nan",
                     "pbx", "agent", "supervisor", "admin",
                     "country", "mask_numbers", "weights", "high_value_min", "risk_recency_below", "risk_composite_below", "potential_any_min",
                     "skills", "strategy", "wrap_up", "ring_timeout", "max_wait", "max_attempts", "on_timeout", "manager_wait", "overflow",
@@ -47,7 +47,7 @@ final class ExampleConfigTests: XCTestCase {
         for key in keys {
             XCTAssertTrue(documented(key), key)
         }
-        for header in ["[daemon]", "[routing]", "[routing.priority]", "#[routing.numbers]", "#[routing.intents]", "#[routing.flags]",
+        for header in ["[daemon]", "[routing]", "[routing.priority]", "#[routing.numbers]", "#[routing.intents]", "#[routing.flags]", "#[routing.language_fallback]",
                        "[access]", "#[access.agent_uids]", "[complaints.sla]", "[archive]", "[archive.grading]",
                        "[queues.general]", "[queues.complaints]"] {
             XCTAssertTrue(lines.contains(header), header)

@@ -66,6 +66,17 @@ final class RoutingEngineTests: XCTestCase {
         XCTAssertEqual(try routeOf("y1"), "cantonese")
     }
 
+    /// With no Cantonese speaker ready, a Cantonese caller reaches a Chinese
+    /// speaker before an agent who idled longer; call.get says why.
+    func testDialectFallsBackToItsLanguage() throws {
+        try agent("english", languages: ["en"])
+        try agent("mandarin", languages: ["zh"])
+        _ = try pbx.call("call.offer", ["call": "y2", "from": "13800000012", "attributes": ["language": "yue"]])
+        XCTAssertEqual(try routeOf("y2"), "mandarin")
+        let call = try daemon.session("supervisor").call("call.get", ["call": "y2"])
+        XCTAssertEqual(call["route_reason"] as? String, "longest_idle among 2 ready [english,mandarin]; no ready yue speaker, speaks zh")
+    }
+
     /// High-value callers are answered first when agents free up.
     func testPriorityByTier() throws {
         try agent("a1", ready: false)
