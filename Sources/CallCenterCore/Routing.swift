@@ -152,39 +152,46 @@ extension CallCenter {
 
     /// The choice and why: "longest_idle among 12 ready [a3,a7,a1,a9,a4,…]; speaks yue",
     /// naming the first eligible agents in the order the strategy serves them
-    /// ("…": more may be eligible). Built by appending: string interpolation and
-    /// `joined` cost a decision several thousand instructions.
+    /// ("…": more may be eligible). Written as UTF-8 bytes and made a String
+    /// once: interpolation, `joined` and even `String.append` cost several
+    /// thousand instructions a decision (callgrind on routing-bench).
     private func reason(_ strategy: RoutingStrategy, wanted: LanguageWanted?, choice: LanguageChoice, ready: Int, names: [AgentID], more: Bool)
         -> (agent: AgentID, reason: String) {
-        var text = strategy.rawValue
-        text.reserveCapacity(48 + names.count * 8)
-        text += " among "
-        text += String(ready)
-        text += " ready ["
+        var text: [UInt8] = []
+        text.reserveCapacity(64 + names.count * 8)
+        text += strategy.rawValue.utf8
+        text += " among ".utf8
+        text += String(ready).utf8
+        text += " ready [".utf8
         for (i, name) in names.enumerated() {
-            if i > 0 { text += "," }
-            text += name
+            if i > 0 { text.append(UInt8(ascii: ",")) }
+            text += name.utf8
         }
-        text += more ? ",…]" : "]"
-        guard let wanted, let first = choice.first else { return (choice.first ?? names[0], text) }
-        if let speaker = choice.speaker {
-            text += "; speaks "
-            text += wanted.language
-            return (speaker, text)
+        text += more ? ",…]".utf8 : "]".utf8
+        let first = choice.first ?? names[0]
+        var agent = first
+        if let wanted {
+            if let speaker = choice.speaker {
+                text += "; speaks ".utf8
+                text += wanted.language.utf8
+                agent = speaker
+            } else {
+                text += "; no ready ".utf8
+                text += wanted.language.utf8
+                if let fallback = wanted.fallback, let related = choice.related {
+                    text += " speaker, speaks ".utf8
+                    text += fallback.utf8
+                    agent = related
+                } else {
+                    if let fallback = wanted.fallback {
+                        text += " or ".utf8
+                        text += fallback.utf8
+                    }
+                    text += " speaker".utf8
+                }
+            }
         }
-        text += "; no ready "
-        text += wanted.language
-        if let fallback = wanted.fallback, let related = choice.related {
-            text += " speaker, speaks "
-            text += fallback
-            return (related, text)
-        }
-        if let fallback = wanted.fallback {
-            text += " or "
-            text += fallback
-        }
-        text += " speaker"
-        return (first, text)
+        return (agent, String(decoding: text, as: UTF8.self))
     }
 
     /// The queue strategy's choice; ties go to the agent idle longest, then the lower id.
