@@ -46,9 +46,12 @@ extension CallCenter {
 
 extension CallCenter {
     /// A waiting call's 1-based place in its line and its estimated wait; nil when it is not waiting.
+    /// Counted as `call.offer` counts it: every call ahead in the line, calls that
+    /// overflowed in from other queues too (this queue's agents take them in turn).
     public func placeInLine(of id: CallID, now: Instant) -> (position: Int, ewt: Double)? {
-        guard let call = calls[id], call.state == .queued else { return nil }
-        guard let index = waitingCalls(in: call.queue).firstIndex(where: { $0.id == id }) else { return nil }
+        guard let call = calls[id], call.state == .queued, let line = lines[call.queue] else { return nil }
+        let isLive = isWaiting(in: call.queue)
+        guard let index = line.liveEntries(isLive: { isLive($0) }).firstIndex(where: { $0.call == id }) else { return nil }
         return (index + 1, estimatedWait(position: index + 1, queue: call.queue, now: now))
     }
 }

@@ -275,6 +275,27 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(desk.call("b1")?.overflowStage, 1)
     }
 
+    /// A call that overflowed into a queue waits in its line: callers of that queue
+    /// behind it hear the same place from call.offer and from call.get.
+    func testPlaceInLineCountsCallsOverflowedIn() throws {
+        var desk = try Desk(queues: [
+            QueueConfig(id: "general"),
+            QueueConfig(id: "billing", skills: ["billing": 5], overflow: [OverflowStep(after: 60, addQueue: "general")]),
+        ], agents: [agent("generalist")])
+        XCTAssertEqual(try desk.offer("b1", queue: "billing").position, 1)
+        desk.advance(60)
+        try desk.tick()
+        XCTAssertEqual(desk.call("b1")?.extraQueues, ["general"])
+        let offered = try desk.offer("g1", queue: "general")
+        XCTAssertEqual(offered.position, 2, "b1 is ahead of g1 in general's line")
+        XCTAssertEqual(desk.center.placeInLine(of: "g1", now: desk.now)?.position, offered.position)
+        XCTAssertEqual(desk.center.placeInLine(of: "b1", now: desk.now)?.position, 1)
+        XCTAssertEqual(desk.center.waitingCalls(in: "general").map(\.id), ["g1"], "the calls of general are still its own")
+        try desk.loginReady("generalist")
+        XCTAssertEqual(desk.call("b1")?.agent, "generalist", "the call ahead is served first")
+        XCTAssertEqual(desk.center.placeInLine(of: "g1", now: desk.now)?.position, 1)
+    }
+
     /// An overflow step relaxes skill minimums; a newly ready agent then takes the call.
     func testOverflowRelaxesSkills() throws {
         var desk = try Desk(queues: [QueueConfig(id: "general", skills: ["billing": 8], overflow: [OverflowStep(after: 30, relaxSkills: ["billing": 2])])],
