@@ -38,7 +38,8 @@ extension CallCenter {
                 agents: byState,
                 counters: q.counters.day == today ? q.counters : QueueCounters(day: today),
                 serviceLevelThreshold: q.config.serviceLevel,
-                ewt: estimatedWait(position: waitingCount(in: id) + 1, queue: id, now: now)
+                // behind every call in the line, those overflowed in from other queues too
+                ewt: estimatedWait(position: (lines[id]?.count ?? 0) + 1, queue: id, now: now)
             )
         }
     }
