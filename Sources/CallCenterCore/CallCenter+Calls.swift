@@ -118,7 +118,7 @@ extension CallCenter {
         case .connected:
             call.outcome = .completed
             if let agentID = call.agent {
-                lastAgentByCaller[call.callerKey] = agentID
+                rememberLastAgent(agentID, of: call, now: now)
                 startWrapUp(agentID, after: call, now: now)
             }
         case .ended:
@@ -354,6 +354,15 @@ extension CallCenter {
     }
 
     /// Estimated seconds until a call at `position` is answered.
+    /// Records who served the caller (`prefer_last_agent`) and forgets, two at a
+    /// time, callers nobody served for `LastService.memorySeconds`: the memory
+    /// stays the size of a month's callers, with no pass over all of them.
+    mutating func rememberLastAgent(_ agent: AgentID, of call: Call, now: Instant) {
+        lastAgentByCaller[call.callerKey] = LastService(agent: agent, at: now)
+        let horizon = now.adding(seconds: -LastService.memorySeconds)
+        lastAgentByCaller.sweep(&lastAgentSweep, steps: 2) { $0.at < horizon }
+    }
+
     func estimatedWait(position: Int, queue: QueueID, now: Instant) -> Double {
         guard position > 0 else { return 0 }
         var handle = settings.defaultHandleTime

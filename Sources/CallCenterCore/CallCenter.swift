@@ -54,7 +54,9 @@ public struct CallCenter: Sendable {
     /// Queues each agent serves by skills (a cache; see `servedQueues`).
     var servedCache: IDMap<[QueueID]> = [:]
     /// The agent who last served each caller (`Call.callerKey`), for `preferLastAgent`.
-    public internal(set) var lastAgentByCaller: IDMap<AgentID> = [:]
+    public internal(set) var lastAgentByCaller: IDMap<LastService> = [:]
+    /// Where `rememberLastAgent` goes on forgetting callers not served for 30 days.
+    var lastAgentSweep = 0
     var deadlines = Heap<Deadline>()
     /// Agents in `ready`, the only ones routing looks at.
     var readyAgents = IDSet()

@@ -120,6 +120,25 @@ public struct IDMap<Value> {
         return value
     }
 
+    /// Incremental expiry: looks at `steps` entries from `cursor` on (in storage
+    /// order, wrapping around) and removes those `expired` says, so that a map
+    /// whose entries age out is kept small a few entries at a time instead of
+    /// in one pass over all of them. `cursor` is the caller's, kept between calls.
+    public mutating func sweep(_ cursor: inout Int, steps: Int, expired: (Value) -> Bool) {
+        for _ in 0..<steps {
+            guard !keyList.isEmpty else {
+                cursor = 0
+                return
+            }
+            if cursor >= keyList.count { cursor = 0 }
+            if expired(valueList[cursor]!) {
+                remove(at: cursor, hash: hashList[cursor])  // the last entry moves here: look at it next
+            } else {
+                cursor += 1
+            }
+        }
+    }
+
     public mutating func removeAll() {
         keyList.removeAll()
         valueList.removeAll()

@@ -57,9 +57,10 @@ extension CallCenter {
         if let manager = call.accountManager, let agent = agents[manager], agent.state == .ready, isEligible(agent, for: call, now: now) {
             return (manager, "account_manager \(manager)")
         }
-        if settings.routing.preferLastAgent, let last = lastAgentByCaller[call.callerKey], let agent = agents[last],
+        if settings.routing.preferLastAgent, let last = lastAgentByCaller[call.callerKey],
+           now.seconds(since: last.at) <= LastService.memorySeconds, let agent = agents[last.agent],
            agent.state == .ready, isEligible(agent, for: call, now: now) {
-            return (last, "last_agent \(last)")
+            return (last.agent, "last_agent \(last.agent)")
         }
         // Held for the account manager (not ready, or they would have it): nobody else may take it yet.
         if let until = call.holdUntil, until > now { return nil }

@@ -85,8 +85,29 @@ extension Call {
     /// their numbers they call from, however the PBX spells it), else the number.
     /// (`customer:` cannot begin a calling number a PBX sends.)
     public var callerKey: String {
-        caller?.customer.map { "customer:" + $0 } ?? from
+        caller?.customer.map { Call.customerKeyPrefix + $0 } ?? from
     }
+
+    /// What `callerKey` puts before a customer id.
+    public static let customerKeyPrefix = "customer:"
+}
+
+/// The agent who last completed a call with a caller, and when (`prefer_last_agent`).
+public struct LastService: Sendable, Equatable {
+    public var agent: AgentID
+    public var at: Instant
+
+    public init(agent: AgentID, at: Instant) {
+        self.agent = agent
+        self.at = at
+    }
+
+    /// How long the daemon remembers who served a caller: 30 days, in memory
+    /// and when it rebuilds the memory from the call log at start.
+    public static let memorySeconds: Double = 30 * 86_400
+}
+
+extension Call {
 
     /// The caller's tier: from the archive, else the `tier` call attribute.
     public var tier: CustomerTier? {

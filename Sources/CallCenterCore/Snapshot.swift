@@ -7,7 +7,7 @@ public struct Snapshot: Sendable, Equatable {
     public var calls: [Call]
     public var nextTicket: UInt64
     /// The agent who last completed a call with each caller (`Call.callerKey`, for `prefer_last_agent`).
-    public var lastAgents: [String: AgentID] = [:]
+    public var lastAgents: [String: LastService] = [:]
     /// Open complaints, and the number the next complaint gets.
     public var complaints: [Complaint] = []
     public var nextComplaintNumber = 1

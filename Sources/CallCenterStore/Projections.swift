@@ -186,14 +186,15 @@ enum Projections {
         // A cursor decodes each row in place (no copy of 100,000 rows first).
         let live = try Row.fetchCursor(db, sql: "SELECT \(callColumns) FROM calls WHERE state <> 'ended' ORDER BY ticket")
         while let row = try live.next() { snapshot.calls.append(try logEntry(row).call) }
-        // Who last served each number, from the last 30 days of the call log.
-        let since = (try Int64.fetchOne(db, sql: "SELECT max(offered_at) FROM calls") ?? 0) - 30 * 86_400_000
+        // Who last served each caller (`Call.callerKey`: the customer, else the
+        // number as sent), from the call log of the core's memory (30 days).
+        let since = (try Int64.fetchOne(db, sql: "SELECT max(offered_at) FROM calls") ?? 0) - Int64(LastService.memorySeconds * 1000)
         for row in try Row.fetchAll(db, sql: """
-            SELECT caller, agent FROM calls
+            SELECT coalesce(? || json_extract(caller_info, '$.customer'), caller), agent, ended_at FROM calls
             WHERE offered_at >= ? AND outcome = 'completed' AND agent IS NOT NULL
             ORDER BY ended_at
-            """, arguments: [since]) {
-            snapshot.lastAgents[row[0]] = row[1]
+            """, arguments: [Call.customerKeyPrefix, since]) {
+            snapshot.lastAgents[row[0]] = LastService(agent: row[1], at: Instant(milliseconds: row[2]))
         }
         return snapshot
     }

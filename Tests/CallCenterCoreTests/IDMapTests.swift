@@ -133,3 +133,24 @@ final class IDMapCanonicalEquivalenceTests: XCTestCase {
         XCTAssertEqual(desk.center.snapshot.lastAgents.count, 1)
     }
 }
+
+/// Incremental expiry: `sweep` looks at a few entries per call and removes the expired ones.
+final class IDMapSweepTests: XCTestCase {
+    func testSweepRemovesExpiredEntriesAFewAtATime() {
+        var map = IDMap<Int>()
+        for i in 0..<100 { map["k\(i)"] = i }
+        var cursor = 0
+        map.sweep(&cursor, steps: 10) { $0 % 2 == 0 }
+        XCTAssertEqual(map.count, 95, "ten entries looked at, the five even ones among them removed")
+        for _ in 0..<100 { map.sweep(&cursor, steps: 2) { $0 % 2 == 0 } }
+        XCTAssertEqual(map.count, 50)
+        XCTAssertTrue(map.values.allSatisfy { $0 % 2 == 1 })
+        for i in 0..<100 { XCTAssertEqual(map["k\(i)"], i % 2 == 1 ? i : nil, "k\(i)") }
+        map.sweep(&cursor, steps: 200) { _ in true }
+        XCTAssertTrue(map.isEmpty)
+        XCTAssertEqual(cursor, 0)
+        map.sweep(&cursor, steps: 3) { _ in true }  // empty: nothing to do
+        map["again"] = 1
+        XCTAssertEqual(map["again"], 1)
+    }
+}

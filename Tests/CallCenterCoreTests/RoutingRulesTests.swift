@@ -177,8 +177,16 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(try serve("c3", from: "010-12345678", caller: c001), "a1", "the same customer from another number")
         XCTAssertEqual(try serve("c4", from: "+1555", caller: nil), "a2", "a new caller: longest idle")
         XCTAssertEqual(try serve("c5", from: "+1555", caller: nil), "a2", "an unknown caller: by number (a1 is idle longer)")
-        XCTAssertEqual(desk.center.lastAgentByCaller["customer:C001"], "a1")
-        XCTAssertEqual(desk.center.lastAgentByCaller["+1555"], "a2")
+        XCTAssertEqual(desk.center.lastAgentByCaller["customer:C001"]?.agent, "a1")
+        XCTAssertEqual(desk.center.lastAgentByCaller["+1555"]?.agent, "a2")
+
+        // A month later the memory is stale: the longest idle agent takes the call,
+        // and callers nobody served for 30 days are forgotten as later calls end.
+        desk.advance(LastService.memorySeconds + 1)
+        XCTAssertEqual(try serve("c6", from: "+1555", caller: nil), "a1", "30 days on: longest idle, not the last agent")
+        for i in 7...9 { _ = try serve("c\(i)", from: "+1999\(i)", caller: nil) }
+        XCTAssertEqual(Set(desk.center.lastAgentByCaller.keys), ["+1555", "+19997", "+19998", "+19999"],
+                       "C001 (served 30 days ago) is forgotten; +1555 was served again")
 
         var plain = try Desk(agents: [agent("a1"), agent("a2")])
         try plain.loginReady("a1")

@@ -97,11 +97,10 @@ final class DrivenRoutingStoreTests: XCTestCase {
         XCTAssertEqual(restored.snapshot, original.snapshot)
     }
 
-    /// `prefer_last_agent`: after a restart the core still knows which agent
-    /// last served a number, and rings that agent again like the original would.
-    func testRestoredCoreRemembersLastAgentByNumber() throws {
-        let store = try CallCenterStore(inMemory: ())
-        var d = Driver(store: store, settings: Self.settings)
+    /// A store-backed core with queue general and agents a1 (ready at 1 s, so idle
+    /// longest) and a2 (ready at 2 s).
+    static func twoReadyAgents(_ store: CallCenterStore) throws -> Driver {
+        var d = Driver(store: store, settings: settings)
         try d.apply(.upsertQueue(QueueConfig(id: "general")), at: 0)
         for id in ["a1", "a2"] {
             try d.apply(.upsertAgent(AgentProfile(id: id, name: id, seat: "s-\(id)"), tokenHash: "h"), at: 0)
@@ -109,6 +108,34 @@ final class DrivenRoutingStoreTests: XCTestCase {
         }
         try d.apply(.agentSetState(agent: "a1", state: .ready, reason: nil), at: 1)
         try d.apply(.agentSetState(agent: "a2", state: .ready, reason: nil), at: 2)
+        return d
+    }
+
+    /// `prefer_last_agent` for a customer of the archive: after a restart the core
+    /// still knows who served them, whichever of their numbers they call from.
+    func testRestoredCoreRemembersLastAgentByCustomer() throws {
+        let store = try CallCenterStore(inMemory: ())
+        var d = try Self.twoReadyAgents(store)
+        let c7 = CallerInfo(customer: "C7", name: "Zhang")
+        try d.apply(.offerCall(call: "c1", from: "+8613800001111", to: "1900", queue: nil, attributes: [:], caller: c7), at: 10)
+        XCTAssertEqual(d.core.calls["c1"]?.agent, "a1")
+        try d.apply(.callAnswered(call: "c1", agent: "a1"), at: 11)
+        try d.apply(.callHangup(call: "c1", by: .caller, cause: nil), at: 20)
+
+        let snapshot = try store.loadSnapshot()
+        XCTAssertEqual(snapshot.lastAgents["customer:C7"], LastService(agent: "a1", at: Fixture.at(20)))
+        XCTAssertEqual(snapshot.lastAgents, d.core.snapshot.lastAgents)
+        var restored = CallCenter(settings: Self.settings, restoring: snapshot)
+        let offer = Input.offerCall(call: "c2", from: "+861012345678", to: "1900", queue: nil, attributes: [:], caller: c7)
+        _ = restored.apply(offer, at: Fixture.at(30))
+        XCTAssertEqual(restored.calls["c2"]?.agent, "a1", "the customer's last agent, from another number")
+    }
+
+    /// `prefer_last_agent`: after a restart the core still knows which agent
+    /// last served a number, and rings that agent again like the original would.
+    func testRestoredCoreRemembersLastAgentByNumber() throws {
+        let store = try CallCenterStore(inMemory: ())
+        var d = try Self.twoReadyAgents(store)
         try d.apply(.offerCall(call: "c1", from: "+861234", to: "1900", queue: nil, attributes: [:]), at: 10)  // a1: idle longest
         XCTAssertEqual(d.core.calls["c1"]?.agent, "a1")
         try d.apply(.callAnswered(call: "c1", agent: "a1"), at: 11)
