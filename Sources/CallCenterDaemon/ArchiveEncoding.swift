@@ -42,7 +42,7 @@ enum ArchiveEncoding {
             .object(["date": .string(c.date.description), "amount": .number(c.amount), "item": .from(c.item),
                      "recorded_by": .string(c.recordedBy), "recorded_at": Encode.time(c.recordedAt)])
         })
-        o["flags"] = .array(Array(Set(p.flags.map(\.flag.rawValue))).sorted().map { .string($0) })
+        o["flags"] = .array(Array(Set(p.flags.filter { $0.cleared == nil }.map(\.flag.rawValue))).sorted().map { .string($0) })
         o["flag_log"] = .array(p.flags.map(flag))
         o["open_complaints"] = .from(p.openComplaints)
         return .object(o)
@@ -59,7 +59,8 @@ enum ArchiveEncoding {
 
     static func flag(_ f: NumberFlag) -> JSONValue {
         .object(["number": .string(f.number), "flag": .string(f.flag.rawValue), "by": .string(f.by), "at": Encode.time(f.at),
-                 "reason": .string(f.reason), "call": .from(f.call)])
+                 "reason": .string(f.reason), "call": .from(f.call),
+                 "cleared": f.cleared.map { .object(["by": .string($0.by), "at": Encode.time($0.at), "reason": .string($0.reason)]) } ?? .null])
     }
 
     static func audit(_ a: AuditEntry) -> JSONValue {

@@ -47,6 +47,29 @@ extension Engine {
             ])
         case let .regrade(after, limit, asOf):
             try regrade(after: after, limit: limit, asOf: asOf, request, from: session, now: now, log: &log)
+        case let .numberFlags(text):
+            let number = try readNumber(text)
+            let flags = try flagsAsOfPass(number.e164, log: log)
+            outbox.reply(session, Encode.ok(id: request.id, result: .object([
+                "number": .string(number.e164), "flags": .array(flags.map(ArchiveEncoding.flag)),
+            ])))
+        case let .unflag(text, kinds, reason):
+            let number = try readNumber(text)
+            let active = try flagsAsOfPass(number.e164, log: log).filter { $0.cleared == nil && kinds.contains($0.flag) }
+            guard !active.isEmpty else {
+                let what = kinds.count == 1 ? "no \(kinds[0].rawValue) flag" : "no flag"
+                throw WireError(.notFound, "the number \(number.e164) has \(what) to clear")
+            }
+            journal(request, session, now: now, log: &log, payload: request.raw)
+            let cleared = NumberFlag.Clearing(by: session.actor, at: now, reason: reason)
+            log.archive.changes.append(.clearFlags(number: number.e164, flags: kinds, by: session.actor, at: now, reason: reason))
+            logger.notice("number flag cleared", metadata: ["number": "\(archiveSettings.logged(number.e164))",
+                                                           "flags": "\(Set(active.map(\.flag.rawValue)).sorted().joined(separator: ","))",
+                                                           "by": "\(session.actor)"])
+            reply(request, session, [
+                "number": .string(number.e164),
+                "cleared": .array(active.map { var f = $0; f.cleared = cleared; return ArchiveEncoding.flag(f) }),
+            ])
         case let .addCooperation(customer, date, amount, item):
             guard try ArchiveView(store: store, pass: log.archive).customer(customer) != nil else {
                 throw WireError(.notFound, "customer '\(customer)' is not in the archive")
@@ -76,9 +99,7 @@ extension Engine {
             call = id
             handledByAgent = session.agent.map(found.agents.contains) ?? false
         case let .number(text):
-            guard let number = PhoneNumber(text, country: archiveSettings.country) else {
-                throw WireError(.badRequest, "field 'number': cannot read \"\(text)\" as a phone number (national numbers are read as \(archiveSettings.country.code))")
-            }
+            let number = try readNumber(text)
             asked = "the number \(number.e164)"
             missing = "no customer has the number \(number.e164)"
             customerID = try view.owner(number.e164)
@@ -170,6 +191,33 @@ extension Engine {
     }
 
     // MARK: - Helpers
+
+    /// A number as a request wrote it, read in the configured country's way.
+    func readNumber(_ text: String, field: String = "number") throws -> PhoneNumber {
+        guard let number = PhoneNumber(text, country: archiveSettings.country) else {
+            throw WireError(.badRequest, "field '\(field)': cannot read \"\(text)\" as a phone number (national numbers are read as \(archiveSettings.country.code))")
+        }
+        return number
+    }
+
+    /// The flags of a number (E.164) as this pass leaves them: stored, then the
+    /// pass's own flags and clearings in order. Newest first.
+    func flagsAsOfPass(_ number: String, log: PassLog) throws -> [NumberFlag] {
+        var flags = try store.flags(number: number).reversed() as [NumberFlag]
+        for change in log.archive.changes {
+            switch change {
+            case let .flagNumber(f) where f.number == number:
+                flags.append(f)
+            case let .clearFlags(n, kinds, by, at, reason) where n == number:
+                for i in flags.indices where flags[i].cleared == nil && kinds.contains(flags[i].flag) {
+                    flags[i].cleared = NumberFlag.Clearing(by: by, at: at, reason: reason)
+                }
+            default:
+                continue
+            }
+        }
+        return flags.reversed()
+    }
 
     /// Journals a request whose changes go into `log.archive`.
     func journal(_ request: Request, _ session: Session, now: Instant, log: inout PassLog, payload: String?) {

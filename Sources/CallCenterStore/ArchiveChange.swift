@@ -15,6 +15,8 @@ public enum ArchiveChange: Sendable, Equatable {
     /// The agent registered the call: its category and summary.
     case register(Registration)
     case flagNumber(NumberFlag)
+    /// Clears the number's flags of these kinds that are not cleared yet.
+    case clearFlags(number: String, flags: [NumberFlagKind], by: String, at: Instant, reason: String)
     case audit(AuditEntry)
     /// New scores and tier from `customers regrade`.
     case grade(customer: String, scores: Scores, tier: CustomerTier?, at: Instant)
@@ -98,14 +100,29 @@ public struct NumberFlag: Sendable, Equatable {
     public var at: Instant
     public var reason: String
     public var call: CallID?
+    /// Who cleared the flag, when and why; nil while it marks the number.
+    public var cleared: Clearing?
 
-    public init(number: String, flag: NumberFlagKind, by: String, at: Instant, reason: String, call: CallID?) {
+    public struct Clearing: Sendable, Equatable {
+        public var by: String
+        public var at: Instant
+        public var reason: String
+
+        public init(by: String, at: Instant, reason: String) {
+            self.by = by
+            self.at = at
+            self.reason = reason
+        }
+    }
+
+    public init(number: String, flag: NumberFlagKind, by: String, at: Instant, reason: String, call: CallID?, cleared: Clearing? = nil) {
         self.number = number
         self.flag = flag
         self.by = by
         self.at = at
         self.reason = reason
         self.call = call
+        self.cleared = cleared
     }
 }
 

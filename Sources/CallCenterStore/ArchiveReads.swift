@@ -59,7 +59,7 @@ extension CallCenterStore {
     static let callerInfoSQL = """
         SELECT c.id, c.name, c.company, c.tier, c.account_manager, c.language,
                (SELECT count(*) FROM complaints k WHERE k.customer = c.id AND k.closed_at IS NULL) AS open_complaints,
-               \(flagKinds.map { "EXISTS (SELECT 1 FROM number_flags f WHERE f.number = q.n AND f.flag = '\($0)')" }.joined(separator: ", "))
+               \(flagKinds.map { "EXISTS (SELECT 1 FROM number_flags f WHERE f.number = q.n AND f.flag = '\($0)' AND f.cleared_at IS NULL)" }.joined(separator: ", "))
         FROM (SELECT ? AS n) q
         LEFT JOIN customer_phones p ON p.number = q.n
         LEFT JOIN customers c ON c.id = p.customer
@@ -145,7 +145,7 @@ extension CallCenterStore {
         }
     }
 
-    /// Flags on a number, newest first.
+    /// Flags on a number, newest first, those cleared too (`NumberFlag.cleared`).
     public func flags(number: String) throws -> [NumberFlag] {
         try readOnWriter { db in
             var flags = FastStatement(try db.cachedStatement(sql: "SELECT \(ArchiveRows.flagColumns) FROM number_flags WHERE number = ? ORDER BY flagged_at DESC, id DESC"))

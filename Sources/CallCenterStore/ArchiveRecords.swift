@@ -10,7 +10,7 @@ public struct CustomerProfile: Sendable, Equatable {
     public var interactions: [Interaction]
     /// Newest first.
     public var cooperations: [Cooperation]
-    /// Marks on the customer's numbers.
+    /// Marks on the customer's numbers, newest first, cleared ones too (`NumberFlag.cleared`).
     public var flags: [NumberFlag]
     public var openComplaints: Int
 
@@ -142,11 +142,12 @@ enum ArchiveRows {
     }
 
     /// The columns `flag(_:)` reads, in order.
-    static let flagColumns = "number, flag, flagged_by, flagged_at, reason, call"
+    static let flagColumns = "number, flag, flagged_by, flagged_at, reason, call, cleared_at, cleared_by, cleared_reason"
 
     static func flag(_ row: FastStatement.Columns) -> NumberFlag {
         NumberFlag(number: row.string(0), flag: row.text(1).flatMap(NumberFlagKind.init(rawValue:)) ?? .threat, by: row.string(2),
-                   at: Instant(milliseconds: row.int64(3) ?? 0), reason: row.string(4), call: row.text(5))
+                   at: Instant(milliseconds: row.int64(3) ?? 0), reason: row.string(4), call: row.text(5),
+                   cleared: row.int64(6).map { NumberFlag.Clearing(by: row.text(7) ?? "", at: Instant(milliseconds: $0), reason: row.text(8) ?? "") })
     }
 
     /// The columns `audit(_:)` reads, in order.

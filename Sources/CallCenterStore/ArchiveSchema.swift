@@ -123,6 +123,16 @@ enum ArchiveSchema {
 extension ArchiveSchema {
     /// Migration "v4: open complaints by customer": the screen pop counts a
     /// customer's open complaints (from "v3: complaints") with every offer.
+    /// A flag is cleared, not deleted: who cleared it, when and why stay beside
+    /// who set it. Only flags not cleared mark a number.
+    static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE number_flags ADD COLUMN cleared_at INTEGER;
+            ALTER TABLE number_flags ADD COLUMN cleared_by TEXT CHECK (cleared_by IS NULL OR cleared_by <> '');
+            ALTER TABLE number_flags ADD COLUMN cleared_reason TEXT;
+            """)
+    }
+
     static func v4(_ db: Database) throws {
         guard try db.tableExists("complaints") else { return }
         try db.execute(sql: "CREATE INDEX IF NOT EXISTS complaints_open_by_customer ON complaints(customer) WHERE closed_at IS NULL")

@@ -15,6 +15,12 @@ enum ArchiveWriter {
             case let .flagNumber(f):
                 try db.cachedStatement(sql: "INSERT INTO number_flags (number, flag, flagged_by, flagged_at, reason, call) VALUES (?, ?, ?, ?, ?, ?)")
                     .execute(arguments: [f.number, f.flag.rawValue, f.by, f.at.milliseconds, f.reason, f.call])
+            case let .clearFlags(number, flags, by, at, reason):
+                let clear = try db.cachedStatement(sql: """
+                    UPDATE number_flags SET cleared_at = ?, cleared_by = ?, cleared_reason = ?
+                    WHERE number = ? AND flag = ? AND cleared_at IS NULL
+                    """)
+                for flag in flags { try clear.execute(arguments: [at.milliseconds, by, reason, number, flag.rawValue]) }
             case let .audit(a):
                 // One per `caller.profile`: bound through the C API (FastStatement).
                 var row = FastStatement(try db.cachedStatement(sql: "INSERT INTO audit_log (at, role, agent, customer, call, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"))

@@ -104,6 +104,7 @@ enum Schema {
         ComplaintProjection.register(in: &migrator)  // "v3: complaints"
         migrator.registerMigration("v4: open complaints by customer", migrate: ArchiveSchema.v4)
         migrator.registerMigration("v5: CHECK lists as comparisons", migrate: v5)
+        migrator.registerMigration("v6: number flags can be cleared", migrate: ArchiveSchema.v6)
         return migrator
     }
 }

@@ -21,6 +21,11 @@ public enum ArchiveRequest: Sendable, Equatable {
     case regrade(after: String?, limit: Int, asOf: CalendarDate?)
     /// `customer.cooperation {customer, date, amount, item?}`: a purchase record.
     case addCooperation(customer: String, date: CalendarDate, amount: Double, item: String?)
+    /// `number.flags {number}`: the number's flags, cleared ones too. The number as written.
+    case numberFlags(number: String)
+    /// `number.unflag {number, flag?, reason}`: clears the number's flags of that
+    /// kind (every kind without `flag`).
+    case unflag(number: String, flags: [NumberFlagKind], reason: String)
 }
 
 /// Which record `caller.profile` reads.
@@ -53,6 +58,13 @@ extension ArchiveRequest {
             let summary = try f.string("summary")
             guard summary.count <= maxSummary else { throw .badRequest("field 'summary' is at most \(maxSummary) characters, not \(summary.count)") }
             return .register(call: try f.string("call"), category: category, summary: summary)
+        case .numberFlags:
+            return .numberFlags(number: try f.string("number"))
+        case .numberUnflag:
+            let kinds = try f.optionalString("flag") == nil ? NumberFlagKind.allCases : [try f.choice("flag", NumberFlagKind.self, among: NumberFlagKind.allCases)]
+            let reason = try f.string("reason")
+            guard reason.count <= maxSummary else { throw .badRequest("field 'reason' is at most \(maxSummary) characters, not \(reason.count)") }
+            return .unflag(number: try f.string("number"), flags: kinds, reason: reason)
         case .auditList:
             return .auditList(customer: try f.optionalString("customer"), agent: try f.optionalString("agent"),
                               limit: try limit(f, default: 100, max: 10_000))

@@ -121,7 +121,8 @@ extension Command {
             return .upsertAgent(try AgentPatch(f), rotateToken: try f.optionalBool("rotate_token") ?? false)
         case .complaintOpen, .complaintStep, .complaintList, .complaintGet, .complaintAssign, .complaintReport:
             return try decodeComplaint(op, f, session: session)
-        case .callerProfile, .callRegister, .auditList, .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation:
+        case .callerProfile, .callRegister, .auditList, .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation,
+             .numberFlags, .numberUnflag:
             return .archive(try ArchiveRequest.decode(op, f))
         }
     }

@@ -36,6 +36,9 @@ public enum Operation: String, Sendable, CaseIterable {
     case customerExport = "customer.export"
     case customerRegrade = "customer.regrade"
     case customerCooperation = "customer.cooperation"
+    // Marks on a number (threat, harassment): read their history, clear them.
+    case numberFlags = "number.flags"
+    case numberUnflag = "number.unflag"
 
     /// The roles that may call this op (admin may call every op).
     public var roles: Set<Role> {
@@ -49,7 +52,7 @@ public enum Operation: String, Sendable, CaseIterable {
         case .complaintList, .complaintGet, .complaintAssign, .complaintReport: return [.supervisor, .admin]
         case .callerProfile: return [.agent, .supervisor, .admin]
         case .callRegister: return [.agent, .admin]
-        case .auditList: return [.supervisor, .admin]
+        case .auditList, .numberFlags, .numberUnflag: return [.supervisor, .admin]
         case .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation: return [.admin]
         }
     }
@@ -67,9 +70,10 @@ public enum Operation: String, Sendable, CaseIterable {
         case .complaintList, .complaintGet, .complaintReport:
             return false
         // Reads of customer records are audited: the audit entry is journaled and committed first.
-        case .callerProfile, .callRegister, .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation:
+        case .callerProfile, .callRegister, .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation,
+             .numberUnflag:
             return true
-        case .auditList:
+        case .auditList, .numberFlags:
             return false
         }
     }

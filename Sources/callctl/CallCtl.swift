@@ -23,7 +23,7 @@ struct CallCtl: ParsableCommand {
             Ping.self, Tail.self, Stats.self, Agents.self,
             QueueCommand.self, AgentCommand.self, CallCommand.self, Bench.self,
             ComplaintsCommand.self, ReportCommand.self,
-            Customers.self, CustomerCommand.self, Audit.self,
+            Customers.self, CustomerCommand.self, Audit.self, NumberCommand.self,
         ]
     )
 

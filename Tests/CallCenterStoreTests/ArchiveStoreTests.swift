@@ -137,6 +137,33 @@ final class ArchiveStoreTests: XCTestCase {
         XCTAssertEqual(try store.flags(number: "+8613600006666").map(\.reason), ["again", "again", "threatened staff"])
     }
 
+    /// A cleared flag no longer marks the number (screen pop, record) but stays in
+    /// its history with who cleared it, when and why; a flag set again marks it again.
+    func testClearedFlagsStopMarkingTheNumber() throws {
+        let n = "+8613600006666"
+        var zhou = CustomerRecord(id: "C900", name: "Zhou")
+        zhou.phones = [n]
+        try store.applyArchive([
+            .saveCustomers([zhou], at: Fixture.at(0)),
+            .flagNumber(NumberFlag(number: n, flag: .threat, by: "agent:a1", at: Fixture.at(1), reason: "threatened staff", call: "x1")),
+            .flagNumber(NumberFlag(number: n, flag: .harassment, by: "agent:a2", at: Fixture.at(2), reason: "again", call: "x2")),
+        ])
+        try store.applyArchive([.clearFlags(number: n, flags: [.threat], by: "supervisor:s1", at: Fixture.at(5), reason: "wrong caller")])
+        XCTAssertEqual(try store.callerInfo(number: n)?.flags, ["harassment"])
+        XCTAssertEqual(try store.profile(customer: "C900")?.flags.map(\.flag), [.harassment, .threat], "the record's flag log keeps cleared flags")
+        XCTAssertEqual(try store.profile(customer: "C900")?.flags.map { $0.cleared == nil }, [true, false])
+        let history = try store.flags(number: n)
+        XCTAssertEqual(history.map(\.flag), [.harassment, .threat])
+        XCTAssertNil(history[0].cleared)
+        XCTAssertEqual(history[1].cleared, NumberFlag.Clearing(by: "supervisor:s1", at: Fixture.at(5), reason: "wrong caller"))
+
+        try store.applyArchive([.clearFlags(number: n, flags: NumberFlagKind.allCases, by: "admin", at: Fixture.at(6), reason: "all clear")])
+        XCTAssertEqual(try store.callerInfo(number: n)?.flags, [])
+        XCTAssertEqual(try store.flags(number: n)[1].cleared?.at, Fixture.at(5), "a cleared flag keeps its first clearing")
+        try store.applyArchive([.flagNumber(NumberFlag(number: n, flag: .threat, by: "agent:a1", at: Fixture.at(7), reason: "again", call: "x3"))])
+        XCTAssertEqual(try store.callerInfo(number: n)?.flags, ["threat"])
+    }
+
     /// Audit entries are listed newest first and filter by customer and agent.
     func testAuditLog() throws {
         try store.applyArchive([

@@ -99,16 +99,23 @@ final class ArchivePrivacyTests: XCTestCase {
         XCTAssertEqual(line?.split(separator: " ").dropFirst().map(String.init), ["agent", "a1", "C001", "p1", "profile", "-"], audited.stdout)
     }
 
-    /// Registration: into the interaction history and the call log; harassment flags the number for later calls.
-    func testRegistrationFlagsTheNumber() throws {
+    /// Call p1 from `number`, routed to a1 (logged in, ready), answered and hung up;
+    /// a1's session and the PBX's.
+    func callServedByA1(from number: String) throws -> (agent: CallCenterConnection, pbx: CallCenterConnection) {
         let a1 = try agent("a1")
         _ = try a1.call("agent.login", [:])
         _ = try a1.call("agent.state", ["state": "ready"])
         let pbx = try daemon.session("pbx")
-        _ = try pbx.call("call.offer", ["call": "p1", "from": "138 0000 1111", "to": "4008001234"])
+        _ = try pbx.call("call.offer", ["call": "p1", "from": number, "to": "4008001234"])
         _ = try a1.event(named: "call.assigned")
         _ = try pbx.call("call.answered", ["call": "p1", "agent": "a1"])
         _ = try pbx.call("call.hangup", ["call": "p1", "by": "caller"])
+        return (a1, pbx)
+    }
+
+    /// Registration: into the interaction history and the call log; harassment flags the number for later calls.
+    func testRegistrationFlagsTheNumber() throws {
+        let (a1, pbx) = try callServedByA1(from: "138 0000 1111")
 
         XCTAssertEqual(try agent("a2").failure("call.register", ["call": "p1", "category": "sales", "summary": "x"])?.code, "forbidden")
         XCTAssertEqual(a1.failure("call.register", ["call": "p1", "category": "gossip", "summary": "x"])?.code, "bad_request")
@@ -134,6 +141,48 @@ final class ArchivePrivacyTests: XCTestCase {
         // Logs show the number masked.
         XCTAssertTrue(daemon.log.contains("138****1111"), daemon.log)
         XCTAssertFalse(daemon.log.contains("13800001111"), daemon.log)
+    }
+
+    /// A supervisor clears a flag set by mistake: later calls from the number carry
+    /// no flag, and the number's history says who set it and who cleared it, why.
+    func testSupervisorClearsAFlag() throws {
+        let (a1, _) = try callServedByA1(from: "13900002222")
+        _ = try a1.call("call.register", ["call": "p1", "category": "threat", "summary": "shouted"])
+
+        let supervisor = try daemon.session("supervisor")
+        XCTAssertEqual(a1.failure("number.unflag", ["number": "13900002222", "reason": "x"])?.code, "forbidden")
+        XCTAssertEqual(supervisor.failure("number.unflag", ["number": "13900002222"])?.code, "bad_request", "a reason is required")
+        XCTAssertEqual(supervisor.failure("number.unflag", ["number": "13900002222", "flag": "rude", "reason": "x"])?.code, "bad_request")
+        XCTAssertEqual(supervisor.failure("number.unflag", ["number": "not a number", "reason": "x"])?.code, "bad_request")
+        let notFlagged = supervisor.failure("number.unflag", ["number": "139 0000 2222", "flag": "harassment", "reason": "x"])
+        XCTAssertEqual(notFlagged?.code, "not_found")
+        XCTAssertEqual(notFlagged?.message, "the number +8613900002222 has no harassment flag to clear")
+
+        let cleared = try supervisor.call("number.unflag", ["number": "+86 139-0000-2222", "reason": "it was the TV, not the caller"])
+        XCTAssertEqual(cleared["number"] as? String, "+8613900002222")
+        let flag = try XCTUnwrap((cleared["cleared"] as? [[String: Any]])?.first)
+        XCTAssertEqual(flag["flag"] as? String, "threat")
+        XCTAssertEqual(flag["by"] as? String, "agent:a1")
+        XCTAssertEqual((flag["cleared"] as? [String: Any])?["reason"] as? String, "it was the TV, not the caller")
+        XCTAssertEqual(supervisor.failure("number.unflag", ["number": "13900002222", "reason": "again"])?.code, "not_found")
+
+        daemon.crash()  // kill -9: the acknowledged clearing is committed
+        try daemon.start()
+        let pbx2 = try daemon.session("pbx")
+        let next = try pbx2.call("call.offer", ["call": "p2", "from": "13900002222", "to": "4008001234"])
+        XCTAssertEqual(next["flags"] as? [String], [])
+        let history = try daemon.session("supervisor").call("number.flags", ["number": "13900002222"])
+        let flags = try XCTUnwrap(history["flags"] as? [[String: Any]])
+        XCTAssertEqual(flags.count, 1)
+        XCTAssertEqual(flags[0]["reason"] as? String, "shouted")
+        XCTAssertNotNil((flags[0]["cleared"] as? [String: Any])?["at"] as? String)
+
+        let record = try daemon.session("supervisor").call("caller.profile", ["number": "13900002222"])
+        XCTAssertEqual(record["flags"] as? [String], [], "C002 is marked no more")
+        XCTAssertEqual((record["flag_log"] as? [[String: Any]])?.count, 1, "the record's flag log keeps the cleared flag")
+
+        let listed = try runCommand(DaemonProcess.callctlBinary, ["number", "flags", "13900002222", "--socket", daemon.socketPath])
+        XCTAssertTrue(listed.stdout.contains("threat") && listed.stdout.contains("it was the TV"), listed.stdout)
     }
 
     /// While wrapping up a call the agent still reads its caller's record, by call, number or id.
