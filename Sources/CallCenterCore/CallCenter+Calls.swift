@@ -21,7 +21,7 @@ extension CallCenter {
         var call = Call(id: id, from: from, to: to, queue: queueID, attributes: attributes, ticket: takeTicket(), at: now)
         call.caller = caller
         call.priority = policy.weight(of: call.tier)
-        call.language = attributes["language"] ?? caller?.language
+        call.language = attributes["language"].flatMap { $0.isEmpty ? nil : $0 } ?? caller?.language  // "": not given
         call.accountManager = caller?.accountManager ?? attributes["account_manager"]
         calls[id] = call
         touch(id)

@@ -4,9 +4,11 @@
 /// 1. to its **account manager** if ready; if the manager is busy (ringing,
 ///    on a call or wrapping up) the call waits for them up to the queue's
 ///    `manager_wait`, and only then goes to anyone eligible;
-/// 2. to the agent who **last served the number**, if ready (when enabled);
+/// 2. to the agent who **last served the caller** (the customer, else the
+///    number), if ready (when enabled);
 /// 3. to an eligible agent who **speaks the caller's language**, if any is ready;
-/// 4. else to any eligible agent;
+/// 4. else to one who speaks the language it **falls back to** (`yue` → `zh`);
+/// 5. else to any eligible agent;
 /// choosing among candidates by the queue's **strategy** (ties: longest idle, then agent id).
 ///
 /// Eligible: the queue's skills at their minimum levels (or the levels an overflow
@@ -111,7 +113,7 @@ extension CallCenter {
         let order = StrategyOrder(strategy, call: call, queue: queues[call.queue])
         let wanted = languageWanted(for: call)
         var top: [StrategyOrder.Key] = []  // the first five eligible agents, in order
-        var bestSpeaker: StrategyOrder.Key?, bestRelated: StrategyOrder.Key?
+        var bestSpeaker: StrategyOrder.Key?, bestRelated: (key: StrategyOrder.Key, rank: Int)?
         var eligible = 0
         let candidates = call.relaxedSkills == nil && call.extraQueues.isEmpty ? nil : readyAgents
         func consider(_ id: AgentID) {
@@ -124,9 +126,12 @@ extension CallCenter {
                 if top.count > 5 { top.removeLast() }
             }
             switch wanted?.fit(agent.profile.languages) {
-            case .speaks?: if bestSpeaker.map({ order.precedes(key, $0) }) ?? true { bestSpeaker = key }
-            case .fallback?: if bestRelated.map({ order.precedes(key, $0) }) ?? true { bestRelated = key }
-            case .neither?, nil: break
+            case .speaks?:
+                if bestSpeaker.map({ order.precedes(key, $0) }) ?? true { bestSpeaker = key }
+            case let .fallback(rank)?:
+                if bestRelated.map({ rank < $0.rank || (rank == $0.rank && order.precedes(key, $0.key)) }) ?? true { bestRelated = (key, rank) }
+            case .neither?, nil:
+                break
             }
         }
         if let candidates {
@@ -135,13 +140,13 @@ extension CallCenter {
             for entry in line.entries { consider(entry.id) }
         }
         guard let first = top.first else { return nil }
-        let choice = LanguageChoice(first: first.id, speaker: bestSpeaker?.id, related: bestRelated?.id)
+        let choice = LanguageChoice(first: first.id, speaker: bestSpeaker?.id, related: bestRelated.map { ($0.key.id, $0.rank) })
         return reason(strategy, wanted: wanted, choice: choice, ready: eligible, names: top.map(\.id), more: eligible > top.count)
     }
 
     /// The caller's language and its fallback, when the call has a language.
     func languageWanted(for call: Call) -> LanguageWanted? {
-        call.language.map { LanguageWanted(language: $0, fallback: settings.routing.fallback(of: $0)) }
+        call.language.map { LanguageWanted(language: $0, fallbacks: settings.routing.fallbacks(of: $0)) }
     }
 
     /// Whether the caller's tier is one `agent` may serve (skills and holds aside).
@@ -179,13 +184,13 @@ extension CallCenter {
             } else {
                 text += "; no ready ".utf8
                 text += wanted.language.utf8
-                if let fallback = wanted.fallback, let related = choice.related {
+                if let related = choice.related {
                     text += " speaker, speaks ".utf8
-                    text += fallback.utf8
-                    agent = related
+                    text += wanted.fallbacks[related.rank - 1].utf8
+                    agent = related.id
                 } else {
-                    if let fallback = wanted.fallback {
-                        text += " or ".utf8
+                    for (i, fallback) in wanted.fallbacks.enumerated() {
+                        text += (i == wanted.fallbacks.count - 1 ? " or " : ", ").utf8
                         text += fallback.utf8
                     }
                     text += " speaker".utf8
@@ -358,41 +363,47 @@ extension CallCenter {
     }
 }
 
-/// How a queue's strategy orders ready agents: the agent whose key precedes all
-/// others takes the call. Ties go to the agent idle longest, then the lower id.
-/// The language a caller wants served in: their own (`yue`), else the one it
-/// falls back to (`zh`, see `RoutingPolicy.languageFallbacks`), else any.
+/// The language a caller wants served in: their own (`yue-HK`), else the ones
+/// it falls back to, best first (`yue`, then `zh`; `RoutingPolicy.fallbacks`),
+/// else any.
 struct LanguageWanted {
-    enum Fit { case speaks, fallback, neither }
+    enum Fit: Equatable {
+        case speaks
+        /// Speaks the fallback at this rank (1: the first fallback).
+        case fallback(Int)
+        case neither
+    }
 
     let language: String
-    let fallback: String?
+    let fallbacks: [String]
 
     func fit(_ languages: [String]) -> Fit {
         if languages.contains(language) { return .speaks }
-        if let fallback, languages.contains(fallback) { return .fallback }
+        for (i, fallback) in fallbacks.enumerated() where languages.contains(fallback) { return .fallback(i + 1) }
         return .neither
     }
 }
 
 /// The first eligible agent in the strategy's order, the first who speaks the
-/// caller's language and the first who speaks its fallback: the choice is the
-/// speaker, else the fallback speaker, else the first.
+/// caller's language and the first who speaks its best fallback: the choice is
+/// the speaker, else the fallback speaker, else the first.
 struct LanguageChoice {
     var first: AgentID?
     var speaker: AgentID?
-    var related: AgentID?
+    var related: (id: AgentID, rank: Int)?
 
     mutating func consider(_ id: AgentID, _ fit: LanguageWanted.Fit) {
         if first == nil { first = id }
         switch fit {
         case .speaks: if speaker == nil { speaker = id }
-        case .fallback: if related == nil { related = id }
+        case let .fallback(rank): if related.map({ rank < $0.rank }) ?? true { related = (id, rank) }
         case .neither: break
         }
     }
 }
 
+/// How a queue's strategy orders ready agents: the agent whose key precedes all
+/// others takes the call. Ties go to the agent idle longest, then the lower id.
 struct StrategyOrder {
     struct Key {
         var id: AgentID

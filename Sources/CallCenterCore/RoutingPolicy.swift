@@ -65,9 +65,21 @@ public struct RoutingPolicy: Sendable, Equatable {
 
     public init() {}
 
-    /// The language a caller of `language` is served in when nobody ready speaks
-    /// it, or nil: the configured fallback, else the primary subtag of a tag
-    /// such as `zh-HK` or `en_GB`.
+    /// The languages a caller of `language` is served in when nobody ready speaks
+    /// it, best first: its fallback, then that one's (`yue-HK` → `yue` → `zh`),
+    /// at most three, never back to one already named.
+    public func fallbacks(of language: String) -> [String] {
+        var chain: [String] = []
+        var current = language
+        while chain.count < 3, let next = fallback(of: current), next != language, !chain.contains(next) {
+            chain.append(next)
+            current = next
+        }
+        return chain
+    }
+
+    /// One step of `fallbacks`: the configured fallback of `language`, else the
+    /// primary subtag of a tag such as `zh-HK` or `en_GB`; nil for none.
     public func fallback(of language: String) -> String? {
         if let listed = languageFallbacks[language] { return listed.isEmpty || listed == language ? nil : listed }
         guard let dash = language.utf8.firstIndex(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }),
@@ -85,11 +97,13 @@ extension Call {
     /// their numbers they call from, however the PBX spells it), else the number.
     /// (`customer:` cannot begin a calling number a PBX sends.)
     public var callerKey: String {
-        caller?.customer.map { Call.customerKeyPrefix + $0 } ?? from
+        caller?.customer.map { Call.customerKeyPrefix + $0 } ?? Call.numberKeyPrefix + from
     }
 
-    /// What `callerKey` puts before a customer id.
+    /// What `callerKey` puts before a customer id, and before a number (so that
+    /// no `from`, whatever a PBX sends, can name a customer's entry).
     public static let customerKeyPrefix = "customer:"
+    public static let numberKeyPrefix = "number:"
 }
 
 /// The agent who last completed a call with a caller, and when (`prefer_last_agent`).

@@ -190,10 +190,10 @@ enum Projections {
         // number as sent), from the call log of the core's memory (30 days).
         let since = (try Int64.fetchOne(db, sql: "SELECT max(offered_at) FROM calls") ?? 0) - Int64(LastService.memorySeconds * 1000)
         for row in try Row.fetchAll(db, sql: """
-            SELECT coalesce(? || json_extract(caller_info, '$.customer'), caller), agent, ended_at FROM calls
+            SELECT coalesce(? || json_extract(caller_info, '$.customer'), ? || caller), agent, ended_at FROM calls
             WHERE offered_at >= ? AND outcome = 'completed' AND agent IS NOT NULL
             ORDER BY ended_at
-            """, arguments: [Call.customerKeyPrefix, since]) {
+            """, arguments: [Call.customerKeyPrefix, Call.numberKeyPrefix, since]) {
             snapshot.lastAgents[row[0]] = LastService(agent: row[1], at: Instant(milliseconds: row[2]))
         }
         return snapshot

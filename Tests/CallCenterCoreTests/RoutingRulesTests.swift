@@ -77,6 +77,42 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(desk.call("c2")?.routeReason, "longest_idle among 1 ready [zh1]; no ready zh-HK speaker, speaks zh")
     }
 
+    /// A dialect with a region falls back step by step: `yue-HK` to `yue`, then
+    /// to `zh`, before anyone; the reason names what matched or every step missed.
+    func testFallbackChain() throws {
+        XCTAssertEqual(RoutingPolicy().fallbacks(of: "yue-HK"), ["yue", "zh"])
+        XCTAssertEqual(RoutingPolicy().fallbacks(of: "zh"), [])
+        var loop = RoutingPolicy()
+        loop.languageFallbacks = ["a": "b", "b": "a", "c-x": "c"]
+        XCTAssertEqual(loop.fallbacks(of: "a"), ["b"], "never back to one already named")
+        XCTAssertEqual(loop.fallbacks(of: "c-x"), ["c"])
+
+        let agents = [agent("en1", languages: ["en"]), agent("zh1", languages: ["zh"]), agent("yue1", languages: ["yue"])]
+        var desk = try Desk(agents: agents)
+        try desk.loginReady("en1", "zh1", "yue1")
+        XCTAssertEqual(try offer(&desk, "c1", attributes: ["language": "yue-HK"]).routes.first?.agent, "yue1")
+        XCTAssertEqual(desk.call("c1")?.routeReason, "longest_idle among 3 ready [en1,yue1,zh1]; no ready yue-HK speaker, speaks yue")
+        XCTAssertEqual(try offer(&desk, "c2", attributes: ["language": "yue-HK"]).routes.first?.agent, "zh1")
+        XCTAssertEqual(desk.call("c2")?.routeReason, "longest_idle among 2 ready [en1,zh1]; no ready yue-HK speaker, speaks zh")
+        XCTAssertEqual(try offer(&desk, "c3", attributes: ["language": "yue-HK"]).routes.first?.agent, "en1")
+        XCTAssertEqual(desk.call("c3")?.routeReason, "longest_idle among 1 ready [en1]; no ready yue-HK, yue or zh speaker")
+
+        // Weighing every candidate (random strategy): the better fallback wins over the order.
+        var random = try Desk(queues: [QueueConfig(id: "general", strategy: .random)], agents: agents)
+        try random.loginReady("en1", "zh1", "yue1")
+        XCTAssertEqual(try offer(&random, "r1", attributes: ["language": "yue-HK"]).routes.first?.agent, "yue1")
+        XCTAssertEqual(try offer(&random, "r2", attributes: ["language": "yue-HK"]).routes.first?.agent, "zh1")
+    }
+
+    /// An empty `language` attribute is no language: the archive's applies.
+    func testEmptyLanguageAttributeIsNone() throws {
+        var desk = try Desk(agents: [agent("en1", languages: ["en"]), agent("yue1", languages: ["yue"])])
+        try desk.loginReady("en1", "yue1")
+        let applied = try offer(&desk, "c1", attributes: ["language": ""], caller: CallerInfo(customer: "C1", language: "yue"))
+        XCTAssertEqual(applied.routes.first?.agent, "yue1")
+        XCTAssertEqual(desk.call("c1")?.language, "yue")
+    }
+
     /// The strategies that weigh every candidate (random, overflowed calls) prefer
     /// the fallback language over none too.
     func testDialectFallbackWhenWeighingEveryCandidate() throws {
@@ -151,16 +187,22 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(desk.call("c1")?.routeReason, "account_manager am")
     }
 
-    /// `prefer_last_agent`: a known customer rings the agent who last served them
-    /// from whichever number they call, however the PBX spells it; an unknown
-    /// caller, the agent who last served the number. Off by default.
-    func testLastAgentServedTheSameCaller() throws {
+    /// prefer_last_agent on; a1 ready first (idle longest), then a2.
+    func lastAgentDesk() throws -> Desk {
         var settings = CallCenter.Settings()
         settings.routing.preferLastAgent = true
         var desk = try Desk(settings: settings, agents: [agent("a1"), agent("a2")])
         try desk.loginReady("a1")
         desk.advance(1)
         try desk.loginReady("a2")
+        return desk
+    }
+
+    /// `prefer_last_agent`: a known customer rings the agent who last served them
+    /// from whichever number they call, however the PBX spells it; an unknown
+    /// caller, the agent who last served the number. Off by default.
+    func testLastAgentServedTheSameCaller() throws {
+        var desk = try lastAgentDesk()
         func serve(_ call: CallID, from: String, caller: CallerInfo?) throws -> AgentID? {
             let agent = try desk.apply(.offerCall(call: call, from: from, to: "400", queue: nil, attributes: [:], caller: caller)).routes.first?.agent
             if let agent {
@@ -178,14 +220,14 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(try serve("c4", from: "+1555", caller: nil), "a2", "a new caller: longest idle")
         XCTAssertEqual(try serve("c5", from: "+1555", caller: nil), "a2", "an unknown caller: by number (a1 is idle longer)")
         XCTAssertEqual(desk.center.lastAgentByCaller["customer:C001"]?.agent, "a1")
-        XCTAssertEqual(desk.center.lastAgentByCaller["+1555"]?.agent, "a2")
+        XCTAssertEqual(desk.center.lastAgentByCaller["number:+1555"]?.agent, "a2")
 
         // A month later the memory is stale: the longest idle agent takes the call,
         // and callers nobody served for 30 days are forgotten as later calls end.
         desk.advance(LastService.memorySeconds + 1)
         XCTAssertEqual(try serve("c6", from: "+1555", caller: nil), "a1", "30 days on: longest idle, not the last agent")
         for i in 7...9 { _ = try serve("c\(i)", from: "+1999\(i)", caller: nil) }
-        XCTAssertEqual(Set(desk.center.lastAgentByCaller.keys), ["+1555", "+19997", "+19998", "+19999"],
+        XCTAssertEqual(Set(desk.center.lastAgentByCaller.keys), ["number:+1555", "number:+19997", "number:+19998", "number:+19999"],
                        "C001 (served 30 days ago) is forgotten; +1555 was served again")
 
         var plain = try Desk(agents: [agent("a1"), agent("a2")])
@@ -199,6 +241,18 @@ final class RoutingRulesTests: XCTestCase {
         plain.advance(1)
         let again = try plain.apply(.offerCall(call: "c2", from: "+1555", to: "400", queue: nil, attributes: [:]))
         XCTAssertEqual(again.routes.first?.agent, "a2", "off: the longest idle, not the last agent")
+    }
+
+    /// No calling number, whatever a PBX sends, names a customer's memory.
+    func testANumberCannotPassForACustomer() throws {
+        var desk = try lastAgentDesk()
+        XCTAssertEqual(try offer(&desk, "c1", caller: CallerInfo(customer: "C001")).routes.first?.agent, "a1")
+        try desk.answer("c1", by: "a1")
+        desk.advance(1)
+        try desk.hangup("c1")
+        let spoof = try desk.apply(.offerCall(call: "c2", from: "customer:C001", to: "400", queue: nil, attributes: [:]))
+        XCTAssertEqual(spoof.routes.first?.agent, "a2", "the longest idle, not C001's last agent")
+        XCTAssertEqual(try offer(&desk, "c3", caller: CallerInfo(customer: "C001")).routes.first?.agent, "a1", "C001 itself still gets a1")
     }
 
     /// A busy account manager is waited for up to manager_wait; then anyone eligible takes the call.

@@ -50,7 +50,8 @@ struct World {
             var skills: [String: Int] = [:]
             if i % 2 == 0 { skills["billing"] = 3 + i % 5 }
             if i % 3 == 0 { skills["vip"] = 4 + i % 4 }
-            let languages = i % 4 == 1 ? ["yue", "zh"] : ["zh"]
+            // Speakers of the dialect, of its fallback only, and of neither.
+            let languages = [["yue", "zh"], ["zh"], ["en"], ["yue"]][i % 4]
             let tiers: [CustomerTier] = i == 7 ? [.highValue] : []
             _ = center.apply(.upsertAgent(AgentProfile(id: id, name: id, seat: "20\(i)", skills: skills, languages: languages, tiers: tiers), tokenHash: nil), at: now)
         }
@@ -200,7 +201,7 @@ struct World {
         for queue in queues {
             let strategy = center.queues[queue]?.config.strategy ?? .longestIdle
             for tier in [CustomerTier.highValue, .stable, nil] {
-                for language in ["yue", "zh", nil] {
+                for language in ["yue", "zh", "yue-HK", "fr", nil] {
                     var probe = Call(id: "probe", from: "1", to: "2", queue: queue, attributes: [:], ticket: 999_999, at: now)
                     probe.caller = CallerInfo(tier: tier)
                     probe.language = language
