@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CallCenterClient", "CallCenterWire", "callcenterd", "callctl"],
+            dependencies: ["CallCenterClient", "CallCenterWire", "CallCenterStore", "callcenterd", "callctl"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ]

@@ -80,7 +80,8 @@ public struct Call: Sendable, Equatable {
     public var relaxedSkills: [String: Int]?
     /// Other queues whose agents may take the call (overflow).
     public var extraQueues: [QueueID] = []
-    /// Why the call went to its agent (the routing rule and candidates).
+    /// Why the call went to its agent (the routing rule and candidates); nil
+    /// while it waits, also after an agent did not answer it.
     public var routeReason: String?
     /// Offers made to agents that did not answer.
     public var attempts: Int = 0

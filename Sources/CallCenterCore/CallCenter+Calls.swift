@@ -240,6 +240,7 @@ extension CallCenter {
         call.state = .queued
         call.agent = nil
         call.ringingAt = nil
+        call.routeReason = nil  // it names the agent who did not answer; the journal keeps it
         call.attempts += 1
         call.holdUntil = nil
         calls[id] = call

@@ -54,7 +54,7 @@ extension Engine {
                 let payload = JSONWriter.string(.object([
                     "agent": .string(profile.id), "name": .string(profile.name), "seat": .string(profile.seat),
                     "skills": .object(profile.skills.mapValues { .from($0) }), "languages": .array(profile.languages.map { .string($0) }),
-                    "token_hash": .from(hash),
+                    "tiers": .array(profile.tiers.map { .string($0.rawValue) }), "token_hash": .from(hash),
                 ]))
                 applyInput(.upsertAgent(profile, tokenHash: hash), now: now, op: request.op, actor: session.actor, payload: payload,
                            session: session, requestID: request.id, token: token, log: &log)

@@ -413,6 +413,21 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertNil(reply.agent)
     }
 
+    /// A call back in line after no answer no longer gives the reason it rang
+    /// the agent who did not answer; ringing the next agent gives the new one.
+    func testRequeuedCallHasNoRouteReason() throws {
+        var desk = try Desk(agents: [agent("a1"), agent("a2")])
+        try desk.loginReady("a1")
+        _ = try desk.offer("c1")
+        XCTAssertEqual(desk.call("c1")?.routeReason, "longest_idle among 1 ready [a1]")
+        try desk.apply(.callNoAnswer(call: "c1", agent: "a1"))
+        XCTAssertEqual(desk.call("c1")?.state, .queued)
+        XCTAssertNil(desk.call("c1")?.routeReason)
+        try desk.loginReady("a2")
+        XCTAssertEqual(desk.call("c1")?.agent, "a2")
+        XCTAssertNotNil(desk.call("c1")?.routeReason)
+    }
+
     /// Dialled numbers and IVR intents map to queues.
     func testNumbersAndIntentsChooseTheQueue() throws {
         var settings = CallCenter.Settings()

@@ -1,4 +1,5 @@
 import CallCenterClient
+import CallCenterStore
 import Foundation
 import XCTest
 
@@ -120,5 +121,11 @@ final class RoutingPolicyTests: XCTestCase {
         XCTAssertEqual(changed?["skills"] as? [String: Int], ["billing": 5, "sales": 3])
         XCTAssertEqual(changed?["languages"] as? [String], [])
         XCTAssertEqual(changed?["tiers"] as? [String], [])
+
+        // The journal records each change whole: the tiers too.
+        XCTAssertEqual(daemon.stop(), 0)
+        let journal = try CallCenterStore(path: daemon.databasePath).journal().filter { $0.op == "agent.upsert" }
+        let first = try XCTUnwrap(journal.first { $0.payload.contains("\"a21\"") })
+        XCTAssertTrue(first.payload.contains("\"tiers\":[\"high_value\"]"), first.payload)
     }
 }
