@@ -336,15 +336,19 @@ extension CallCenter {
     }
 
     /// Ends an agent's wrap-up: counts the handle time and moves the agent on
-    /// (to the state they asked for meanwhile, else `ready`).
-    mutating func endWrapUp(_ agent: inout Agent, now: Instant, next: AgentState? = nil, reason: String? = nil) {
+    /// (to the state they asked for meanwhile, else `ready`). A wrap-up that ran
+    /// its time (`due`: its deadline) counts until then, however late the engine
+    /// gets to it: after a restart, the time the daemon was down is nobody's
+    /// after-call work.
+    mutating func endWrapUp(_ agent: inout Agent, now: Instant, due: Instant? = nil, next: AgentState? = nil, reason: String? = nil) {
         if let wrap = agent.wrapUp {
-            let wrapSeconds = max(0, now.seconds(since: wrap.start))
+            let end = due.map { min($0, now) } ?? now
+            let wrapSeconds = max(0, end.seconds(since: wrap.start))
             count(in: wrap.queue, now: now) {
                 $0.handled += 1
                 $0.handleSeconds += wrap.talkSeconds + wrapSeconds
             }
-            changes.wrapUpsEnded.append((serial: wrap.serial, leg: wrap.leg, at: now))
+            changes.wrapUpsEnded.append((serial: wrap.serial, leg: wrap.leg, at: end))
         }
         let state = next ?? agent.pendingState ?? .ready
         let why = next != nil ? reason : agent.pendingReason

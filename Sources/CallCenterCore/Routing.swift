@@ -310,7 +310,7 @@ extension CallCenter {
                 unanswered(call, reason: "ring_timeout", now: now)
             case let .wrapUpEnd(agentID):
                 guard var agent = agents[agentID] else { continue }
-                endWrapUp(&agent, now: now)
+                endWrapUp(&agent, now: now, due: top.at)
             case let .holdEnd(call, _):
                 calls[call]?.holdUntil = nil
                 touch(call)

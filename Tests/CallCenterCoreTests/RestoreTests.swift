@@ -89,14 +89,20 @@ final class RestoreTests: XCTestCase {
         XCTAssertEqual(desk.state("a1"), .notReady)
     }
 
-    /// An agent wrapping up at the restart keeps the wrap-up deadline and is ready when it passes.
-    func testWrapUpDeadlineSurvivesRestart() throws {
+    /// a1 talked 20 s on c1 and has just begun a 30 s wrap-up.
+    func wrappingUpAfterTalk20() throws -> Desk {
         var desk = try Desk(queues: [QueueConfig(id: "general", wrapUp: 30)], agents: [profile("a1")])
         try desk.loginReady("a1")
         try desk.offer("c1")
         try desk.answer("c1", by: "a1")
         desk.advance(20)
         try desk.hangup("c1")
+        return desk
+    }
+
+    /// An agent wrapping up at the restart keeps the wrap-up deadline and is ready when it passes.
+    func testWrapUpDeadlineSurvivesRestart() throws {
+        var desk = try wrappingUpAfterTalk20()
         let until = desk.now.adding(seconds: 30)
         desk.advance(10)
 
@@ -107,6 +113,21 @@ final class RestoreTests: XCTestCase {
         try desk.tick()
         XCTAssertEqual(desk.state("a1"), .ready)
         XCTAssertEqual(try desk.stats().counters.aht, 50, "talk 20 + wrap-up 30, across the restart")
+    }
+
+    /// A wrap-up that ran out while the daemon was down counts its own length in
+    /// the handle time, not the downtime; the agent is ready from the restart.
+    func testWrapUpThatEndedWhileDownCountsItsOwnLength() throws {
+        var desk = try wrappingUpAfterTalk20()
+        desk.advance(10)
+
+        restart(&desk)
+        desk.advance(3600)  // down for an hour; the wrap-up was due 20 s after the crash
+        let applied = try desk.tick()
+        XCTAssertEqual(desk.state("a1"), .ready)
+        XCTAssertEqual(desk.center.agents["a1"]?.since, desk.now, "ready from the restart")
+        XCTAssertEqual(try desk.stats().counters.aht, 50, "talk 20 + wrap-up 30, not + 3600")
+        XCTAssertEqual(applied.changes.wrapUpsEnded.first?.at, desk.now.adding(seconds: -3600 + 20), "the leg's wrap-up ended when due")
     }
 
     /// Call ids and tickets keep counting after a restart: no new call can jump an old one.

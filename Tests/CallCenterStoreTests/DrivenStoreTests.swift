@@ -110,8 +110,9 @@ final class DrivenStoreTests: XCTestCase {
     }
 
     /// The call log of the scenario: c1 has its transferred leg 1 with its
-    /// wrap-up seconds (leg end at 60 s to the tick that ended it at 71 s) and
-    /// its live leg 2; c2 was abandoned while ringing.
+    /// wrap-up seconds (leg end at 60 s to the wrap-up's deadline at 70 s: the
+    /// tick that ended it came at 71 s) and its live leg 2; c2 was abandoned
+    /// while ringing.
     func testScenarioCallLog() throws {
         let store = try CallCenterStore(inMemory: ())
         _ = try Self.runScenario(on: store)
@@ -122,7 +123,7 @@ final class DrivenStoreTests: XCTestCase {
         XCTAssertEqual(c1.first?.call.outcome, .transferred)
         XCTAssertEqual(c1.first?.call.queue, "general")
         XCTAssertEqual(c1.last?.call.queue, "complaints")
-        XCTAssertEqual(c1.first?.wrapUp, 11)
+        XCTAssertEqual(c1.first?.wrapUp, 10)
         XCTAssertNil(c1.last?.wrapUp)
 
         let c2 = try store.callLog(call: "c2")
