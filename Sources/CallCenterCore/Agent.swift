@@ -94,7 +94,12 @@ public struct Agent: Sendable, Equatable, Codable {
     /// Calls answered today and their talk seconds (reset at local midnight).
     public var answeredToday: Int = 0
     public var talkSecondsToday: Double = 0
-    /// The local day `answeredToday` and `talkSecondsToday` belong to.
+    /// Seconds today in `busy` and `wrap_up` (handling calls) and in `ready` and
+    /// `ringing` (available), up to `since`: the current state's time is added
+    /// when it ends (`CallCenter.workToday` adds it as it goes).
+    public var handleSecondsToday: Double = 0
+    public var availableSecondsToday: Double = 0
+    /// The local day of the counters above.
     public var countersDay: Int = 0
 
     public init(profile: AgentProfile, tokenHash: String? = nil, since: Instant) {
@@ -116,7 +121,7 @@ public struct Agent: Sendable, Equatable, Codable {
 extension Agent {
     enum CodingKeys: String, CodingKey {
         case box = "profile", tokenHash, state, reason, since, activeSeat, call, idleSince, wrapUp, pendingState, pendingReason,
-             answeredToday, talkSecondsToday, countersDay
+             answeredToday, talkSecondsToday, handleSecondsToday, availableSecondsToday, countersDay
     }
 }
 

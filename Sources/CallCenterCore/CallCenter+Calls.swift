@@ -386,6 +386,8 @@ extension CallCenter {
             agent.countersDay = today
             agent.answeredToday = 0
             agent.talkSecondsToday = 0
+            agent.handleSecondsToday = 0
+            agent.availableSecondsToday = 0
         }
     }
 }

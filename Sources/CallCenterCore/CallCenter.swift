@@ -168,6 +168,42 @@ public struct CallCenter: Sendable {
         if let call = calls[id] { effects.append(.notice(.call(event: event, call: call, reason: reason))) }
     }
 
+    /// Adds the time the agent has spent in its current state (since the later
+    /// of `since` and local midnight) to today's handle or available seconds.
+    mutating func accrueStateTime(_ agent: inout Agent, now: Instant) {
+        rollAgentDay(&agent, now: now)
+        let (handle, available) = Self.stateTime(agent, now: now, dayStart: startOfDay(day(of: now)))
+        agent.handleSecondsToday += handle
+        agent.availableSecondsToday += available
+    }
+
+    /// The current state's seconds since the later of `since` and `dayStart`, as (handle, available).
+    static func stateTime(_ agent: Agent, now: Instant, dayStart: Instant) -> (handle: Double, available: Double) {
+        let seconds = max(0, now.seconds(since: max(agent.since, dayStart)))
+        switch agent.state {
+        case .busy, .wrapUp: return (seconds, 0)
+        case .ready, .ringing: return (0, seconds)
+        case .notReady, .loggedOut: return (0, 0)
+        }
+    }
+
+    /// An agent's handle (busy, wrap-up) and available (ready, ringing) seconds
+    /// today, the time in its current state included: DOMAIN.md's occupancy is
+    /// handle ÷ (handle + available), that is (talk + wrap-up) ÷ (logged-in time
+    /// − not-ready time).
+    public func workToday(of agent: Agent, now: Instant) -> (handle: Double, available: Double) {
+        let today = day(of: now)
+        guard agent.countersDay == today || agent.state != .loggedOut else { return (0, 0) }
+        let (handle, available) = Self.stateTime(agent, now: now, dayStart: startOfDay(today))
+        if agent.countersDay != today { return (handle, available) }  // the counters are another day's
+        return (agent.handleSecondsToday + handle, agent.availableSecondsToday + available)
+    }
+
+    /// The instant local day `day` begins.
+    func startOfDay(_ day: Int) -> Instant {
+        Instant(milliseconds: (Int64(day) * 86_400 - Int64(settings.utcOffsetSeconds)) * 1000)
+    }
+
     /// The local day number of `now`, for daily counters.
     func day(of now: Instant) -> Int {
         let seconds = now.milliseconds / 1000 + Int64(settings.utcOffsetSeconds)
@@ -199,6 +235,7 @@ public struct CallCenter: Sendable {
         if old != state {
             stateCounts[old.index] -= 1
             stateCounts[state.index] += 1
+            accrueStateTime(&agent, now: now)  // after leaving the ready lines: it may start a new day's counters
             agent.since = now
             if Self.isStaffed(old) != Self.isStaffed(state) { countStaffed(agent.id, by: Self.isStaffed(state) ? 1 : -1) }
         }

@@ -11,6 +11,9 @@ public struct QueueStats: Sendable, Equatable {
     public var serviceLevelThreshold: Double
     /// Estimated seconds a call arriving now would wait.
     public var ewt: Double = 0
+    /// Today's occupancy of the agents who may take this queue's calls, together:
+    /// Σ(talk + wrap-up) ÷ Σ(logged-in − not-ready time); nil before any such time.
+    public var occupancy: Double?
 }
 
 extension CallCenter {
@@ -27,8 +30,12 @@ extension CallCenter {
         return ids.compactMap { id in
             guard let q = queues[id] else { return nil }
             var byState: [AgentState: Int] = [:]
-            for agent in agents.values where agent.state.isLoggedIn && agent.hasSkills(q.config.skills) {
-                byState[agent.state, default: 0] += 1
+            var handle = 0.0, available = 0.0
+            for agent in agents.values where agent.hasSkills(q.config.skills) {
+                if agent.state.isLoggedIn { byState[agent.state, default: 0] += 1 }
+                let work = workToday(of: agent, now: now)
+                handle += work.handle
+                available += work.available
             }
             let oldest = waitingCalls(in: id).map(\.queuedAt).min()
             return QueueStats(
@@ -39,7 +46,8 @@ extension CallCenter {
                 counters: q.counters.day == today ? q.counters : QueueCounters(day: today),
                 serviceLevelThreshold: q.config.serviceLevel,
                 // behind every call in the line, those overflowed in from other queues too
-                ewt: estimatedWait(position: (lines[id]?.count ?? 0) + 1, queue: id, now: now)
+                ewt: estimatedWait(position: (lines[id]?.count ?? 0) + 1, queue: id, now: now),
+                occupancy: handle + available > 0 ? handle / (handle + available) : nil
             )
         }
     }

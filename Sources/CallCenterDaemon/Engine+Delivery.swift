@@ -66,7 +66,7 @@ extension Engine {
             for session in targets { outbox.event(session, line) }
         case let .agent(agent):
             guard let targets = subscribers[.agents], !targets.isEmpty else { return }
-            var fields = Encode.agent(agent)
+            var fields = Encode.agent(agent, work: core.workToday(of: agent, now: now))
             fields["at"] = Encode.time(now)
             let line = Encode.event("agent.state", seq: seq, fields)
             for session in targets { outbox.event(session, line) }

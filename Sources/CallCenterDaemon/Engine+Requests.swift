@@ -108,7 +108,7 @@ extension Engine {
             archiveAccepted(input, now: now, log: &log)
             if let session, let requestID {
                 if case .offerCall(let call, _, _, _, _, _) = input, session.role == .pbx { callOrigin[call] = session }
-                outbox.reply(session, Encode.ok(id: requestID, result: Encode.outcome(applied.outcome, now: now, token: token)), change: requestID)
+                outbox.reply(session, Encode.ok(id: requestID, result: Encode.outcome(applied.outcome, now: now, token: token, work: { self.core.workToday(of: $0, now: now) })), change: requestID)
             }
             deliver(applied.effects, seq: seq, now: now)
         }
@@ -175,7 +175,9 @@ extension Engine {
     private func answer(_ query: Query, now: Instant, pending: PassLog) throws -> JSONValue {
         switch query {
         case .agentList:
-            return .object(["agents": .array(core.agents.values.sorted { $0.id < $1.id }.map { .object(Encode.agent($0)) })])
+            return .object(["agents": .array(core.agents.values.sorted { $0.id < $1.id }.map {
+                .object(Encode.agent($0, work: core.workToday(of: $0, now: now)))
+            })])
         case let .callGet(id):
             if let call = core.calls[id] {
                 var o = Encode.call(call, now: now)

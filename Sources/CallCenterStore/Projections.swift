@@ -39,7 +39,7 @@ enum Projections {
 
     static let agentColumns = """
         name, seat, skills, languages, tiers, token_hash, state, reason, since, active_seat, call, idle_since, wrap_up, \
-        pending_state, pending_reason, answered_today, talk_today, counters_day
+        pending_state, pending_reason, answered_today, talk_today, counters_day, handle_today, available_today
         """
     static let updateAgentSQL = "UPDATE agents SET " + assignments(agentColumns) + " WHERE agent = ?"
     static let insertAgentSQL = insertSQL("agents", agentColumns + ", agent")
@@ -108,7 +108,7 @@ enum Projections {
                     row.bind(profile.tiers); row.bind(a.tokenHash); row.bind(a.state.rawValue); row.bind(a.reason); row.bind(a.since.milliseconds)
                     row.bind(a.activeSeat); row.bind(a.call); row.bind(a.idleSince?.milliseconds); row.bind(wrapUp)
                     row.bind(a.pendingState?.rawValue); row.bind(a.pendingReason); row.bind(a.answeredToday); row.bind(a.talkSecondsToday)
-                    row.bind(a.countersDay); row.bind(a.id)
+                    row.bind(a.countersDay); row.bind(a.handleSecondsToday); row.bind(a.availableSecondsToday); row.bind(a.id)
                 }
                 bind(&update)
                 if try update.run(db) > 0 { continue }
@@ -181,6 +181,8 @@ enum Projections {
             agent.answeredToday = row["answered_today"]
             agent.talkSecondsToday = row["talk_today"]
             agent.countersDay = row["counters_day"]
+            agent.handleSecondsToday = row["handle_today"]
+            agent.availableSecondsToday = row["available_today"]
             return agent
         }
         // A cursor decodes each row in place (no copy of 100,000 rows first).

@@ -105,6 +105,12 @@ enum Schema {
         migrator.registerMigration("v4: open complaints by customer", migrate: ArchiveSchema.v4)
         migrator.registerMigration("v5: CHECK lists as comparisons", migrate: v5)
         migrator.registerMigration("v6: number flags can be cleared", migrate: ArchiveSchema.v6)
+        migrator.registerMigration("v7: agents' handle and available time today") { db in
+            try db.execute(sql: """
+                ALTER TABLE agents ADD COLUMN handle_today REAL NOT NULL DEFAULT 0;     -- busy + wrap_up seconds, local day counters_day
+                ALTER TABLE agents ADD COLUMN available_today REAL NOT NULL DEFAULT 0;  -- ready + ringing seconds
+                """)
+        }
         return migrator
     }
 }

@@ -35,8 +35,12 @@ public enum Encode {
         return o
     }
 
-    public static func agent(_ a: Agent) -> [String: JSONValue] {
+    /// An agent; `work` is its handle and available seconds today as
+    /// `CallCenter.workToday` counts them at the moment of encoding.
+    public static func agent(_ a: Agent, work: (handle: Double, available: Double)) -> [String: JSONValue] {
         [
+            "handle_today": seconds(work.handle), "available_today": seconds(work.available),
+            "occupancy_today": work.handle + work.available > 0 ? .number((work.handle / (work.handle + work.available) * 10_000).rounded() / 10_000) : .null,
             "agent": .string(a.id), "name": .string(a.profile.name), "seat": .string(a.seat),
             "state": .string(a.state.rawValue), "reason": .from(a.reason), "since": time(a.since),
             "call": .from(a.call), "idle_since": time(a.state == .ready ? a.idleSince : nil),
@@ -81,6 +85,7 @@ public enum Encode {
             "abandon_rate": c.abandonRate.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null,
             "asa": seconds(c.asa), "aht": seconds(c.aht), "handled": .from(c.handled),
             "timed_out": .from(c.timedOut), "rejected": .from(c.rejected), "ewt": seconds(s.ewt),
+            "occupancy": s.occupancy.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null,
         ]
     }
 
@@ -104,16 +109,17 @@ public enum Encode {
         ]
     }
 
-    /// The `result` of an accepted change.
-    public static func outcome(_ outcome: Outcome, now: Instant, token: String? = nil) -> JSONValue {
+    /// The `result` of an accepted change; `work` gives an agent's time today (`CallCenter.workToday`).
+    public static func outcome(_ outcome: Outcome, now: Instant, token: String? = nil,
+                               work: (Agent) -> (handle: Double, available: Double)) -> JSONValue {
         switch outcome {
         case .none: return .object([:])
         case let .offered(r): return .object(offer(r))
         case let .call(c): return .object(call(c, now: now))
-        case let .agent(a): return .object(agent(a))
+        case let .agent(a): return .object(agent(a, work: work(a)))
         case let .queue(q): return .object(queue(q.config))
         case let .agentSaved(a):
-            var o = agent(a)
+            var o = agent(a, work: work(a))
             if let token { o["token"] = .string(token) }
             return .object(o)
         case let .complaint(c): return .object(complaint(c, now: now))

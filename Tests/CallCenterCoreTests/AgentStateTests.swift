@@ -191,3 +191,53 @@ final class AgentStateTests: XCTestCase {
         XCTAssertEqual(desk.center.snapshot, before)
     }
 }
+
+/// Occupancy (DOMAIN.md §8): (talk + wrap-up) ÷ (logged-in time − not-ready time), per agent, per local day.
+final class OccupancyTests: XCTestCase {
+    /// Not-ready time counts nowhere; ready and ringing are available, busy and wrap-up handling.
+    func testOccupancyCountsHandlingOverAvailableTime() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", wrapUp: 20)], agents: [profile("a1")])
+        try desk.login("a1")
+        desk.advance(600)  // not ready: counts nowhere
+        try desk.ready("a1")
+        desk.advance(30)
+        try desk.offer("c1")  // ringing
+        desk.advance(5)
+        try desk.answer("c1", by: "a1")
+        desk.advance(60)
+        try desk.hangup("c1")  // wrap-up 20 s
+        desk.advance(20)
+        try desk.tick()  // ready again
+        desk.advance(10)
+        let a1 = try XCTUnwrap(desk.center.agents["a1"])
+        let work = desk.center.workToday(of: a1, now: desk.now)
+        XCTAssertEqual(work.handle, 80, accuracy: 1e-9, "busy 60 + wrap-up 20")
+        XCTAssertEqual(work.available, 45, accuracy: 1e-9, "ready 30 + ringing 5 + ready 10 so far")
+        let general = try XCTUnwrap(try desk.stats().occupancy)
+        XCTAssertEqual(general, 80.0 / 125.0, accuracy: 1e-9)
+
+        try desk.apply(.agentSetState(agent: "a1", state: .notReady, reason: "lunch"))
+        desk.advance(3000)
+        let later = desk.center.workToday(of: try XCTUnwrap(desk.center.agents["a1"]), now: desk.now)
+        XCTAssertEqual(later.available, 45, accuracy: 1e-9, "lunch counts nowhere")
+    }
+
+    /// The figures restart at local midnight; a state that spans it counts from midnight.
+    func testOccupancyRestartsAtLocalMidnight() throws {
+        var desk = try Desk(agents: [profile("a1")])  // the clock starts at 22:13:20 UTC (offset 0)
+        try desk.loginReady("a1")
+        desk.advance(6_000)  // 23:53:20, ready all along
+        XCTAssertEqual(desk.center.workToday(of: try XCTUnwrap(desk.center.agents["a1"]), now: desk.now).available, 6_000, accuracy: 1e-9)
+        desk.advance(1_000)  // 00:10:00 the next day, still ready
+        var work = desk.center.workToday(of: try XCTUnwrap(desk.center.agents["a1"]), now: desk.now)
+        XCTAssertEqual(work.available, 600, accuracy: 1e-9, "today's part only")
+        try desk.offer("c1")
+        desk.advance(5)
+        try desk.answer("c1", by: "a1")
+        desk.advance(95)
+        work = desk.center.workToday(of: try XCTUnwrap(desk.center.agents["a1"]), now: desk.now)
+        XCTAssertEqual(work.available, 605, accuracy: 1e-9)
+        XCTAssertEqual(work.handle, 95, accuracy: 1e-9)
+        XCTAssertEqual(desk.center.agents["a1"]?.answeredToday, 1)
+    }
+}

@@ -40,10 +40,15 @@ final class EncodeTests: XCTestCase {
         var agent = Agent(profile: AgentProfile(id: "a1", name: "Li", seat: "801"), since: Instant(milliseconds: 0))
         agent.state = .notReady
         agent.idleSince = Instant(milliseconds: 5)
-        XCTAssertEqual(Encode.agent(agent)["idle_since"], .null)
+        XCTAssertEqual(Encode.agent(agent, work: (0, 0))["idle_since"], .null)
         agent.state = .ready
-        XCTAssertEqual(Encode.agent(agent)["idle_since"], "1970-01-01T00:00:00.005Z")
-        XCTAssertEqual(Encode.agent(agent)["state"], "ready")
-        XCTAssertEqual(Encode.agent(agent)["seat"], "801")
+        XCTAssertEqual(Encode.agent(agent, work: (0, 0))["idle_since"], "1970-01-01T00:00:00.005Z")
+        XCTAssertEqual(Encode.agent(agent, work: (0, 0))["state"], "ready")
+        XCTAssertEqual(Encode.agent(agent, work: (0, 0))["seat"], "801")
+        XCTAssertEqual(Encode.agent(agent, work: (0, 0))["occupancy_today"], .null, "no logged-in time yet")
+        let worked = Encode.agent(agent, work: (handle: 80, available: 45))
+        XCTAssertEqual(worked["occupancy_today"], 0.64)
+        XCTAssertEqual(worked["handle_today"], 80)
+        XCTAssertEqual(worked["available_today"], 45)
     }
 }

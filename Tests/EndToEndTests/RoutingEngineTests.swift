@@ -129,5 +129,15 @@ final class RoutingEngineTests: XCTestCase {
         XCTAssertEqual(try state(), "wrap_up")
         Thread.sleep(forTimeInterval: 2.5)
         XCTAssertEqual(try state(), "ready")
+
+        // Occupancy (DOMAIN.md §8): the 2 s wrap-up (and the brief talk) over the time logged in and not "not ready".
+        let w = try XCTUnwrap((try admin.call("agent.list")["agents"] as? [[String: Any]])?.first { $0["agent"] as? String == "w" })
+        let handle = try XCTUnwrap(w["handle_today"] as? Double), available = try XCTUnwrap(w["available_today"] as? Double)
+        XCTAssertGreaterThanOrEqual(handle, 2, "the wrap-up's 2 s at least")
+        XCTAssertGreaterThan(available, 0, "ready since the wrap-up ended")
+        let occupancy = try XCTUnwrap(w["occupancy_today"] as? Double)
+        XCTAssertEqual(occupancy, handle / (handle + available), accuracy: 0.001)
+        let stats = try XCTUnwrap((try admin.call("stats", ["queue": "billing"])["queues"] as? [[String: Any]])?.first)
+        XCTAssertNotNil(stats["occupancy"] as? Double, "\(stats)")
     }
 }

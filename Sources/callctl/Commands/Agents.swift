@@ -19,11 +19,11 @@ struct Agents: ParsableCommand {
     }
 
     static func table(_ agents: [[String: Any]], now: Date = Date()) -> Table {
-        var table = Table(["AGENT", "NAME", "STATE", "REASON", "SEAT", "CALL", "SINCE"])
+        var table = Table(["AGENT", "NAME", "STATE", "REASON", "SEAT", "CALL", "SINCE", "OCCUPANCY"])
         for agent in agents {
             table.append([
                 cell(agent["agent"]), cell(agent["name"]), cell(agent["state"]), cell(agent["reason"]),
-                cell(agent["seat"]), cell(agent["call"]), since(agent["since"], now: now),
+                cell(agent["seat"]), cell(agent["call"]), since(agent["since"], now: now), Format.percent(agent["occupancy_today"]),
             ])
         }
         return table

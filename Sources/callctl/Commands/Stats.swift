@@ -33,8 +33,8 @@ struct Stats: ParsableCommand {
     static func table(_ queues: [[String: Any]]) -> Table {
         var table = Table(
             ["QUEUE", "WAITING", "LONGEST", "AGENTS", "SERVICE LEVEL", "OFFERED", "ANSWERED",
-             "ABANDONED", "ABANDON RATE", "ASA", "AHT"],
-            rightAligned: [1, 2, 4, 5, 6, 7, 8, 9, 10])
+             "ABANDONED", "ABANDON RATE", "ASA", "AHT", "OCCUPANCY"],
+            rightAligned: [1, 2, 4, 5, 6, 7, 8, 9, 10, 11])
         for queue in queues {
             table.append([
                 Format.value(queue["queue"] ?? "-"),
@@ -48,6 +48,7 @@ struct Stats: ParsableCommand {
                 Format.percent(queue["abandon_rate"]),
                 Format.duration(queue["asa"]),
                 Format.duration(queue["aht"]),
+                Format.percent(queue["occupancy"]),
             ])
         }
         return table
