@@ -358,7 +358,6 @@ extension CallCenter {
         if state == .ready { offerWork(to: agent.id, now: now) }
     }
 
-    /// Estimated seconds until a call at `position` is answered.
     /// Records who served the caller (`prefer_last_agent`) and forgets, two at a
     /// time, callers nobody served for `LastService.memorySeconds`: the memory
     /// stays the size of a month's callers, with no pass over all of them.
@@ -368,6 +367,7 @@ extension CallCenter {
         lastAgentByCaller.sweep(&lastAgentSweep, steps: 2) { $0.at < horizon }
     }
 
+    /// Estimated seconds until a call at `position` is answered.
     func estimatedWait(position: Int, queue: QueueID, now: Instant) -> Double {
         guard position > 0 else { return 0 }
         var handle = settings.defaultHandleTime

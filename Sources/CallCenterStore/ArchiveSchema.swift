@@ -121,10 +121,9 @@ enum ArchiveSchema {
 }
 
 extension ArchiveSchema {
-    /// Migration "v4: open complaints by customer": the screen pop counts a
-    /// customer's open complaints (from "v3: complaints") with every offer.
-    /// A flag is cleared, not deleted: who cleared it, when and why stay beside
-    /// who set it. Only flags not cleared mark a number.
+    /// Migration "v6: number flags can be cleared": a flag is cleared, not
+    /// deleted: who cleared it, when and why stay beside who set it. Only flags
+    /// not cleared mark a number.
     static func v6(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE number_flags ADD COLUMN cleared_at INTEGER;
@@ -133,6 +132,8 @@ extension ArchiveSchema {
             """)
     }
 
+    /// Migration "v4: open complaints by customer": the screen pop counts a
+    /// customer's open complaints (from "v3: complaints") with every offer.
     static func v4(_ db: Database) throws {
         guard try db.tableExists("complaints") else { return }
         try db.execute(sql: "CREATE INDEX IF NOT EXISTS complaints_open_by_customer ON complaints(customer) WHERE closed_at IS NULL")

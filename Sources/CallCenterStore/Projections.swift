@@ -190,12 +190,16 @@ enum Projections {
         while let row = try live.next() { snapshot.calls.append(try logEntry(row).call) }
         // Who last served each caller (`Call.callerKey`: the customer, else the
         // number as sent), from the call log of the core's memory (30 days).
-        let since = (try Int64.fetchOne(db, sql: "SELECT max(offered_at) FROM calls") ?? 0) - Int64(LastService.memorySeconds * 1000)
+        // The core keeps a caller for 30 days from the end of the call; calls
+        // offered up to a day before that window are read (by the offered_at
+        // index) in case they ended inside it.
+        let latest = try Int64.fetchOne(db, sql: "SELECT max(max(offered_at), coalesce(max(ended_at), 0)) FROM calls") ?? 0
+        let since = latest - Int64(LastService.memorySeconds * 1000)
         for row in try Row.fetchAll(db, sql: """
             SELECT coalesce(? || json_extract(caller_info, '$.customer'), ? || caller), agent, ended_at FROM calls
-            WHERE offered_at >= ? AND outcome = 'completed' AND agent IS NOT NULL
+            WHERE offered_at >= ? AND ended_at >= ? AND outcome = 'completed' AND agent IS NOT NULL
             ORDER BY ended_at
-            """, arguments: [Call.customerKeyPrefix, Call.numberKeyPrefix, since]) {
+            """, arguments: [Call.customerKeyPrefix, Call.numberKeyPrefix, since - 86_400_000, since]) {
             snapshot.lastAgents[row[0]] = LastService(agent: row[1], at: Instant(milliseconds: row[2]))
         }
         return snapshot

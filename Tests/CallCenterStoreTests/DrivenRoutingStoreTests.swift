@@ -131,6 +131,29 @@ final class DrivenRoutingStoreTests: XCTestCase {
         XCTAssertEqual(restored.calls["c2"]?.agent, "a1", "the customer's last agent, from another number")
     }
 
+    /// The 30 days run from the end of the call, at restart as in the live core:
+    /// a long call offered before the window but ended inside it is remembered.
+    func testRestoreCountsTheMemoryFromTheEndOfTheCall() throws {
+        let store = try CallCenterStore(inMemory: ())
+        var d = try Self.twoReadyAgents(store)
+        let hours2 = 2 * 3600.0, days30 = LastService.memorySeconds
+        try d.apply(.offerCall(call: "long", from: "+861001", to: "1900", queue: nil, attributes: [:]), at: 10)
+        try d.apply(.callAnswered(call: "long", agent: "a1"), at: 11)
+        try d.apply(.callHangup(call: "long", by: .caller, cause: nil), at: 10 + hours2)
+        // Another caller, a month after the long call began (within 30 days of its end).
+        try d.apply(.offerCall(call: "other", from: "+862002", to: "1900", queue: nil, attributes: [:]), at: 10 + days30 + 3600)
+        try d.apply(.callHangup(call: "other", by: .caller, cause: nil), at: 10 + days30 + 3601)
+
+        let snapshot = try store.loadSnapshot()
+        XCTAssertEqual(snapshot.lastAgents["number:+861001"]?.agent, "a1")
+        var restored = CallCenter(settings: Self.settings, restoring: snapshot)
+        let again = Input.offerCall(call: "back", from: "+861001", to: "1900", queue: nil, attributes: [:])
+        _ = d.core.apply(again, at: Fixture.at(10 + days30 + 3700))
+        _ = restored.apply(again, at: Fixture.at(10 + days30 + 3700))
+        XCTAssertEqual(d.core.calls["back"]?.routeReason, "last_agent a1")
+        XCTAssertEqual(restored.calls["back"]?.routeReason, "last_agent a1")
+    }
+
     /// `prefer_last_agent`: after a restart the core still knows which agent
     /// last served a number, and rings that agent again like the original would.
     func testRestoredCoreRemembersLastAgentByNumber() throws {
