@@ -45,11 +45,16 @@ struct WaitingLine: Sendable {
         entries.insert(entry, at: low)
         let stale = entries.count - count
         if stale == 0 { return low + 1 }
-        // Exact among the line's first 32 entries (stale ones of calls that left
-        // included), where a caller hears "you are number 3"; further back an
-        // estimate that never scans a long line (stale entries spread evenly).
-        // `CallCenter.placeInLine` (call.get) counts exactly.
-        if low <= 32 { return entries.prefix(low).reduce(0) { $0 + (isLive($1) ? 1 : 0) } + 1 }
+        // Exact when at most 32 calls are ahead and at most 128 entries of calls
+        // that left lie among them, where a caller hears "you are number 3";
+        // further back an estimate that never scans a long line (stale entries
+        // spread evenly). `CallCenter.placeInLine` (call.get) counts exactly.
+        var ahead = 0, skipped = 0, index = 0
+        while index < low, ahead <= 32, skipped <= 128 {
+            if isLive(entries[index]) { ahead += 1 } else { skipped += 1 }
+            index += 1
+        }
+        if index == low { return ahead + 1 }
         let estimate = low + 1 - stale * low / max(1, entries.count)
         return max(1, min(estimate, count))
     }

@@ -361,6 +361,25 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(desk.center.placeInLine(of: "g1", now: desk.now)?.position, 1)
     }
 
+    /// A caller second in line hears 2, however many callers behind the first
+    /// one hung up (their entries stay in the line until the front reaches them).
+    func testOfferPositionIsExactBehindCallsThatLeft() throws {
+        var desk = try Desk()
+        XCTAssertEqual(try desk.offer("first").position, 1)
+        desk.advance(400)  // aging: first now outranks a high-value caller arriving (300 points)
+        for i in 0..<40 {
+            _ = try desk.offer("gone\(i)")
+            try desk.hangup("gone\(i)")
+        }
+        for i in 0..<40 { _ = try desk.offer("later\(i)") }
+        let vip = try desk.apply(.offerCall(call: "vip", from: "+86-vip", to: "400", queue: nil, attributes: [:],
+                                            caller: CallerInfo(customer: "C1", tier: .highValue)))
+        guard case let .offered(result) = vip.outcome else { return XCTFail("\(vip.outcome)") }
+        XCTAssertEqual(result.position, 2)
+        XCTAssertEqual(desk.center.placeInLine(of: "vip", now: desk.now)?.position, 2)
+        XCTAssertEqual(desk.center.placeInLine(of: "later39", now: desk.now)?.position, 42)
+    }
+
     /// An overflow step relaxes skill minimums; a newly ready agent then takes the call.
     func testOverflowRelaxesSkills() throws {
         var desk = try Desk(queues: [QueueConfig(id: "general", skills: ["billing": 8], overflow: [OverflowStep(after: 30, relaxSkills: ["billing": 2])])],
