@@ -94,8 +94,8 @@ public struct RoutingPolicy: Sendable, Equatable {
 
 extension Call {
     /// Who is calling, for `preferLastAgent`: the archive's customer (whichever of
-    /// their numbers they call from, however the PBX spells it), else the number.
-    /// (`customer:` cannot begin a calling number a PBX sends.)
+    /// their numbers they call from, however the PBX spells it), else the number
+    /// as sent, each behind its own prefix.
     public var callerKey: String {
         caller?.customer.map { Call.customerKeyPrefix + $0 } ?? Call.numberKeyPrefix + from
     }
@@ -122,7 +122,6 @@ public struct LastService: Sendable, Equatable {
 }
 
 extension Call {
-
     /// The caller's tier: from the archive, else the `tier` call attribute.
     public var tier: CustomerTier? {
         caller?.tier ?? attributes["tier"].flatMap(CustomerTier.init(rawValue:))
