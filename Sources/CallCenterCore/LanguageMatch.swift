@@ -19,16 +19,14 @@ struct LanguageWanted {
     }
 }
 
-/// The first eligible agent in the strategy's order, the first who speaks the
-/// caller's language and the first who speaks its best fallback: the choice is
-/// the speaker, else the fallback speaker, else the first.
+/// The first eligible agent in the strategy's order who speaks the caller's
+/// language and the first who speaks its best fallback: the choice is the
+/// speaker, else the fallback speaker, else the first eligible agent named.
 struct LanguageChoice {
-    var first: AgentID?
     var speaker: AgentID?
     var related: (id: AgentID, rank: Int)?
 
     mutating func consider(_ id: AgentID, _ fit: LanguageWanted.Fit) {
-        if first == nil { first = id }
         switch fit {
         case .speaks: if speaker == nil { speaker = id }
         case let .fallback(rank): if related.map({ rank < $0.rank }) ?? true { related = (id, rank) }

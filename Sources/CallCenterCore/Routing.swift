@@ -139,8 +139,8 @@ extension CallCenter {
         } else if let line = readyLines[call.queue] {
             for entry in line.entries { consider(entry.id) }
         }
-        guard let first = top.first else { return nil }
-        let choice = LanguageChoice(first: first.id, speaker: bestSpeaker?.id, related: bestRelated.map { ($0.key.id, $0.rank) })
+        guard !top.isEmpty else { return nil }
+        let choice = LanguageChoice(speaker: bestSpeaker?.id, related: bestRelated.map { ($0.key.id, $0.rank) })
         return reason(strategy, wanted: wanted, choice: choice, ready: eligible, names: top.map(\.id), more: eligible > top.count)
     }
 
@@ -174,8 +174,7 @@ extension CallCenter {
             text += name.utf8
         }
         text += more ? ",…]".utf8 : "]".utf8
-        let first = choice.first ?? names[0]
-        var agent = first
+        var agent = names[0]  // the first eligible agent in the strategy's order
         if let wanted {
             if let speaker = choice.speaker {
                 text += "; speaks ".utf8
