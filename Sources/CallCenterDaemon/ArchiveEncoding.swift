@@ -68,6 +68,36 @@ enum ArchiveEncoding {
                  "call": .from(a.call), "action": .string(a.action.rawValue), "detail": .from(a.detail)])
     }
 
+    /// `callerInfo(c)` as JSON, written straight into `out`: the same bytes
+    /// `JSONWriter` writes for it (keys sorted), without building the object
+    /// first. It goes into the journal payload of every `call.offer`.
+    static func writeCallerInfo(_ c: CallerInfo?, into out: inout [UInt8]) {
+        guard let c else { out.append(contentsOf: "null".utf8); return }
+        func field(_ key: String, _ value: String?, first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: key.utf8)
+            out.append(contentsOf: "\":".utf8)
+            if let value { JSONWriter.writeString(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        }
+        out.append(UInt8(ascii: "{"))
+        field("account_manager", c.accountManager, first: true)
+        field("company", c.company)
+        field("customer", c.customer)
+        out.append(contentsOf: #","flags":["#.utf8)
+        for (i, flag) in c.flags.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(flag, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        field("language", c.language)
+        field("name", c.name)
+        out.append(contentsOf: #","open_complaints":"#.utf8)
+        out.append(contentsOf: String(c.openComplaints).utf8)
+        field("tier", c.tier?.rawValue)
+        out.append(UInt8(ascii: "}"))
+    }
+
     /// The screen-pop summary as the journal keeps it with `call.offer` (null: unknown number, no flags).
     static func callerInfo(_ c: CallerInfo?) -> JSONValue {
         guard let c else { return .null }

@@ -31,6 +31,7 @@ final class ArchiveRuntime: @unchecked Sendable {
         guard request.op == Operation.callOffer.rawValue else { return }
         var caller: CallerInfo?
         if case let .string(from)? = request.fields["from"], let number = PhoneNumber(from, country: settings.country) {
+            request.callerNumber = number.e164
             do {
                 caller = try store.callerInfo(number: number.e164)
             } catch {
@@ -39,14 +40,25 @@ final class ArchiveRuntime: @unchecked Sendable {
             }
         }
         request.caller = caller
-        let found = JSONWriter.string(ArchiveEncoding.callerInfo(caller))
         // The line as received with "caller" added before its closing brace (the
-        // line parsed as an object, so its last non-blank byte is "}").
-        if var raw = request.raw, request.fields["caller"] == nil {
-            while let last = raw.utf8.last, last == 0x20 || last == 0x09 || last == 0x0D { raw.removeLast() }
-            if raw.utf8.last == UInt8(ascii: "}") {
-                raw.removeLast()
-                request.raw = raw + ",\"caller\":" + found + "}"
+        // line parsed as an object, so its last non-blank byte is "}"), built as
+        // bytes: String's removeLast and + worked by grapheme, a tenth of the lookup.
+        if let raw = request.raw, request.fields["caller"] == nil {
+            let utf8 = raw.utf8
+            var end = utf8.endIndex
+            while end > utf8.startIndex {
+                let before = utf8.index(before: end)
+                guard [0x20, 0x09, 0x0D].contains(utf8[before]) else { break }
+                end = before
+            }
+            if end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: "}") {
+                var line: [UInt8] = []
+                line.reserveCapacity(utf8.count + 256)
+                line.append(contentsOf: utf8[..<utf8.index(before: end)])
+                line.append(contentsOf: #","caller":"#.utf8)
+                ArchiveEncoding.writeCallerInfo(caller, into: &line)
+                line.append(UInt8(ascii: "}"))
+                request.raw = String(decoding: line, as: UTF8.self)
                 return
             }
         }

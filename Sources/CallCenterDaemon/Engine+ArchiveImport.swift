@@ -81,10 +81,11 @@ extension Engine {
     // MARK: - Other ops
 
     /// After an accepted input: a call from a known customer starts an interaction.
-    func archiveAccepted(_ input: Input, now: Instant, log: inout PassLog) {
+    /// `callerNumber`: `from` in E.164 as the connection read it (nil: read it here).
+    func archiveAccepted(_ input: Input, callerNumber: String?, now: Instant, log: inout PassLog) {
         guard case let .offerCall(id, from, _, _, _, caller) = input, let customer = caller?.customer,
               let serial = core.calls[id]?.serial ?? log.changes.legs.last(where: { $0.id == id })?.serial else { return }
-        let number = PhoneNumber(from, country: archiveSettings.country)?.e164 ?? from
+        let number = callerNumber ?? PhoneNumber(from, country: archiveSettings.country)?.e164 ?? from
         log.archive.changes.append(.callOffered(CallInteraction(customer: customer, call: id, serial: serial, number: number, at: now)))
     }
 

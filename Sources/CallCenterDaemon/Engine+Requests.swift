@@ -44,7 +44,7 @@ extension Engine {
             case let .input(decoded):
                 let input = try prepareComplaintInput(decoded, pending: log)
                 applyInput(input, now: now, op: request.op, actor: session.actor, payload: request.raw ?? JSONWriter.string(.object(request.fields.values)),
-                           session: session, requestID: request.id, log: &log)
+                           session: session, requestID: request.id, callerNumber: request.callerNumber, log: &log)
             case let .upsertAgent(patch, rotate):
                 let existing = core.agents[patch.agent]
                 let profile = try patch.applied(to: existing?.profile)
@@ -89,7 +89,7 @@ extension Engine {
 
     /// Applies a state change: on success journal it, queue its reply and effects.
     func applyInput(_ input: Input, now: Instant, op: String, actor: String, payload: String, session: Session?,
-                    requestID: JSONValue?, token: String? = nil, log: inout PassLog) {
+                    requestID: JSONValue?, token: String? = nil, callerNumber: String? = nil, log: inout PassLog) {
         switch core.apply(input, at: now) {
         case let .failure(error):
             if let session, let requestID {
@@ -105,7 +105,7 @@ extension Engine {
             log.changes.agents.formUnion(applied.changes.agents)
             log.changes.queues.formUnion(applied.changes.queues)
             log.changes.complaints.append(contentsOf: applied.changes.complaints)
-            archiveAccepted(input, now: now, log: &log)
+            archiveAccepted(input, callerNumber: callerNumber, now: now, log: &log)
             if let session, let requestID {
                 if case .offerCall(let call, _, _, _, _, _) = input, session.role == .pbx { callOrigin[call] = session }
                 outbox.reply(session, Encode.ok(id: requestID, result: Encode.outcome(applied.outcome, now: now, token: token, work: { self.core.workToday(of: $0, now: now) })), change: requestID)

@@ -52,7 +52,7 @@ public enum JSONWriter {
     }
 
     /// A JSON string literal. Runs of bytes that need no escape are copied whole.
-    static func writeString(_ s: String, into out: inout [UInt8]) {
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         let copied: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
             var start = 0

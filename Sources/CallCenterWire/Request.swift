@@ -10,6 +10,9 @@ public struct Request: Sendable, Equatable {
     /// For `call.offer`: what the connection found in the customer archive for
     /// `from` (set by the daemon, never read from the request's fields).
     public var caller: CallerInfo?
+    /// For `call.offer`: `from` in E.164, when it could be read (set by the
+    /// daemon with `caller`, so the number is read once per offer).
+    public var callerNumber: String?
 
     public init(id: JSONValue, op: String, fields: [String: JSONValue]) {
         self.id = id

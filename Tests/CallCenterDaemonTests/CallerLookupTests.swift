@@ -36,6 +36,26 @@ final class CallerLookupTests: XCTestCase {
         XCTAssertEqual(payload["call"], "c1")
         XCTAssertEqual(payload["caller"]?["customer"], "C001")
         XCTAssertEqual(payload["caller"]?["tier"], "high_value")
+        XCTAssertEqual(request.callerNumber, "+8613800001111")
+        XCTAssertTrue(request.raw!.hasPrefix(#"{"id":1,"op":"call.offer","call":"c1","from":"+86 138-0000-1111","caller":{"account_manager":null,"#), request.raw!)
+        XCTAssertTrue(request.raw!.hasSuffix(#""tier":"high_value"}}"#), request.raw!)
+    }
+
+    /// The summary written straight as bytes is exactly what JSONWriter writes for it.
+    func testCallerSummaryBytesMatchTheGenericWriter() {
+        let summaries: [CallerInfo?] = [
+            nil,
+            CallerInfo(),
+            CallerInfo(flags: ["harassment", "threat"]),
+            CallerInfo(customer: "C001", name: "张经理", company: "某科技\"有限\\公司\n", tier: .highValue, accountManager: "a7",
+                       language: "yue-HK", flags: ["threat"], openComplaints: 12),
+            CallerInfo(customer: "C\u{1}2", name: "", tier: .risk),
+        ]
+        for c in summaries {
+            var bytes: [UInt8] = []
+            ArchiveEncoding.writeCallerInfo(c, into: &bytes)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), JSONWriter.string(ArchiveEncoding.callerInfo(c)))
+        }
     }
 
     /// Withheld and unknown numbers are recorded as null; a "caller" sent by the PBX is replaced, not trusted.
