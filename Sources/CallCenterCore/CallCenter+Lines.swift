@@ -5,13 +5,11 @@ extension CallCenter {
     @discardableResult
     mutating func enqueue(_ id: CallID, now: Instant) -> Int {
         guard var call = calls[id], let queue = queues[call.queue]?.config else { return 0 }
-        // The account manager is busy: hold the call for them a while.
-        if call.attempts == 0, call.holdUntil == nil, let manager = call.accountManager, let agent = agents[manager],
-           [.ringing, .busy, .wrapUp].contains(agent.state), queue.managerWait > 0, isEligible(agent, for: call, now: now) {
-            call.holdUntil = now.adding(seconds: queue.managerWait)
+        if let until = managerHold(for: call, now: now), let manager = call.accountManager {
+            call.holdUntil = until
             calls[id] = call
             heldFor[manager, default: []].append(id)
-            deadlines.insert(Deadline(at: call.holdUntil!, kind: .holdEnd(call: id, leg: call.leg)))
+            deadlines.insert(Deadline(at: until, kind: .holdEnd(call: id, leg: call.leg)))
         }
         let position = insertInLines(call)
         if call.attempts == 0 {
@@ -24,6 +22,16 @@ extension CallCenter {
         }
         publish("call.queued", id)
         return position
+    }
+
+    /// Until when a call being queued for the first time waits for its account
+    /// manager alone: the manager is busy (ringing, on a call, in wrap-up), the
+    /// queue holds for managers and the manager may take the call. Nil: no hold.
+    func managerHold(for call: Call, now: Instant) -> Instant? {
+        guard call.attempts == 0, call.holdUntil == nil, let manager = call.accountManager, let agent = agents[manager],
+              [.ringing, .busy, .wrapUp].contains(agent.state), let queue = queues[call.queue]?.config, queue.managerWait > 0,
+              isEligible(agent, for: call, now: now) else { return nil }
+        return now.adding(seconds: queue.managerWait)
     }
 
     /// Puts the call's entries in its queue's line and its overflow lines, and counts it waiting.

@@ -270,6 +270,39 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(released.routes.first?.agent, "a1")
     }
 
+    /// `agentForArrival` takes the decision `call.offer` takes, alone and without
+    /// changing anything: the manager when ready, nobody while the call would be
+    /// held for a busy manager or refused for its flag, else the strategy's agent.
+    func testArrivalDecisionAloneIsTheOffersAndChangesNothing() throws {
+        var settings = CallCenter.Settings()
+        settings.routing.flags = ["threat": .reject, "harassment": .queue("security")]
+        var desk = try Desk(settings: settings, queues: [QueueConfig(id: "general", managerWait: 30), QueueConfig(id: "security")],
+                            agents: [agent("a1"), agent("am")])
+        try desk.loginReady("a1")
+        desk.advance(5)
+        try desk.loginReady("am")
+        func decide(_ call: CallID, _ caller: CallerInfo?) -> (agent: AgentID, reason: String)? {
+            desk.center.agentForArrival(call, from: "+86-\(call)", to: "400-800", caller: caller, now: desk.now)
+        }
+        let before = desk.center.snapshot
+        XCTAssertEqual(decide("c1", nil)?.agent, "a1")
+        XCTAssertEqual(decide("c2", CallerInfo(customer: "C001", accountManager: "am"))?.reason, "account_manager am")
+        XCTAssertNil(decide("c3", CallerInfo(flags: ["threat"])), "refused: rings nobody")
+        XCTAssertEqual(decide("c4", CallerInfo(flags: ["harassment"]))?.reason.hasPrefix("longest_idle"), true, "the security queue's choice")
+        XCTAssertEqual(desk.center.snapshot, before, "deciding changed the state")
+
+        // The manager busy: the call would be held for them, so nobody rings now.
+        _ = try offer(&desk, "first", caller: CallerInfo(customer: "C001", accountManager: "am"))
+        XCTAssertEqual(desk.call("first")?.agent, "am")
+        try desk.answer("first", by: "am")
+        let held = CallerInfo(customer: "C001", accountManager: "am")
+        XCTAssertNil(decide("c5", held))
+        XCTAssertTrue(try offer(&desk, "c5", caller: held).routes.isEmpty)
+        XCTAssertEqual(decide("c6", nil)?.agent, "a1", "a caller without a manager still gets a1")
+        XCTAssertEqual(try offer(&desk, "c6").routes.first?.agent, "a1")
+        XCTAssertNil(decide("c6", nil), "a live call id: the offer would be refused")
+    }
+
     /// When the busy account manager frees up within the hold, the held call goes to them.
     func testHeldCallGoesToManagerWhenFree() throws {
         var desk = try Desk(queues: [QueueConfig(id: "general", managerWait: 30)], agents: [agent("am"), agent("a2")])

@@ -30,6 +30,8 @@ struct World {
     var center: CallCenter
     var now = Instant(milliseconds: 1_700_000_000_000)
     var nextCall = 1
+    /// Set when an offer rang another agent than `agentForArrival` chose for it.
+    var arrivalMismatch: String?
     var lastAction = ""
     let agents = (1...8).map { "a\($0)" }
     let queues = ["general", "billing", "vip"]
@@ -67,7 +69,12 @@ struct World {
             let manager = pick % 7 == 0 ? agents[pick % agents.count] : nil
             let caller = CallerInfo(customer: tier == nil ? nil : "C\(pick % 50)", tier: tier, accountManager: manager, language: pick % 3 == 0 ? "yue" : nil)
             lastAction = "offer \(id) to \(queues[pick % 3])"
+            let decided = center.agentForArrival(id, from: "138\(pick % 100)", to: "400", queue: queues[pick % 3], caller: caller, now: now)
             _ = center.apply(.offerCall(call: id, from: "138\(pick % 100)", to: "400", queue: queues[pick % 3], attributes: [:], caller: caller), at: now)
+            // The decision taken alone is the one the offer carried out.
+            if center.calls[id]?.agent != decided?.agent || center.calls[id]?.routeReason != decided?.reason {
+                arrivalMismatch = "agentForArrival chose \(decided.map { "\($0.agent) (\($0.reason))" } ?? "nobody"), the offer rang \(center.calls[id]?.agent ?? "nobody")"
+            }
         case 3:
             lastAction = "login \(agents[pick % 8])"
             _ = center.apply(.agentLogin(agent: agents[pick % 8], seat: nil), at: now)
@@ -153,6 +160,7 @@ struct World {
 
     /// The first broken invariant, if any.
     func violation() -> String? {
+        if let arrivalMismatch { return arrivalMismatch }
         var holder: [CallID: AgentID] = [:]
         for agent in center.agents.values {
             switch agent.state {
