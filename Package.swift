@@ -126,7 +126,10 @@ let package = Package(
         .testTarget(name: "CallCenterWireTests", dependencies: ["CallCenterWire", "CallCenterArchive"]),
         .testTarget(name: "CallCenterArchiveTests", dependencies: ["CallCenterArchive", "CallCenterCore"]),
         .testTarget(name: "CallCenterStoreTests", dependencies: ["CallCenterStore", "CallCenterCore", "CallCenterArchive"]),
-        .testTarget(name: "CallCenterDaemonTests", dependencies: ["CallCenterDaemon", "CallCenterArchive"]),
+        .testTarget(
+            name: "CallCenterDaemonTests",
+            dependencies: ["CallCenterDaemon", "CallCenterArchive", .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport"]),
         .testTarget(
             name: "EndToEndTests",

@@ -112,6 +112,11 @@ extension Engine {
             try store.profile(customer: id) ?? view.customer(id).map { CustomerProfile(record: $0) }
         }
         if let id = customerID, let saved = log.archive.customers[id] { profile?.record = saved }
+        // Marks set or cleared earlier in this pass, as number.flags shows them.
+        if var read = profile, !read.record.phones.isEmpty {
+            read.flags = Self.asOfPass(read.flags, numbers: Set(read.record.phones), log: log)
+            profile = read
+        }
         // An agent learns nothing of a record it may not read, not even whether there is one.
         if session.role == .agent, let agent = session.agent, !handledByAgent {
             guard let profile, try profile.record.accountManager == agent || agentHasCall(agent, from: profile.record.id, pending: log) else {
@@ -200,16 +205,22 @@ extension Engine {
         return number
     }
 
-    /// The flags of a number (E.164) as this pass leaves them: stored, then the
-    /// pass's own flags and clearings in order. Newest first.
+    /// The flags of a number (E.164) as this pass leaves them. Newest first.
     func flagsAsOfPass(_ number: String, log: PassLog) throws -> [NumberFlag] {
-        var flags = try store.flags(number: number).reversed() as [NumberFlag]
+        Self.asOfPass(try store.flags(number: number), numbers: [number], log: log)
+    }
+
+    /// `stored` (the flags of `numbers` in the database, newest first) as this
+    /// pass leaves them: the pass's own flags and clearings of those numbers,
+    /// in order. Newest first.
+    static func asOfPass(_ stored: [NumberFlag], numbers: Set<String>, log: PassLog) -> [NumberFlag] {
+        var flags = Array(stored.reversed())
         for change in log.archive.changes {
             switch change {
-            case let .flagNumber(f) where f.number == number:
+            case let .flagNumber(f) where numbers.contains(f.number):
                 flags.append(f)
-            case let .clearFlags(n, kinds, by, at, reason) where n == number:
-                for i in flags.indices where flags[i].cleared == nil && kinds.contains(flags[i].flag) {
+            case let .clearFlags(n, kinds, by, at, reason) where numbers.contains(n):
+                for i in flags.indices where flags[i].number == n && flags[i].cleared == nil && kinds.contains(flags[i].flag) {
                     flags[i].cleared = NumberFlag.Clearing(by: by, at: at, reason: reason)
                 }
             default:

@@ -1,0 +1,88 @@
+@testable import CallCenterDaemon
+import CallCenterArchive
+import CallCenterCore
+import CallCenterStore
+import CallCenterWire
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOEmbedded
+import XCTest
+
+/// The engine driven pass by pass on an in-memory store: several requests in
+/// one pass, as a pipelining client's requests arrive, which an end-to-end test
+/// cannot arrange deterministically.
+final class EnginePassTests: XCTestCase {
+    struct Harness {
+        let engine: Engine
+        let output = NIOLockedValueBox<[UInt8]>([])
+        let session: Session
+        var nextID = 0
+
+        init(store: CallCenterStore) throws {
+            var config = DaemonConfig(defaults: DefaultPaths(socket: "/nonexistent/s.sock", database: ":memory:"))
+            config.archive = ArchiveSettings()
+            engine = try Engine(config: config, store: store, logger: Logger(label: "test"), daemonUID: 0,
+                                clock: { Instant(milliseconds: 1_700_000_000_000) })
+            try engine.applyConfiguredQueues(actor: "config")  // what start() does before the engine thread runs
+            session = Session(id: 1, channel: EmbeddedChannel(), uid: 0, gids: [], pid: 1)
+            let output = output
+            session.deliver = { bytes, _, _ in output.withLockedValue { $0 += bytes } }
+        }
+
+        /// Runs these request lines (as `role`) in one pass and returns their replies, in order.
+        mutating func pass(as role: Role, _ lines: [String]) throws -> [JSONValue] {
+            session.role = role
+            let requests = try lines.map { try Request.parse(Array($0.utf8)).get() }
+            output.withLockedValue { $0 = [] }
+            engine.pass(requests.map { .request(session, $0) })
+            let text = String(decoding: output.withLockedValue { $0 }, as: UTF8.self)
+            return try text.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }.filter { $0["id"] != nil }
+        }
+    }
+
+    func archive(with flags: [NumberFlagKind]) throws -> CallCenterStore {
+        let store = try CallCenterStore()
+        var c001 = CustomerRecord(id: "C001", name: "张经理")
+        c001.phones = ["+8613800001111"]
+        var changes: [ArchiveChange] = [.saveCustomers([c001], at: Instant(milliseconds: 1))]
+        for flag in flags {
+            changes.append(.flagNumber(NumberFlag(number: "+8613800001111", flag: flag, by: "supervisor", at: Instant(milliseconds: 2),
+                                                  reason: "set earlier", call: nil)))
+        }
+        try store.applyArchive(changes)
+        return store
+    }
+
+    /// A profile read in the pass that cleared a mark shows it cleared, as
+    /// `number.flags` in the same pass does.
+    func testProfileSeesAMarkClearedEarlierInItsPass() throws {
+        var h = try Harness(store: archive(with: [.threat]))
+        let replies = try h.pass(as: .supervisor, [
+            #"{"id":1,"op":"number.unflag","number":"13800001111","reason":"set by mistake"}"#,
+            #"{"id":2,"op":"caller.profile","customer":"C001"}"#,
+            #"{"id":3,"op":"number.flags","number":"13800001111"}"#,
+        ])
+        XCTAssertEqual(replies.map { $0["ok"] }, [true, true, true], "\(replies)")
+        let profile = replies[1]["result"]
+        XCTAssertEqual(profile?["flags"], .array([]), "the cleared mark is no longer one of the record's flags")
+        XCTAssertEqual(profile?["flag_log"]?.arrayValue?.first?["cleared"]?["reason"], "set by mistake")
+        XCTAssertEqual(replies[2]["result"]?["flags"]?.arrayValue?.first?["cleared"]?["reason"], "set by mistake")
+    }
+
+    /// A number marked by a registration earlier in the pass carries the mark in the profile read after it.
+    func testProfileSeesAMarkSetEarlierInItsPass() throws {
+        var h = try Harness(store: archive(with: []))
+        XCTAssertEqual(try h.pass(as: .pbx, [#"{"id":1,"op":"call.offer","call":"c1","from":"13800001111"}"#]).first?["ok"], true)
+        let replies = try h.pass(as: .admin, [
+            #"{"id":2,"op":"call.register","call":"c1","category":"harassment","summary":"abusive caller"}"#,
+            #"{"id":3,"op":"caller.profile","customer":"C001"}"#,
+        ])
+        XCTAssertEqual(replies.map { $0["ok"] }, [true, true], "\(replies)")
+        XCTAssertEqual(replies[1]["result"]?["flags"], .array(["harassment"]))
+        XCTAssertEqual(replies[1]["result"]?["flag_log"]?.arrayValue?.first?["reason"], "abusive caller")
+        // And the next pass reads it from the store, the same.
+        let later = try h.pass(as: .supervisor, [#"{"id":4,"op":"caller.profile","customer":"C001"}"#])
+        XCTAssertEqual(later.first?["result"]?["flags"], .array(["harassment"]))
+    }
+}
