@@ -72,6 +72,9 @@ public struct Agent: Sendable, Equatable, Codable {
         set { box = ProfileBox(newValue) }
     }
     private var box: ProfileBox
+    /// The box itself, for a ready line's entry (routing reads tiers and
+    /// languages there without looking the agent up).
+    var profileBox: ProfileBox { box }
     /// SHA-256 of the agent's token, hex; nil until one is issued.
     public var tokenHash: String?
 

@@ -97,10 +97,11 @@ public struct Call: Sendable, Equatable {
     public var hangupBy: HangupSide?
     public var cause: String?
 
-    public init(id: CallID, from: String, to: String, queue: QueueID, attributes: [String: String], ticket: UInt64, at: Instant) {
+    public init(id: CallID, from: String, to: String, queue: QueueID, attributes: [String: String], caller: CallerInfo? = nil,
+                ticket: UInt64, at: Instant) {
         self.id = id
         self.serial = ticket
-        self.origin = CallOrigin(from: from, to: to, attributes: attributes, caller: nil)
+        self.origin = CallOrigin(from: from, to: to, attributes: attributes, caller: caller)
         self.queue = queue
         self.ticket = ticket
         self.offeredAt = at

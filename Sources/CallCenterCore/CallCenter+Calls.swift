@@ -58,8 +58,7 @@ extension CallCenter {
         if let flag = flagged, case let .queue(target)? = policy.flags[flag] { queueID = target }
         guard queues[queueID] != nil else { throw CoreError.noSuchQueue(queueID) }
 
-        var call = Call(id: id, from: from, to: to, queue: queueID, attributes: attributes, ticket: ticket, at: now)
-        call.caller = caller
+        var call = Call(id: id, from: from, to: to, queue: queueID, attributes: attributes, caller: caller, ticket: ticket, at: now)
         call.priority = policy.weight(of: call.tier)
         call.language = attributes["language"].flatMap { $0.isEmpty ? nil : $0 } ?? caller?.language  // "": not given
         call.accountManager = caller?.accountManager ?? attributes["account_manager"]

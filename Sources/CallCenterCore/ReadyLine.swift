@@ -17,10 +17,15 @@ struct ReadyLine: Sendable, Equatable {
         var primary: Double
         var idle: Instant
         var id: AgentID
+        /// The agent's profile as it is while the agent is in the line (a
+        /// profile change takes the agent out and puts it back): a call choosing
+        /// its agent reads tiers and languages here, without an agent lookup.
+        var profile: ProfileBox
 
         /// The entry of `agent` in a queue served by `strategy` with `skills`.
         init(_ agent: Agent, strategy: RoutingStrategy, skills: [String: Int]) {
             id = agent.id
+            profile = agent.profileBox
             switch strategy {
             case .roundRobin:
                 primary = 0

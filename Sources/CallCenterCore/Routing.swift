@@ -87,13 +87,14 @@ extension CallCenter {
         names.reserveCapacity(5)
         var more = false  // more agents may be eligible than the names given
         var eligible = 0
+        let tier = call.tier  // once: it reads the caller's summary out of its box
         for offset in 0..<line.count {
-            let id = line[(start + offset) % line.count].id
-            // (serves the tier, how well it speaks), read in place: a copy of the agent costs more than the test
-            let fit = agents.read(id) { agent in
-                servesTier(agent, of: call) ? wanted?.fit(agent.profile.languages) ?? .neither : nil
-            }
-            guard let fit = fit ?? nil else { continue }
+            let entry = line[(start + offset) % line.count]
+            let id = entry.id
+            // Serves the tier, and how well it speaks: read in the entry's
+            // profile, without looking the agent up or copying it.
+            guard Self.serves(entry.profile.profile.tiers, tier: tier) else { continue }
+            let fit = wanted?.fit(entry.profile.profile.languages) ?? .neither
             eligible += 1
             if names.count < 5 { names.append(id) }
             choice.consider(id, fit)
@@ -151,9 +152,15 @@ extension CallCenter {
 
     /// Whether the caller's tier is one `agent` may serve (skills and holds aside).
     func servesTier(_ agent: Agent, of call: Call) -> Bool {
-        if agent.profile.tiers.isEmpty { return true }
-        guard let tier = call.tier else { return false }
-        return agent.profile.tiers.contains(tier)
+        Self.serves(agent.profile.tiers, tier: call.tier)
+    }
+
+    /// Whether an agent for the customer tiers `tiers` (none: every caller) may
+    /// take a caller of `tier` (read only when needed).
+    static func serves(_ tiers: [CustomerTier], tier: @autoclosure () -> CustomerTier?) -> Bool {
+        if tiers.isEmpty { return true }
+        guard let tier = tier() else { return false }
+        return tiers.contains(tier)
     }
 
     /// The choice and why: "longest_idle among 12 ready [a3,a7,a1,a9,a4,…]; speaks yue",
