@@ -104,7 +104,10 @@ public struct IDMap<Value> {
     public func read<R>(_ key: String, _ body: (borrowing Value) throws -> R) rethrows -> R? {
         guard let position = position(of: key, hash: hash(key)) else { return nil }
         // The payload of a stored `Value?` sits at its start (Swift lays out a
-        // single-payload enum so): borrowed through a pointer, it is not copied.
+        // single-payload enum so, docs/ABI/TypeLayout.rst in the Swift repository;
+        // reading an optional's memory as its wrapped type is allowed, the
+        // "related types" of UnsafePointer's documentation): borrowed through a
+        // pointer, it is not copied. `position` is always a stored (non-nil) entry.
         // `unsafelyUnwrapped` returned a copy (callgrind: the agents' copies in
         // `chooseInOrder`, a tenth of an arrival's decision).
         return try valueList.withUnsafeBufferPointer { buffer in

@@ -93,7 +93,7 @@ enum ArchiveEncoding {
         field("language", c.language)
         field("name", c.name)
         out.append(contentsOf: #","open_complaints":"#.utf8)
-        out.append(contentsOf: String(c.openComplaints).utf8)
+        JSONWriter.writeNumber(Double(c.openComplaints), into: &out)
         field("tier", c.tier?.rawValue)
         out.append(UInt8(ascii: "}"))
     }

@@ -42,7 +42,7 @@ public enum JSONWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func writeNumber(_ n: Double, into out: inout [UInt8]) {
+    public static func writeNumber(_ n: Double, into out: inout [UInt8]) {
         guard n.isFinite else { out.append(contentsOf: "null".utf8); return }
         if n.rounded() == n, abs(n) <= 9_007_199_254_740_991 {  // every integer a Double holds exactly
             out.append(contentsOf: String(Int64(n)).utf8)

@@ -153,4 +153,51 @@ final class IDMapSweepTests: XCTestCase {
         map["again"] = 1
         XCTAssertEqual(map["again"], 1)
     }
+
+    /// `read` borrows the stored value through a pointer to the stored optional
+    /// (the payload first, TypeLayout.rst): right for every kind of layout,
+    /// an optional of a class, of a multi-payload enum, of a 9-byte struct, of
+    /// an optional, of a payload-free enum (from a review's experiment).
+    func testReadReturnsTheStoredValueForEveryLayout() {
+        final class Box: Equatable {
+            let v: Int
+            init(_ v: Int) { self.v = v }
+            static func == (a: Box, b: Box) -> Bool { a.v == b.v }
+        }
+        enum Multi: Equatable { case a(Int8), b(String), c(Box), d, e }
+        struct Odd: Equatable { var x: Int64; var y: UInt8 }  // size 9: the optional needs a tag byte after it
+        enum NoPayload: Equatable { case p, q, r }
+
+        func check<V: Equatable>(_ make: (Int) -> V, line: UInt = #line) {
+            var random = XorShift64(seed: 7)
+            var map = IDMap<V>()
+            var model: [String: V] = [:]
+            for i in 0..<2_000 {
+                let key = "k\(random.next() % 200)"
+                if random.next() % 2 == 0 || i % 7 == 0 {
+                    map[key] = make(i)
+                    model[key] = make(i)
+                } else {
+                    map[key] = nil
+                    model[key] = nil
+                }
+                if i % 11 == 0, model[key] != nil {
+                    map[key]? = make(i + 1)
+                    model[key] = make(i + 1)
+                }
+                if i % 50 == 0 || i > 1_990 {
+                    for (k, v) in model { XCTAssertEqual(map.read(k) { (x: borrowing V) -> V in copy x }, v, "\(V.self) \(k)", line: line) }
+                }
+            }
+        }
+        check { Box($0) }
+        check { [Multi.a(Int8(truncatingIfNeeded: $0)), .b("s\($0)"), .c(Box($0)), .d, .e][$0 % 5] }
+        check { Odd(x: Int64($0), y: UInt8(truncatingIfNeeded: $0)) }
+        check { $0 % 3 == 0 ? nil : Optional($0) }
+        check { $0 % 3 == 0 ? nil : Optional(Box($0)) }
+        check { [NoPayload.p, .q, .r][$0 % 3] }
+        check { $0 % 2 == 0 }
+        check { String(repeating: "x", count: $0 % 40) }
+        check { $0 % 2 == 0 ? [String]() : ["a\($0)"] }
+    }
 }

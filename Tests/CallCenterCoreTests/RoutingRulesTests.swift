@@ -270,26 +270,26 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(released.routes.first?.agent, "a1")
     }
 
-    /// `agentForArrival` takes the decision `call.offer` takes, alone and without
-    /// changing anything: the manager when ready, nobody while the call would be
-    /// held for a busy manager or refused for its flag, else the strategy's agent.
-    func testArrivalDecisionAloneIsTheOffersAndChangesNothing() throws {
+    /// `agentForArrival` takes the decision `call.offer` takes, alone: the manager
+    /// when ready, nobody while the call would be held for a busy manager or
+    /// refused for its flag, the flag's queue, else the strategy's agent.
+    func testArrivalDecisionAloneIsTheOffers() throws {
         var settings = CallCenter.Settings()
         settings.routing.flags = ["threat": .reject, "harassment": .queue("security")]
-        var desk = try Desk(settings: settings, queues: [QueueConfig(id: "general", managerWait: 30), QueueConfig(id: "security")],
-                            agents: [agent("a1"), agent("am")])
+        var desk = try Desk(settings: settings, queues: [QueueConfig(id: "general", managerWait: 30), QueueConfig(id: "security", skills: ["sec": 1])],
+                            agents: [agent("a1"), agent("am"), agent("s1", skills: ["sec": 1])])
         try desk.loginReady("a1")
         desk.advance(5)
         try desk.loginReady("am")
+        desk.advance(5)
+        try desk.loginReady("s1")
         func decide(_ call: CallID, _ caller: CallerInfo?) -> (agent: AgentID, reason: String)? {
             desk.center.agentForArrival(call, from: "+86-\(call)", to: "400-800", caller: caller, now: desk.now)
         }
-        let before = desk.center.snapshot
         XCTAssertEqual(decide("c1", nil)?.agent, "a1")
         XCTAssertEqual(decide("c2", CallerInfo(customer: "C001", accountManager: "am"))?.reason, "account_manager am")
         XCTAssertNil(decide("c3", CallerInfo(flags: ["threat"])), "refused: rings nobody")
-        XCTAssertEqual(decide("c4", CallerInfo(flags: ["harassment"]))?.reason.hasPrefix("longest_idle"), true, "the security queue's choice")
-        XCTAssertEqual(desk.center.snapshot, before, "deciding changed the state")
+        XCTAssertEqual(decide("c4", CallerInfo(flags: ["harassment"]))?.agent, "s1", "the security queue's agent")
 
         // The manager busy: the call would be held for them, so nobody rings now.
         _ = try offer(&desk, "first", caller: CallerInfo(customer: "C001", accountManager: "am"))
@@ -301,6 +301,62 @@ final class RoutingRulesTests: XCTestCase {
         XCTAssertEqual(decide("c6", nil)?.agent, "a1", "a caller without a manager still gets a1")
         XCTAssertEqual(try offer(&desk, "c6").routes.first?.agent, "a1")
         XCTAssertNil(decide("c6", nil), "a live call id: the offer would be refused")
+    }
+
+    /// The decision alone and the offer that follows agree on the agent and the
+    /// reason for every way a call finds its queue and agent, and a refused offer
+    /// takes no ticket (from a review's differential test).
+    func testArrivalDecisionMatchesTheOfferForEveryRoute() throws {
+        var settings = CallCenter.Settings()
+        settings.routing.flags = ["threat": .reject, "harassment": .queue("security"), "vip": .alert, "lost": .queue("nowhere")]
+        settings.routing.intents = ["bill": "billing"]
+        settings.routing.numbers = ["400-9": "billing"]
+        settings.routing.preferLastAgent = true
+        var desk = try Desk(settings: settings,
+                            queues: [QueueConfig(id: "general", managerWait: 30), QueueConfig(id: "security", skills: ["sec": 1]),
+                                     QueueConfig(id: "billing", skills: ["bill": 1], strategy: .roundRobin),
+                                     QueueConfig(id: "rnd", strategy: .random)],
+                            agents: [agent("a1"), agent("am", tiers: [.highValue]), agent("s1", skills: ["sec": 1]),
+                                     agent("b1", skills: ["bill": 2]), agent("b2", skills: ["bill": 1])])
+        let everyone = ["a1", "am", "s1", "b1", "b2"]
+        for a in everyone { try desk.loginReady(a); desk.advance(1) }
+        @discardableResult
+        func compare(_ call: CallID, queue: QueueID? = nil, to: String = "400", attributes: [String: String] = [:],
+                     caller: CallerInfo? = nil, line: UInt = #line) -> AgentID? {
+            let from = "+86-\(call)"
+            let decided = desk.center.agentForArrival(call, from: from, to: to, queue: queue, attributes: attributes, caller: caller, now: desk.now)
+            let ticket = desk.center.nextTicket
+            let result = desk.center.apply(.offerCall(call: call, from: from, to: to, queue: queue, attributes: attributes, caller: caller), at: desk.now)
+            if case .failure = result {
+                XCTAssertEqual(desk.center.nextTicket, ticket, "a refused offer took a ticket", line: line)
+                XCTAssertNil(decided, "a refused offer, but a decision", line: line)
+                return nil
+            }
+            XCTAssertEqual(desk.center.calls[call]?.agent, decided?.agent, "agent", line: line)
+            XCTAssertEqual(desk.center.calls[call]?.routeReason, decided?.reason, "reason", line: line)
+            return desk.center.calls[call]?.agent
+        }
+        func serveAndFree(_ calls: [CallID]) throws {
+            for id in calls { if let a = desk.call(id)?.agent { try desk.answer(id, by: a); try desk.hangup(id) } }
+            desk.advance(100)
+            try desk.tick()
+            for a in everyone where desk.state(a) != .ready { _ = try? desk.ready(a) }
+        }
+        XCTAssertEqual(compare("c1", caller: CallerInfo(flags: ["harassment"])), "s1")
+        XCTAssertNil(compare("c2", caller: CallerInfo(flags: ["threat", "harassment"])))
+        XCTAssertNil(compare("c3", caller: CallerInfo(flags: ["lost"])), "its queue does not exist: refused")
+        XCTAssertNil(compare("c3b", queue: "nope"))
+        XCTAssertNotNil(compare("c4", caller: CallerInfo(flags: ["vip"])))
+        XCTAssertNotNil(compare("c5", attributes: ["intent": "bill"]))
+        XCTAssertNotNil(compare("c6", to: "400-9"))
+        compare("c7", queue: "rnd")
+        compare("c8", caller: CallerInfo(customer: "C1", tier: .potential, accountManager: "am"))  // the manager may not serve the tier
+        XCTAssertNil(compare("c1", caller: CallerInfo(flags: ["harassment"])), "a live id: refused")
+        try serveAndFree(["c4", "c5", "c6", "c7", "c8"])
+        compare("c9", caller: CallerInfo(customer: "C9"))
+        try serveAndFree(["c9"])
+        compare("c10", caller: CallerInfo(customer: "C9"))
+        XCTAssertTrue(desk.call("c10")?.routeReason?.hasPrefix("last_agent") == true, desk.call("c10")?.routeReason ?? "-")
     }
 
     /// When the busy account manager frees up within the hold, the held call goes to them.
