@@ -112,9 +112,13 @@ extension Engine {
             try store.profile(customer: id) ?? view.customer(id).map { CustomerProfile(record: $0) }
         }
         if let id = customerID, let saved = log.archive.customers[id] { profile?.record = saved }
-        // Marks set or cleared earlier in this pass, as number.flags shows them.
-        if var read = profile, !read.record.phones.isEmpty {
-            read.flags = Self.asOfPass(read.flags, numbers: Set(read.record.phones), log: log)
+        // The marks on its numbers as number.flags shows them: with those set or
+        // cleared earlier in this pass, and on the numbers of the record as saved
+        // in this pass (the store read the numbers it had before).
+        if var read = profile {
+            let phones = read.record.phones
+            let stored = log.archive.customers[read.record.id] == nil ? read.flags : try store.flags(numbers: phones)
+            read.flags = Self.asOfPass(stored, numbers: Set(phones), log: log)
             profile = read
         }
         // An agent learns nothing of a record it may not read, not even whether there is one.

@@ -131,13 +131,7 @@ extension CallCenterStore {
                 Cooperation(customer: $0.string(0), date: CalendarDate($0.string(1))!, amount: $0.double(2) ?? 0,
                             item: $0.text(3), recordedAt: Instant(milliseconds: $0.int64(4) ?? 0), recordedBy: $0.string(5))
             }
-            if !record.phones.isEmpty {
-                let marks = Array(repeating: "?", count: record.phones.count).joined(separator: ",")
-                var flags = FastStatement(try db.cachedStatement(
-                    sql: "SELECT \(ArchiveRows.flagColumns) FROM number_flags WHERE number IN (\(marks)) ORDER BY flagged_at DESC, id DESC"))
-                for number in record.phones { flags.bind(number) }
-                profile.flags = try flags.rows(ArchiveRows.flag)
-            }
+            profile.flags = try Self.flags(numbers: record.phones, db)
             var open = FastStatement(try db.cachedStatement(sql: "SELECT count(*) FROM complaints WHERE customer = ? AND closed_at IS NULL"))
             open.bind(id)
             profile.openComplaints = Int(try open.rows { $0.int64(0) ?? 0 }.first ?? 0)
@@ -147,11 +141,21 @@ extension CallCenterStore {
 
     /// Flags on a number, newest first, those cleared too (`NumberFlag.cleared`).
     public func flags(number: String) throws -> [NumberFlag] {
-        try readOnWriter { db in
-            var flags = FastStatement(try db.cachedStatement(sql: "SELECT \(ArchiveRows.flagColumns) FROM number_flags WHERE number = ? ORDER BY flagged_at DESC, id DESC"))
-            flags.bind(number)
-            return try flags.rows(ArchiveRows.flag)
-        }
+        try flags(numbers: [number])
+    }
+
+    /// Flags on any of these numbers, newest first, those cleared too.
+    public func flags(numbers: [String]) throws -> [NumberFlag] {
+        try readOnWriter { db in try Self.flags(numbers: numbers, db) }
+    }
+
+    static func flags(numbers: [String], _ db: Database) throws -> [NumberFlag] {
+        guard !numbers.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: numbers.count).joined(separator: ",")
+        var flags = FastStatement(try db.cachedStatement(
+            sql: "SELECT \(ArchiveRows.flagColumns) FROM number_flags WHERE number IN (\(marks)) ORDER BY flagged_at DESC, id DESC"))
+        for number in numbers { flags.bind(number) }
+        return try flags.rows(ArchiveRows.flag)
     }
 
     // MARK: - Audit, export, regrade

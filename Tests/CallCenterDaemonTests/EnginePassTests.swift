@@ -17,7 +17,6 @@ final class EnginePassTests: XCTestCase {
         let engine: Engine
         let output = NIOLockedValueBox<[UInt8]>([])
         let session: Session
-        var nextID = 0
 
         init(store: CallCenterStore) throws {
             var config = DaemonConfig(defaults: DefaultPaths(socket: "/nonexistent/s.sock", database: ":memory:"))
@@ -31,7 +30,7 @@ final class EnginePassTests: XCTestCase {
         }
 
         /// Runs these request lines (as `role`) in one pass and returns their replies, in order.
-        mutating func pass(as role: Role, _ lines: [String]) throws -> [JSONValue] {
+        func pass(as role: Role, _ lines: [String]) throws -> [JSONValue] {
             session.role = role
             let requests = try lines.map { try Request.parse(Array($0.utf8)).get() }
             output.withLockedValue { $0 = [] }
@@ -57,7 +56,7 @@ final class EnginePassTests: XCTestCase {
     /// A profile read in the pass that cleared a mark shows it cleared, as
     /// `number.flags` in the same pass does.
     func testProfileSeesAMarkClearedEarlierInItsPass() throws {
-        var h = try Harness(store: archive(with: [.threat]))
+        let h = try Harness(store: archive(with: [.threat]))
         let replies = try h.pass(as: .supervisor, [
             #"{"id":1,"op":"number.unflag","number":"13800001111","reason":"set by mistake"}"#,
             #"{"id":2,"op":"caller.profile","customer":"C001"}"#,
@@ -72,7 +71,7 @@ final class EnginePassTests: XCTestCase {
 
     /// A number marked by a registration earlier in the pass carries the mark in the profile read after it.
     func testProfileSeesAMarkSetEarlierInItsPass() throws {
-        var h = try Harness(store: archive(with: []))
+        let h = try Harness(store: archive(with: []))
         XCTAssertEqual(try h.pass(as: .pbx, [#"{"id":1,"op":"call.offer","call":"c1","from":"13800001111"}"#]).first?["ok"], true)
         let replies = try h.pass(as: .admin, [
             #"{"id":2,"op":"call.register","call":"c1","category":"harassment","summary":"abusive caller"}"#,
@@ -84,5 +83,29 @@ final class EnginePassTests: XCTestCase {
         // And the next pass reads it from the store, the same.
         let later = try h.pass(as: .supervisor, [#"{"id":4,"op":"caller.profile","customer":"C001"}"#])
         XCTAssertEqual(later.first?["result"]?["flags"], .array(["harassment"]))
+    }
+
+    /// A record saved earlier in the pass shows the marks of the numbers it has
+    /// now, stored or new: the same as a read in the next pass.
+    func testProfileOfARecordSavedInItsPassShowsTheMarksOfItsNewNumbers() throws {
+        let store = try archive(with: [.threat])  // C001 has +8613800001111, marked threat
+        try store.applyArchive([.flagNumber(NumberFlag(number: "+8613800002222", flag: .harassment, by: "supervisor",
+                                                       at: Instant(milliseconds: 3), reason: "other number", call: nil))])
+        let h = try Harness(store: store)
+        let replies = try h.pass(as: .admin, [
+            #"{"id":1,"op":"customer.upsert","customer":{"id":"C001","name":"张经理","phones":["13800002222"]}}"#,
+            #"{"id":2,"op":"caller.profile","customer":"C001"}"#,
+            #"{"id":3,"op":"customer.upsert","customer":{"id":"C002","name":"李","phones":["13800001111"]}}"#,
+            #"{"id":4,"op":"caller.profile","customer":"C002"}"#,
+        ])
+        XCTAssertEqual(replies.map { $0["ok"] }, [true, true, true, true], "\(replies)")
+        XCTAssertEqual(replies[1]["result"]?["flags"], .array(["harassment"]), "C001's number now is the harassing one")
+        XCTAssertEqual(replies[3]["result"]?["flags"], .array(["threat"]), "a record created in the pass shows its number's stored mark")
+        let later = try h.pass(as: .admin, [
+            #"{"id":5,"op":"caller.profile","customer":"C001"}"#,
+            #"{"id":6,"op":"caller.profile","customer":"C002"}"#,
+        ])
+        XCTAssertEqual(later[0]["result"]?["flag_log"], replies[1]["result"]?["flag_log"])
+        XCTAssertEqual(later[1]["result"]?["flag_log"], replies[3]["result"]?["flag_log"])
     }
 }
