@@ -10,7 +10,7 @@ import Testing
     /// equal effective priority, and waiting calls get routed once agents are ready.
     @Test func invariantsHoldForRandomEventSequences() async {
         await propertyCheck(count: 300, input: Gen.int(in: 0...1_000_000).array(of: 40...160)) { steps in
-            var world = World()
+            var world = World(variant: steps.first ?? 0)
             for (index, step) in steps.enumerated() {
                 world.perform(step)
                 if let violation = world.violation() {
@@ -36,9 +36,14 @@ struct World {
     let agents = (1...8).map { "a\($0)" }
     let queues = ["general", "billing", "vip"]
 
-    init() {
+    /// `variant` picks the routing options a run exercises: prefer_last_agent on
+    /// or off, and whether a harassing number goes to a queue or is only alerted.
+    init(variant: Int = 0) {
         var policy = RoutingPolicy()
         policy.agingPerSecond = 0.5
+        policy.preferLastAgent = variant % 2 == 0
+        policy.flags = ["threat": .reject, "harassment": variant % 3 == 0 ? .alert : .queue("billing")]
+        policy.intents = ["bill": "billing"]
         center = CallCenter(settings: .init(routing: policy))
         let configs = [
             QueueConfig(id: "general", wrapUp: 5, ringTimeout: 15),
@@ -65,12 +70,22 @@ struct World {
         case 0, 1, 2:
             let id = "c\(nextCall)"
             nextCall += 1
-            let tier = [CustomerTier.highValue, .potential, .stable, .risk, nil][pick % 5]
-            let manager = pick % 7 == 0 ? agents[pick % agents.count] : nil
-            let caller = CallerInfo(customer: tier == nil ? nil : "C\(pick % 50)", tier: tier, accountManager: manager, language: pick % 3 == 0 ? "yue" : nil)
-            lastAction = "offer \(id) to \(queues[pick % 3])"
-            let decided = center.agentForArrival(id, from: "138\(pick % 100)", to: "400", queue: queues[pick % 3], caller: caller, now: now)
-            _ = center.apply(.offerCall(call: id, from: "138\(pick % 100)", to: "400", queue: queues[pick % 3], attributes: [:], caller: caller), at: now)
+            // Each property of the call from its own digits of the step, so that
+            // tier, manager, queue, language and flags vary independently.
+            var digits = pick
+            func next(_ n: Int) -> Int { defer { digits /= n }; return digits % n }
+            let tier = [CustomerTier.highValue, .potential, .stable, .risk, nil][next(5)]
+            let manager = next(7) == 0 ? agents[next(agents.count)] : nil
+            let language = ["yue", nil, "zh", "en"][next(4)]
+            let flags = [[], [], [], [], ["harassment"], ["threat"]][next(6)]
+            // A queue named, or the IVR intent's (billing), or the default (general).
+            let queue: QueueID? = [queues[0], queues[1], queues[2], nil][next(4)]
+            let attributes = queue == nil && next(2) == 0 ? ["intent": "bill"] : [:]
+            let from = "138\(next(20))"  // few numbers: callers come back (prefer_last_agent)
+            let caller = CallerInfo(customer: tier == nil ? nil : "C\(from)", tier: tier, accountManager: manager, language: language, flags: flags)
+            lastAction = "offer \(id) to \(queue ?? attributes["intent"] ?? "the default queue") from \(from) \(flags)"
+            let decided = center.agentForArrival(id, from: from, to: "400", queue: queue, attributes: attributes, caller: caller, now: now)
+            _ = center.apply(.offerCall(call: id, from: from, to: "400", queue: queue, attributes: attributes, caller: caller), at: now)
             // The decision taken alone is the one the offer carried out.
             if center.calls[id]?.agent != decided?.agent || center.calls[id]?.routeReason != decided?.reason {
                 arrivalMismatch = "agentForArrival chose \(decided.map { "\($0.agent) (\($0.reason))" } ?? "nobody"), the offer rang \(center.calls[id]?.agent ?? "nobody")"
