@@ -218,11 +218,10 @@ enum Projections {
         func instant(_ i: Int) -> Instant? { (row[i] as Int64?).map(Instant.init(milliseconds:)) }
         var call = Call(
             id: row[0], from: row[1], to: row[2], queue: row[3],
-            attributes: try decode([String: String].self, row[4]) ?? [:],
+            attributes: try decode([String: String].self, row[4]) ?? [:], caller: try decode(CallerInfo.self, row[8]),
             ticket: UInt64(row[5] as Int64), at: Instant(milliseconds: row[6])
         )
         call.serial = UInt64(row[7] as Int64)
-        call.caller = try decode(CallerInfo.self, row[8])
         call.language = row[9]
         call.accountManager = row[10]
         call.holdUntil = instant(11)
