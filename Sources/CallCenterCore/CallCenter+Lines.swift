@@ -46,6 +46,7 @@ extension CallCenter {
         let position = lines[call.queue, default: WaitingLine()].insert(entry) { isLive($0) }
         for extra in call.extraQueues { lines[extra, default: WaitingLine()].insert(entry) }
         if call.relaxedSkills != nil { relaxedCalls.insert(call.id) }
+        armNoAgentWait(call)
         return position
     }
 

@@ -51,6 +51,10 @@ public struct CallCenter: Sendable {
     var seatHolders: IDMap<AgentID> = [:]
     /// Working agents (ready, ringing, busy, wrap-up) who serve each queue, for estimates.
     public internal(set) var staffedByQueue: IDMap<Int> = [:]
+    /// Queues with `maxWaitNoAgent`, and since when each has had nobody staffed
+    /// (in memory only: after a restart the count starts at the first input).
+    var noAgentQueues: [QueueID] = []
+    var unstaffedSince: IDMap<Instant> = [:]
     /// Queues each agent serves by skills (a cache; see `servedQueues`).
     var servedCache: IDMap<[QueueID]> = [:]
     /// The agent who last served each caller (`Call.callerKey`), for `preferLastAgent`.
@@ -106,6 +110,7 @@ public struct CallCenter: Sendable {
         do {
             outcome = try perform(input, now: now)
             releaseHoldsOfAbsentManagers(now: now)
+            if !noAgentQueues.isEmpty { watchStaffing(now: now) }
         } catch let error as CoreError {
             return .failure(error)
         } catch {
@@ -319,6 +324,8 @@ public struct CallCenter: Sendable {
         case let .maxWait(call, leg):
             guard let c = calls[call] else { return false }
             return c.state == .queued && c.leg == leg
+        case let .noAgent(queue, since):
+            return unstaffedSince[queue] == since
         case let .complaintDue(complaint):
             return complaints.isDue(complaint, at: deadline.at)
         }

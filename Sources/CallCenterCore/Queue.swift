@@ -84,11 +84,16 @@ public struct QueueConfig: Sendable, Equatable, Codable {
     public var managerWait: Double = 30
     /// Ordered overflow steps (by `after`).
     public var overflow: [OverflowStep] = []
+    /// Seconds a call may wait while nobody who may take the queue's calls is
+    /// staffed (logged in and not `not_ready`); then `onTimeout`, reason
+    /// `no_agent`. 0: at once. Nil (the default): calls wait for agents to come.
+    public var maxWaitNoAgent: Double?
 
     public init(
         id: QueueID, skills: [String: Int] = [:], strategy: RoutingStrategy = .longestIdle,
         wrapUp: Double = 0, ringTimeout: Double = 20, maxWait: Double? = nil, serviceLevel: Double = 20,
-        onTimeout: TimeoutAction = .voicemail, maxAttempts: Int = 0, managerWait: Double = 30, overflow: [OverflowStep] = []
+        onTimeout: TimeoutAction = .voicemail, maxAttempts: Int = 0, managerWait: Double = 30, overflow: [OverflowStep] = [],
+        maxWaitNoAgent: Double? = nil
     ) {
         self.id = id
         self.skills = skills
@@ -101,6 +106,7 @@ public struct QueueConfig: Sendable, Equatable, Codable {
         self.maxAttempts = maxAttempts
         self.managerWait = managerWait
         self.overflow = overflow.sorted { $0.after < $1.after }
+        self.maxWaitNoAgent = maxWaitNoAgent
     }
 
     /// The longest any queue duration may be (one day): a larger one could only be
@@ -112,7 +118,7 @@ public struct QueueConfig: Sendable, Equatable, Codable {
     public func durationProblem() -> (field: String, message: String)? {
         var durations: [(String, Double)] = [
             ("wrap_up", wrapUp), ("ring_timeout", ringTimeout), ("service_level", serviceLevel), ("max_wait", maxWait ?? 0),
-            ("manager_wait", managerWait),
+            ("manager_wait", managerWait), ("max_wait_no_agent", maxWaitNoAgent ?? 0),
         ]
         for (i, step) in overflow.enumerated() { durations.append(("overflow[\(i)].after", step.after)) }
         for (field, value) in durations where !(0...Self.maximumSeconds).contains(value) {

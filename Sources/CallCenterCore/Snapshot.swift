@@ -36,6 +36,7 @@ extension CallCenter {
             }
         }
         recountStaffed()
+        refreshNoAgentQueues()
         calls.reserveCapacity(snapshot.calls.count)
         lineStamps.reserveCapacity(snapshot.calls.count)
         var maxTicket: UInt64 = 0

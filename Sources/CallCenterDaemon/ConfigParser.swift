@@ -130,7 +130,7 @@ public struct ConfigParser {
             for (name, _) in queues.entries.sorted(by: { $0.key < $1.key }) {
                 guard let q = try queues.table(name) else { continue }
                 try q.onlyKeys(["skills", "strategy", "wrap_up", "ring_timeout", "max_wait", "service_level",
-                                "on_timeout", "max_attempts", "manager_wait", "overflow"])
+                                "on_timeout", "max_attempts", "manager_wait", "overflow", "max_wait_no_agent"])
                 var config = QueueConfig(id: name)
                 if let skills = try q.table("skills") {
                     for (skill, _) in skills.entries {
@@ -158,6 +158,7 @@ public struct ConfigParser {
                 }
                 if let v = try q.int("max_attempts", range: 0...100) { config.maxAttempts = v }
                 if let v = try q.seconds("manager_wait") { config.managerWait = v }
+                if let v = try q.seconds("max_wait_no_agent") { config.maxWaitNoAgent = v }
                 if let steps = q.entries["overflow"] {
                     guard case let .array(items) = steps else { throw q.error("overflow", "expected an array of tables like { after = 60, add_queue = \"general\" }") }
                     for (i, item) in items.enumerated() {

@@ -46,7 +46,7 @@ enum Projections {
 
     static let queueColumns = """
         skills, strategy, wrap_up, ring_timeout, max_wait, service_level, on_timeout, max_attempts, manager_wait, overflow, \
-        last_routed, counters
+        max_wait_no_agent, last_routed, counters
         """
     static let updateQueueSQL = "UPDATE queues SET " + assignments(queueColumns) + " WHERE queue = ?"
     static let insertQueueSQL = insertSQL("queues", queueColumns + ", queue")
@@ -126,7 +126,7 @@ enum Projections {
                 func bind(_ row: inout FastStatement) {
                     row.bind(config.skills); row.bind(c.strategy.rawValue); row.bind(c.wrapUp); row.bind(c.ringTimeout); row.bind(c.maxWait)
                     row.bind(c.serviceLevel); row.bind(c.onTimeout.text); row.bind(c.maxAttempts); row.bind(c.managerWait); row.bind(config.overflow)
-                    row.bind(q.lastRouted); row.bind(counters); row.bind(c.id)
+                    row.bind(c.maxWaitNoAgent); row.bind(q.lastRouted); row.bind(counters); row.bind(c.id)
                 }
                 bind(&update)
                 if try update.run(db) > 0 { continue }
@@ -158,6 +158,7 @@ enum Projections {
             config.maxAttempts = row["max_attempts"]
             config.managerWait = row["manager_wait"]
             config.overflow = try decode([OverflowStep].self, row["overflow"]) ?? []
+            config.maxWaitNoAgent = row["max_wait_no_agent"]
             var queue = Queue(config: config, counters: try decode(QueueCounters.self, row["counters"]) ?? QueueCounters())
             queue.lastRouted = row["last_routed"]
             return queue

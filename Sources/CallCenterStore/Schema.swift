@@ -111,6 +111,12 @@ enum Schema {
                 ALTER TABLE agents ADD COLUMN available_today REAL NOT NULL DEFAULT 0;  -- ready + ringing seconds
                 """)
         }
+        migrator.registerMigration("v8: queues' maximum wait without agents") { db in
+            try db.execute(sql: """
+                ALTER TABLE queues ADD COLUMN max_wait_no_agent REAL
+                    CHECK (max_wait_no_agent IS NULL OR max_wait_no_agent BETWEEN 0 AND 86400);  -- NULL: calls wait for agents
+                """)
+        }
         return migrator
     }
 }

@@ -61,6 +61,7 @@ public enum Encode {
             "ring_timeout": seconds(q.ringTimeout), "max_wait": seconds(q.maxWait),
             "service_level": seconds(q.serviceLevel),
             "on_timeout": .string(q.onTimeout.text), "max_attempts": .from(q.maxAttempts), "manager_wait": seconds(q.managerWait),
+            "max_wait_no_agent": seconds(q.maxWaitNoAgent),
             "overflow": .array(q.overflow.map { step in
                 var o: [String: JSONValue] = ["after": seconds(step.after)]
                 if let relax = step.relaxSkills { o["relax_skills"] = .object(relax.mapValues { .from($0) }) }

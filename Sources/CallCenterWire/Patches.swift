@@ -64,6 +64,8 @@ public struct QueuePatch: Sendable, Equatable {
     public var maxAttempts: Int?
     public var managerWait: Double?
     public var overflow: [OverflowStep]?
+    /// `.some(nil)` clears it (JSON null); 0 means at once.
+    public var maxWaitNoAgent: Double??
 
     public init(queue: QueueID, skills: [String: Int]? = nil, strategy: RoutingStrategy? = nil, wrapUp: Double? = nil,
                 ringTimeout: Double? = nil, maxWait: Double?? = nil, serviceLevel: Double? = nil) {
@@ -97,6 +99,7 @@ public struct QueuePatch: Sendable, Equatable {
             maxAttempts = n
         }
         managerWait = try f.optionalSeconds("manager_wait")
+        if f["max_wait_no_agent"] == .null { maxWaitNoAgent = .some(nil) } else if let m = try f.optionalSeconds("max_wait_no_agent") { maxWaitNoAgent = .some(m) }
         if let steps = f["overflow"], steps != .null {
             guard case let .array(items) = steps else { throw .badRequest("field 'overflow' must be an array of steps like {\"after\": 60, \"add_queue\": \"general\"}") }
             var out: [OverflowStep] = []
@@ -127,6 +130,7 @@ public struct QueuePatch: Sendable, Equatable {
         if let maxAttempts { config.maxAttempts = maxAttempts }
         if let managerWait { config.managerWait = managerWait }
         if let overflow { config.overflow = overflow }
+        if let maxWaitNoAgent { config.maxWaitNoAgent = maxWaitNoAgent }
         return config
     }
 }

@@ -6,7 +6,7 @@ final class ConfigParserErrorTests: XCTestCase {
     static let rootKeys = "daemon, routing, access, queues, complaints, archive"
     static let routingKeys = "default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags, language_fallback"
     static let daemonKeys = "socket, database, socket_mode, synchronous, max_line_bytes, max_output_bytes, max_in_flight, log_level"
-    static let queueKeys = "skills, strategy, wrap_up, ring_timeout, max_wait, service_level, on_timeout, max_attempts, manager_wait, overflow"
+    static let queueKeys = "skills, strategy, wrap_up, ring_timeout, max_wait, service_level, on_timeout, max_attempts, manager_wait, overflow, max_wait_no_agent"
     static let levels = #""trace", "debug", "info", "notice", "warning", "error", "critical""#
 
     static let cases: [(toml: String, key: String, message: String)] = [

@@ -234,6 +234,7 @@ final class ConfigParserTests: XCTestCase {
             on_timeout = "queue:general"
             max_attempts = 100
             manager_wait = 0
+            max_wait_no_agent = 0
             overflow = [
                 { after = 300, add_queue = "general" },
                 { after = 60, relax_skills = { sales = 2 } },
@@ -242,6 +243,7 @@ final class ConfigParserTests: XCTestCase {
 
             [queues.vip]
             on_timeout = "callback"
+            max_wait_no_agent = 90
             [[queues.vip.overflow]]
             after = 10.5
             add_queue = "sales"
@@ -251,6 +253,7 @@ final class ConfigParserTests: XCTestCase {
         XCTAssertEqual(sales.onTimeout, .queue("general"))
         XCTAssertEqual(sales.maxAttempts, 100)
         XCTAssertEqual(sales.managerWait, 0)
+        XCTAssertEqual(sales.maxWaitNoAgent, 0, "0 is kept: at once")
         XCTAssertEqual(sales.overflow, [
             OverflowStep(after: 60, relaxSkills: ["sales": 2]),
             OverflowStep(after: 120, relaxSkills: [:], addQueue: "vip"),
@@ -258,11 +261,13 @@ final class ConfigParserTests: XCTestCase {
         ])
         let vip = try XCTUnwrap(c.queues.first { $0.id == "vip" })
         XCTAssertEqual(vip.onTimeout, .callback)
+        XCTAssertEqual(vip.maxWaitNoAgent, 90)
         XCTAssertEqual(vip.overflow, [OverflowStep(after: 10.5, addQueue: "sales")])
         let general = try XCTUnwrap(c.queues.first { $0.id == "general" })
         XCTAssertEqual(general.onTimeout, .voicemail)
         XCTAssertEqual(general.maxAttempts, 0)
         XCTAssertEqual(general.managerWait, 30)
+        XCTAssertNil(general.maxWaitNoAgent)
         XCTAssertEqual(general.overflow, [])
     }
 

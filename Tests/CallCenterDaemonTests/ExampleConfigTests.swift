@@ -43,7 +43,7 @@ final class ExampleConfigTests: XCTestCase {
                     "pbx", "agent", "supervisor", "admin",
                     "country", "mask_numbers", "weights", "high_value_min", "risk_recency_below", "risk_composite_below", "potential_any_min",
                     "skills", "strategy", "wrap_up", "ring_timeout", "max_wait", "max_attempts", "on_timeout", "manager_wait", "overflow",
-                    "service_level"]
+                    "service_level", "max_wait_no_agent"]
         for key in keys {
             XCTAssertTrue(documented(key), key)
         }

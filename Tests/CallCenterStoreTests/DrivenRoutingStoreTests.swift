@@ -19,7 +19,7 @@ final class DrivenRoutingStoreTests: XCTestCase {
         try d.apply(.upsertQueue(QueueConfig(id: "general", strategy: .fewestCalls, wrapUp: 0)), at: 0)
         try d.apply(.upsertQueue(QueueConfig(id: "sales", skills: ["sales": 5], strategy: .roundRobin, ringTimeout: 10, maxWait: 300,
                                              onTimeout: .callback, maxAttempts: 2, managerWait: 30,
-                                             overflow: [OverflowStep(after: 40, addQueue: "general")])), at: 0)
+                                             overflow: [OverflowStep(after: 40, addQueue: "general")], maxWaitNoAgent: 600)), at: 0)
         try d.apply(.upsertQueue(QueueConfig(id: "complaints", skills: ["complaints": 3], maxWait: 60, onTimeout: .queue("general"),
                                              overflow: [OverflowStep(after: 20, relaxSkills: ["complaints": 1])])), at: 0)
         try d.apply(.upsertAgent(AgentProfile(id: "a1", name: "A", seat: "s1", skills: ["sales": 6], languages: ["en"]), tokenHash: "h"), at: 1)

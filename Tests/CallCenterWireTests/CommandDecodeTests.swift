@@ -231,6 +231,22 @@ final class CommandDecodeTests: XCTestCase {
         }
         guard case let .upsertQueue(untouched) = try decode("queue.upsert", ["queue": "q"], as: admin) else { return XCTFail() }
         XCTAssertEqual(untouched.maxWait, .none, "absent max_wait keeps the stored value")
+        XCTAssertEqual(untouched.maxWaitNoAgent, .none, "absent max_wait_no_agent keeps the stored value")
+    }
+
+    /// max_wait_no_agent: a number sets it (0 is kept: at once), null clears it.
+    func testQueueUpsertMaxWaitNoAgent() throws {
+        for (value, expected): (JSONValue, Double??) in [(60, .some(60)), (0, .some(0)), (nil, .some(nil))] {
+            guard case let .upsertQueue(patch) = try decode("queue.upsert", ["queue": "q", "max_wait_no_agent": value], as: admin) else {
+                return XCTFail("not a queue upsert")
+            }
+            XCTAssertEqual(patch.maxWaitNoAgent, expected, "\(value)")
+        }
+        let stored = QueueConfig(id: "q", maxWaitNoAgent: 60)
+        var clear = QueuePatch(queue: "q")
+        clear.maxWaitNoAgent = .some(nil)
+        XCTAssertNil(clear.applied(to: stored).maxWaitNoAgent)
+        XCTAssertEqual(QueuePatch(queue: "q").applied(to: stored).maxWaitNoAgent, 60)
     }
 
     /// queue.upsert with bad values is bad_request naming the field.
@@ -242,6 +258,8 @@ final class CommandDecodeTests: XCTestCase {
             (["queue": "q", "ring_timeout": 0], "field 'ring_timeout' must be more than 0 seconds", #line),
             (["queue": "q", "ring_timeout": 1e300], "field 'ring_timeout' must be seconds from 0 to 86400 (one day), not 1e+300", #line),
             (["queue": "q", "max_wait": 86_400.5], "field 'max_wait' must be seconds from 0 to 86400 (one day), not 86400.5", #line),
+            (["queue": "q", "max_wait_no_agent": -5], "field 'max_wait_no_agent' must be seconds ≥ 0, not -5.0", #line),
+            (["queue": "q", "max_wait_no_agent": "soon"], "field 'max_wait_no_agent' must be a number, not a string", #line),
             (["queue": "q", "overflow": [["after": 1e16, "add_queue": "general"]]],
              "field 'overflow[0].after' must be seconds from 0 to 86400 (one day), not 1e+16", #line),
             (["queue": "q", "max_attempts": 1.5], "field 'max_attempts' must be a whole number, not 1.5", #line),

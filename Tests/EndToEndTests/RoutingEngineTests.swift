@@ -116,6 +116,43 @@ final class RoutingEngineTests: XCTestCase {
         XCTAssertEqual(sleepy?["reason"] as? String, "no_answer")
     }
 
+    /// A queue nobody staffs (its only agent on a break) sends its caller on after
+    /// `max_wait_no_agent`, with a pushed call.timeout; a staffed one keeps them.
+    func testAQueueNobodyStaffsSendsCallersOn() throws {
+        let night = try admin.call("queue.upsert", ["queue": "night", "skills": ["night": 1], "max_wait_no_agent": 0.5, "on_timeout": "callback"])
+        XCTAssertEqual(night["max_wait_no_agent"] as? Double, 0.5)
+        try agent("owl", skills: ["night": 1], ready: false)  // logged in, not_ready: nobody staffs "night"
+        let offeredAt = Date()
+        _ = try pbx.call("call.offer", ["call": "n1", "from": "13800000006", "queue": "night"])
+        var timeout: [String: Any]?
+        while timeout == nil, let event = try pbx.nextEvent(timeout: 5) {
+            if event["event"] as? String == "call.timeout" { timeout = event }
+        }
+        XCTAssertEqual(timeout?["call"] as? String, "n1")
+        XCTAssertEqual(timeout?["reason"] as? String, "no_agent")
+        XCTAssertEqual(timeout?["action"] as? String, "callback")
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(offeredAt), 0.5)
+        let ended = try daemon.session("supervisor").call("call.get", ["call": "n1"])
+        XCTAssertEqual(ended["outcome"] as? String, "timed_out")
+        XCTAssertEqual(ended["cause"] as? String, "no_agent: callback")
+
+        // With the agent working (busy on another call), a caller waits for them.
+        _ = try admin.call("agent.state", ["agent": "owl", "state": "ready"])
+        _ = try pbx.call("call.offer", ["call": "n2", "from": "13800000007", "queue": "night"])
+        XCTAssertEqual(try routeOf("n2"), "owl")
+        _ = try pbx.call("call.answered", ["call": "n2", "agent": "owl"])
+        _ = try pbx.call("call.offer", ["call": "n3", "from": "13800000008", "queue": "night"])
+        while let event = try pbx.nextEvent(timeout: 1) {
+            XCTAssertNotEqual(event["event"] as? String, "call.timeout", "\(event)")
+        }
+        let waiting = try daemon.session("supervisor").call("call.get", ["call": "n3"])
+        XCTAssertEqual(waiting["state"] as? String, "queued")
+
+        // null clears the setting.
+        let cleared = try admin.call("queue.upsert", ["queue": "night", "max_wait_no_agent": NSNull()])
+        XCTAssertTrue(cleared["max_wait_no_agent"] is NSNull, "\(cleared)")
+    }
+
     /// After a call the agent wraps up for the queue's time, then is ready again by itself.
     func testWrapUpEndsByItself() throws {
         try agent("w", skills: ["billing": 9])

@@ -111,8 +111,15 @@ final class CallctlTests: XCTestCase {
         let daemon = try DaemonProcess()
         try daemon.start()
         let s = ["--socket", daemon.socketPath]
-        let queue = try runCommand(DaemonProcess.callctlBinary, ["queue", "set", "vip", "--skill", "billing=4", "--wrap-up", "15"] + s)
+        let queue = try runCommand(DaemonProcess.callctlBinary, ["queue", "set", "vip", "--skill", "billing=4", "--wrap-up", "15",
+                                                                 "--max-wait-no-agent", "45"] + s)
         XCTAssertEqual(queue.status, 0, queue.stderr)
+        XCTAssertTrue(queue.stdout.contains("max_wait_no_agent: 45"), queue.stdout)
+        let off = try runCommand(DaemonProcess.callctlBinary, ["queue", "set", "vip", "--max-wait-no-agent", "off"] + s)
+        XCTAssertTrue(off.stdout.contains("max_wait_no_agent: null"), off.stdout)
+        let wrong = try runCommand(DaemonProcess.callctlBinary, ["queue", "set", "vip", "--max-wait-no-agent", "soon"] + s)
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.stderr.contains("--max-wait-no-agent wants seconds"), wrong.stderr)
         let agent = try runCommand(DaemonProcess.callctlBinary, ["agent", "add", "a9", "--seat", "209", "--name", "Li Lei", "--skill", "billing=6"] + s)
         XCTAssertEqual(agent.status, 0, agent.stderr)
         XCTAssertTrue(agent.stdout.contains("token"), agent.stdout)

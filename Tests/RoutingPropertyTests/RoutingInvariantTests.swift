@@ -35,6 +35,12 @@ struct World {
     var lastAction = ""
     let agents = (1...8).map { "a\($0)" }
     let queues = ["general", "billing", "vip"]
+    /// vip's `max_wait_no_agent` in this run (nil: unset), and a model of since
+    /// when nobody has staffed vip, kept from the agents' states after each step.
+    let noAgentWait: Double?
+    var vipUnstaffedSince: Instant?
+    /// Set when a tick timed a call out for want of agents wrongly, or left one waiting past its time.
+    var noAgentMismatch: String?
 
     /// `variant` picks the routing options a run exercises: prefer_last_agent on
     /// or off, and whether a harassing number goes to a queue or is only alerted.
@@ -45,12 +51,13 @@ struct World {
         policy.flags = ["threat": .reject, "harassment": variant % 3 == 0 ? .alert : .queue("billing")]
         policy.intents = ["bill": "billing"]
         center = CallCenter(settings: .init(routing: policy))
+        noAgentWait = (variant / 6) % 2 == 0 ? 30 : nil
         let configs = [
             QueueConfig(id: "general", wrapUp: 5, ringTimeout: 15),
             QueueConfig(id: "billing", skills: ["billing": 3], wrapUp: 0, ringTimeout: 10, maxWait: 200, maxAttempts: 3,
                         overflow: [OverflowStep(after: 30, addQueue: "general")]),
             QueueConfig(id: "vip", skills: ["vip": 5], strategy: .mostSkilled, wrapUp: 10, ringTimeout: 12, managerWait: 20,
-                        overflow: [OverflowStep(after: 40, relaxSkills: ["vip": 1])]),
+                        overflow: [OverflowStep(after: 40, relaxSkills: ["vip": 1])], maxWaitNoAgent: noAgentWait),
         ]
         for config in configs { _ = center.apply(.upsertQueue(config), at: now) }
         for (i, id) in agents.enumerated() {
@@ -62,6 +69,7 @@ struct World {
             let tiers: [CustomerTier] = i == 7 ? [.highValue] : []
             _ = center.apply(.upsertAgent(AgentProfile(id: id, name: id, seat: "20\(i)", skills: skills, languages: languages, tiers: tiers), tokenHash: nil), at: now)
         }
+        watchVipStaffing()
     }
 
     mutating func perform(_ step: Int) {
@@ -147,35 +155,70 @@ struct World {
         default:
             advance(1 + pick % 40)
         }
+        watchVipStaffing()
     }
 
     mutating func advance(_ seconds: Int) {
         now = now.adding(seconds: Double(seconds))
         lastAction = "tick +\(seconds)s"
-        _ = center.apply(.tick, at: now)
+        let before = center.calls
+        let since = vipUnstaffedSince
+        let applied = try? center.apply(.tick, at: now).get()
+        watchVipStaffing()
+        guard let wait = noAgentWait else { return }
+        // Every call timed out for want of agents had waited its time with vip unstaffed...
+        for case let .timeout(id, queue, _, reason) in applied?.effects ?? [] where reason == "no_agent" {
+            guard queue == "vip", let call = before[id], let since, max(since, call.queuedAt).adding(seconds: wait) <= now else {
+                noAgentMismatch = "\(id) of \(queue) timed out for no agent, vip unstaffed since \(since.map { "\($0)" } ?? "never")"
+                return
+            }
+        }
+        // ...and none that had is still waiting (unless an overflow opened it to a staffed queue).
+        guard let since = vipUnstaffedSince else { return }
+        for call in center.waitingCalls(in: "vip") where !call.extraQueues.contains(where: staffed)
+            && max(since, call.queuedAt).adding(seconds: wait) <= now {
+            noAgentMismatch = "\(call.id) still waits in vip, unstaffed since \(since), queued \(call.queuedAt), now \(now)"
+        }
+    }
+
+    /// Whether an agent with `queue`'s skills is working (ready, ringing, busy, wrap-up).
+    func staffed(_ queue: QueueID) -> Bool {
+        guard let skills = center.queues[queue]?.config.skills else { return false }
+        return center.agents.values.contains { CallCenter.isStaffed($0.state) && $0.hasSkills(skills) }
+    }
+
+    mutating func watchVipStaffing() {
+        if staffed("vip") { vipUnstaffedSince = nil } else if vipUnstaffedSince == nil { vipUnstaffedSince = now }
     }
 
     mutating func makeEveryoneReady() {
         for _ in 0..<40 {
             for agent in agents {
-                _ = center.apply(.agentLogin(agent: agent, seat: nil), at: now)
+                apply(.agentLogin(agent: agent, seat: nil))
                 if center.agents[agent]?.state == .notReady {
-                    _ = center.apply(.agentSetState(agent: agent, state: .ready, reason: nil), at: now)
+                    apply(.agentSetState(agent: agent, state: .ready, reason: nil))
                 }
             }
             for call in center.calls.values.filter({ $0.state == .ringing }) {
-                _ = center.apply(.callAnswered(call: call.id, agent: call.agent!), at: now)
+                apply(.callAnswered(call: call.id, agent: call.agent!))
             }
             for call in center.calls.values.filter({ $0.state == .connected }) {
-                _ = center.apply(.callHangup(call: call.id, by: .caller, cause: nil), at: now)
+                apply(.callHangup(call: call.id, by: .caller, cause: nil))
             }
             advance(30)
         }
     }
 
+    /// Applies an input now and keeps the model of vip's staffing up to date.
+    mutating func apply(_ input: Input) {
+        _ = center.apply(input, at: now)
+        watchVipStaffing()
+    }
+
     /// The first broken invariant, if any.
     func violation() -> String? {
         if let arrivalMismatch { return arrivalMismatch }
+        if let noAgentMismatch { return noAgentMismatch }
         var holder: [CallID: AgentID] = [:]
         for agent in center.agents.values {
             switch agent.state {

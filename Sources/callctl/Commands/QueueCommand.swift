@@ -44,6 +44,11 @@ struct QueueCommand: ParsableCommand {
         @Option(name: .customLong("manager-wait"), help: ArgumentHelp("How long a call waits for its busy account manager.", valueName: "seconds"))
         var managerWait: Double?
 
+        @Option(name: .customLong("max-wait-no-agent"), help: ArgumentHelp(
+            "Longest a caller may wait while nobody who may take the queue's calls is working, then --on-timeout (0: at once; off: wait for agents).",
+            valueName: "seconds|off"))
+        var maxWaitNoAgent: String?
+
         @Option(help: ArgumentHelp("Overflow steps as JSON: '[{\"after\":60,\"relax_skills\":{\"billing\":2}},{\"after\":120,\"add_queue\":\"general\"}]'.", valueName: "json"))
         var overflow: String?
 
@@ -53,6 +58,17 @@ struct QueueCommand: ParsableCommand {
 
         func validate() throws {
             _ = try KeyValue.skills(skills)
+            _ = try noAgentWait()
+        }
+
+        /// `--max-wait-no-agent` on the wire: seconds, or null for `off`.
+        func noAgentWait() throws -> Any? {
+            guard let maxWaitNoAgent else { return nil }
+            if maxWaitNoAgent == "off" { return NSNull() }
+            guard let seconds = Double(maxWaitNoAgent), seconds >= 0 else {
+                throw ValidationError("--max-wait-no-agent wants seconds ≥ 0 (0: at once) or 'off', not '\(maxWaitNoAgent)'")
+            }
+            return wholeIfIntegral(seconds)
         }
 
         func run() throws {
@@ -66,6 +82,7 @@ struct QueueCommand: ParsableCommand {
             if let onTimeout { fields["on_timeout"] = onTimeout }
             if let maxAttempts { fields["max_attempts"] = maxAttempts }
             if let managerWait { fields["manager_wait"] = wholeIfIntegral(managerWait) }
+            if let noAgent = try noAgentWait() { fields["max_wait_no_agent"] = noAgent }
             if let overflow {
                 guard let data = overflow.data(using: .utf8), let steps = try? JSONSerialization.jsonObject(with: data) as? [Any] else {
                     throw ValidationError("--overflow wants a JSON array like '[{\"after\": 60, \"add_queue\": \"general\"}]'")

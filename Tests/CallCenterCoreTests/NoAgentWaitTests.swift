@@ -1,0 +1,173 @@
+import XCTest
+@testable import CallCenterCore
+
+/// `max_wait_no_agent`: calls in a queue nobody staffs go to `on_timeout` after
+/// that long, counted from the later of their queuing and the moment the queue
+/// lost its last working agent.
+final class NoAgentWaitTests: XCTestCase {
+    func general(_ wait: Double?, onTimeout: TimeoutAction = .callback, wrapUp: Double = 0) -> QueueConfig {
+        QueueConfig(id: "general", wrapUp: wrapUp, onTimeout: onTimeout, maxWaitNoAgent: wait)
+    }
+
+    func timeouts(_ applied: CallCenter.Applied) -> [CallID] {
+        applied.effects.compactMap { if case let .timeout(call, _, _, reason) = $0, reason == "no_agent" { return call } else { return nil } }
+    }
+
+    /// Nobody logged in: the call waits `max_wait_no_agent`, then times out with the queue's action.
+    func testACallNobodyCanTakeTimesOut() throws {
+        var desk = try Desk(queues: [general(60)], agents: [profile("a1")])
+        try desk.offer("c1")
+        XCTAssertEqual(desk.center.nextDeadline(), desk.clock.after(60))
+        desk.advance(59.999)
+        XCTAssertEqual(timeouts(try desk.tick()), [])
+        XCTAssertEqual(desk.waiting(), ["c1"])
+        desk.advance(0.001)
+        let applied = try desk.tick()
+        XCTAssertTrue(applied.effects.contains(.timeout(call: "c1", queue: "general", action: .callback, reason: "no_agent")))
+        XCTAssertNil(desk.call("c1"))
+        let ended = try XCTUnwrap(applied.changes.legs.last)
+        XCTAssertEqual(ended.outcome, .timedOut)
+        XCTAssertEqual(ended.cause, "no_agent: callback")
+        XCTAssertEqual(try desk.stats().counters.timedOut, 1)
+    }
+
+    /// Without the setting a call waits for agents however long nobody is there.
+    func testWithoutTheSettingCallsWaitForAgents() throws {
+        var desk = try Desk(queues: [general(nil)])
+        try desk.offer("c1")
+        XCTAssertNil(desk.center.nextDeadline())
+        desk.advance(86_400)
+        try desk.tick()
+        XCTAssertEqual(desk.waiting(), ["c1"])
+    }
+
+    /// An agent on a break does not staff the queue; a call arriving after the
+    /// last one left counts from its own arrival.
+    func testTheLastAgentOnABreakLeavesTheQueueUnstaffed() throws {
+        var desk = try Desk(queues: [general(60)], agents: [profile("a1")])
+        try desk.loginReady("a1")
+        try desk.notReady("a1")
+        desk.advance(10)
+        try desk.offer("c1")
+        desk.advance(59)
+        XCTAssertEqual(timeouts(try desk.tick()), [])
+        desk.advance(1)
+        XCTAssertEqual(timeouts(try desk.tick()), ["c1"])
+    }
+
+    /// Time waited while the queue was staffed does not count: a call waiting
+    /// since 0 whose queue loses its last agent at 100 times out at 160.
+    func testCallsWaitingWhenTheLastAgentLeavesCountFromThen() throws {
+        var desk = try Desk(queues: [general(60)], agents: [profile("a1")])
+        try desk.loginReady("a1")
+        try desk.offer("c1")
+        try desk.answer("c1", by: "a1")
+        try desk.offer("c2")
+        try desk.notReady("a1")  // pending: a1 is on a call
+        XCTAssertEqual(desk.state("a1"), .busy)
+        desk.advance(100)
+        try desk.tick()
+        XCTAssertEqual(desk.waiting(), ["c2"], "staffed all along: nothing timed out")
+        try desk.hangup("c1")
+        XCTAssertEqual(desk.state("a1"), .notReady)
+        desk.advance(59)
+        XCTAssertEqual(timeouts(try desk.tick()), [])
+        desk.advance(1)
+        XCTAssertEqual(timeouts(try desk.tick()), ["c2"])
+    }
+
+    /// An agent who comes back in time stops the count; the calls wait for them.
+    func testAnAgentComingBackStopsTheCount() throws {
+        var desk = try Desk(queues: [general(60)], agents: [profile("a1")])
+        try desk.offer("c1")
+        try desk.offer("c2")
+        desk.advance(30)
+        try desk.loginReady("a1")
+        XCTAssertEqual(desk.call("c1")?.state, .ringing)
+        try desk.answer("c1", by: "a1")
+        desk.advance(30)
+        XCTAssertEqual(timeouts(try desk.tick()), [])
+        desk.advance(3_600)
+        try desk.tick()
+        XCTAssertEqual(desk.waiting(), ["c2"])
+
+        // ...until the agent leaves again: the count starts over from then.
+        try desk.hangup("c1")  // a1 is ready again, and takes c2
+        XCTAssertEqual(desk.call("c2")?.state, .ringing)
+        try desk.offer("c3")
+        try desk.apply(.callNoAnswer(call: "c2", agent: "a1"))  // a1 → not_ready (no_answer): nobody staffs
+        desk.advance(59)
+        XCTAssertEqual(timeouts(try desk.tick()), [])
+        desk.advance(1)
+        XCTAssertEqual(Set(timeouts(try desk.tick())), ["c2", "c3"])
+    }
+
+    /// 0: a call offered while nobody staffs the queue is sent on at once (the next
+    /// tick, at the same instant), here to another queue.
+    func testZeroSendsCallsOnAtOnce() throws {
+        var desk = try Desk(queues: [general(0, onTimeout: .queue("backup")), QueueConfig(id: "backup")])
+        try desk.offer("c1")
+        XCTAssertEqual(desk.center.nextDeadline(), desk.now)
+        let applied = try desk.tick()
+        XCTAssertTrue(applied.effects.contains(.timeout(call: "c1", queue: "general", action: .queue("backup"), reason: "no_agent")))
+        XCTAssertEqual(desk.call("c1")?.queue, "backup")
+        XCTAssertEqual(desk.waiting("backup"), ["c1"])
+    }
+
+    /// A call an overflow step opened to a staffed queue waits on for its agents.
+    func testACallOpenToAStaffedQueueWaitsOn() throws {
+        let general = QueueConfig(id: "general", skills: ["x": 1], overflow: [OverflowStep(after: 10, addQueue: "other")], maxWaitNoAgent: 60)
+        var desk = try Desk(queues: [general, QueueConfig(id: "other")], agents: [profile("a1"), profile("a2", skills: ["x": 1])])
+        try desk.loginReady("a1")
+        try desk.offer("c0", queue: "other")  // a1 busy on another queue's call
+        try desk.answer("c0", by: "a1")
+        try desk.offer("c1")
+        try desk.offer("c2", queue: "general")
+        desk.advance(10)
+        try desk.tick()  // both overflow into "other", staffed by a1
+        desk.advance(50)
+        XCTAssertEqual(timeouts(try desk.tick()), [])
+        XCTAssertEqual(desk.waiting(), ["c1", "c2"])
+    }
+
+    /// Changing the setting starts the count again; clearing it stops it.
+    func testChangingTheSettingRestartsOrStopsTheCount() throws {
+        var desk = try Desk(queues: [general(60)])
+        try desk.offer("c1")
+        desk.advance(50)
+        try desk.apply(.upsertQueue(general(30)))
+        desk.advance(29)
+        XCTAssertEqual(timeouts(try desk.tick()), [])
+        desk.advance(1)
+        XCTAssertEqual(timeouts(try desk.tick()), ["c1"])
+
+        try desk.offer("c2")
+        try desk.apply(.upsertQueue(general(nil)))
+        desk.advance(3_600)
+        XCTAssertEqual(timeouts(try desk.tick()), [])
+        XCTAssertEqual(desk.waiting(), ["c2"])
+    }
+
+    /// After a restart the count starts again at the first input (the moment the
+    /// queue lost its agents is not stored); the calls then still time out.
+    func testAfterARestartTheCountStartsAtTheFirstInput() throws {
+        var desk = try Desk(queues: [general(60)])
+        try desk.offer("c1")
+        desk.advance(40)
+        desk.center = CallCenter(settings: desk.center.settings, restoring: desk.center.snapshot)
+        XCTAssertNil(desk.center.nextDeadline())
+        try desk.tick()
+        desk.advance(59)
+        XCTAssertEqual(timeouts(try desk.tick()), [])
+        desk.advance(1)
+        XCTAssertEqual(timeouts(try desk.tick()), ["c1"])
+    }
+
+    /// A duration past one day is refused like the queue's other durations.
+    func testOutOfRangeIsRefused() throws {
+        var desk = try Desk(queues: [])
+        let error = desk.refuse(.upsertQueue(general(86_401)))
+        XCTAssertEqual(error?.code, .badRequest)
+        XCTAssertTrue(error?.message.contains("max_wait_no_agent") ?? false, "\(String(describing: error))")
+    }
+}
