@@ -110,6 +110,9 @@ extension CallCenter {
         if let (field, message) = config.durationProblem() {
             throw CoreError(.badRequest, "field '\(field)' \(message)")
         }
+        if let loop = config.timeoutLoop(lookup: { queues[$0]?.config }) {
+            throw CoreError(.badRequest, "field 'on_timeout' of queue '\(config.id)' \(QueueConfig.timeoutLoopProblem(loop))")
+        }
         var queue = queues[config.id] ?? Queue(config: config, counters: QueueCounters(day: day(of: now)))
         // New skills change who serves the queue; a new strategy, the order of its ready line.
         let linesChanged = queue.config.skills != config.skills || queue.config.strategy != config.strategy || queues[config.id] == nil

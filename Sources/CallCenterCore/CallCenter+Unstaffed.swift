@@ -1,59 +1,117 @@
 /// Queues nobody staffs: a queue with `max_wait_no_agent` sends its waiting calls
 /// to `on_timeout` (reason `no_agent`) once nobody who may take them has been
-/// logged in and working (ready, ringing, busy, wrap-up) for that long: the
-/// evening shift went home, the whole team is on a break. Each call counts from
-/// the later of its own queuing and the moment the queue lost its last agent.
+/// working (ready, ringing, busy, wrap-up) for that long: the evening shift went
+/// home, the whole team is on a break. Who may take a call is its queue's agents
+/// and those of the queues its overflow steps added; a call times out
+/// `max_wait_no_agent` after the later of its own queuing and the moment the last
+/// of them stopped working.
 extension CallCenter {
-    /// Keeps `unstaffedSince` true after each input: a queue with the setting that
-    /// has nobody staffed gets the instant it lost them (and a deadline for the
-    /// calls waiting then); a staffed one has none.
+    /// After each input: the queues whose staffing went to or from nobody get or
+    /// lose their `unstaffedSince`; when a queue lost its last working agent, the
+    /// queues with the setting look again at their waiting calls.
     mutating func watchStaffing(now: Instant) {
-        for id in noAgentQueues {
-            guard let wait = queues[id]?.config.maxWaitNoAgent else { continue }
+        guard !staffingChanged.isEmpty else { return }
+        var lostAgents = false
+        for id in staffingChanged {
             if (staffedByQueue[id] ?? 0) > 0 {
                 if unstaffedSince[id] != nil { unstaffedSince[id] = nil }
-                continue
-            }
-            guard unstaffedSince[id] == nil else { continue }
-            unstaffedSince[id] = now
-            if waitingCount(in: id) > 0 {
-                deadlines.insert(Deadline(at: now.adding(seconds: wait), kind: .noAgent(queue: id, since: now)))
+            } else if unstaffedSince[id] == nil, queues[id] != nil {
+                unstaffedSince[id] = now
+                lostAgents = true
             }
         }
+        staffingChanged.removeAll(keepingCapacity: true)
+        guard lostAgents else { return }
+        for id in noAgentQueues where waitingCount(in: id) > 0 { rearmNoAgent(id) }
     }
 
-    /// Arms the no-agent deadline of a call entering its queue's line while the
-    /// queue has nobody staffed.
+    /// Arms a queue's no-agent deadline for the first of its waiting calls to come due.
+    mutating func rearmNoAgent(_ queue: QueueID) {
+        guard let wait = queues[queue]?.config.maxWaitNoAgent else { return }
+        let first = waitingCalls(in: queue).compactMap { noAgentDue($0, wait: wait) }.min()
+        if let first { armNoAgent(queue, at: first) }
+    }
+
+    /// Since when nobody who may take `call` has been working, or nil while
+    /// someone is (its queue's agents and those of the queues overflow added).
+    func unattendedSince(_ call: Call) -> Instant? {
+        guard var since = unstaffedSince[call.queue] else { return nil }
+        for extra in call.extraQueues {
+            guard let other = unstaffedSince[extra] else { return nil }
+            since = max(since, other)
+        }
+        return since
+    }
+
+    /// When a waiting call of a queue with `max_wait_no_agent` times out for want
+    /// of agents, if nobody who may take it is working now.
+    func noAgentDue(_ call: Call, wait: Double) -> Instant? {
+        unattendedSince(call).map { max($0, call.queuedAt).adding(seconds: wait) }
+    }
+
+    /// Arms the no-agent deadline of a call entering its queue's line while
+    /// nobody who may take it is working.
     mutating func armNoAgentWait(_ call: Call) {
-        guard !unstaffedSince.isEmpty, let since = unstaffedSince[call.queue],
-              let wait = queues[call.queue]?.config.maxWaitNoAgent else { return }
-        deadlines.insert(Deadline(at: max(since, call.queuedAt).adding(seconds: wait), kind: .noAgent(queue: call.queue, since: since)))
+        guard !noAgentQueues.isEmpty, let wait = queues[call.queue]?.config.maxWaitNoAgent,
+              let due = noAgentDue(call, wait: wait) else { return }
+        armNoAgent(call.queue, at: due)
     }
 
-    /// The queue's no-agent deadline came: every call that has waited
-    /// `max_wait_no_agent` with nobody staffed times out. A call that an overflow
-    /// step opened to a staffed queue waits on for those agents.
-    mutating func timeOutUnstaffed(_ queue: QueueID, since: Instant, now: Instant) {
+    /// Keeps one pending no-agent deadline per queue, the earliest asked for.
+    mutating func armNoAgent(_ queue: QueueID, at instant: Instant) {
+        if let pending = noAgentNext[queue], pending <= instant { return }
+        noAgentNext[queue] = instant
+        deadlines.insert(Deadline(at: instant, kind: .noAgent(queue: queue)))
+    }
+
+    /// The queue's no-agent deadline came: every waiting call that has waited
+    /// `max_wait_no_agent` with nobody able to take it times out; the deadline is
+    /// armed again for the next such call.
+    mutating func timeOutUnstaffed(_ queue: QueueID, now: Instant) {
+        noAgentNext[queue] = nil
         guard let wait = queues[queue]?.config.maxWaitNoAgent else { return }
         var next: Instant?
         for call in waitingCalls(in: queue) {
-            guard !call.extraQueues.contains(where: { (staffedByQueue[$0] ?? 0) > 0 }) else { continue }
-            let due = max(since, call.queuedAt).adding(seconds: wait)
+            guard let due = noAgentDue(call, wait: wait) else { continue }
             if due <= now {
                 timeOut(call.id, reason: "no_agent", now: now)
             } else {
                 next = min(next ?? due, due)
             }
         }
-        if let next { deadlines.insert(Deadline(at: next, kind: .noAgent(queue: queue, since: since))) }
+        if let next { armNoAgent(queue, at: next) }
     }
 
     /// Re-reads which queues have `max_wait_no_agent` (after a queue change or a
-    /// restore). A queue whose setting changed counts its time without agents
-    /// again from the next input.
+    /// restore). A queue whose setting changed arms its deadline again with the new
+    /// value (calls already past it time out at the next tick).
     mutating func refreshNoAgentQueues(changed: QueueID? = nil) {
         noAgentQueues = queues.keys.filter { queues[$0]?.config.maxWaitNoAgent != nil }.sorted()
-        if let changed { unstaffedSince[changed] = nil }
-        for id in unstaffedSince.keys where !noAgentQueues.contains(id) { unstaffedSince[id] = nil }
+        guard let changed else { return }
+        noAgentNext[changed] = nil
+        rearmNoAgent(changed)
+    }
+}
+
+extension QueueConfig {
+    /// The queues a call timed out of this one passes through until it comes back
+    /// here (`on_timeout = "queue:…"` all the way round), or nil when the chain
+    /// ends in voicemail, callback or a queue not known. `lookup` gives the other
+    /// queues' settings.
+    public func timeoutLoop(lookup: (QueueID) -> QueueConfig?) -> [QueueID]? {
+        var path = [id]
+        var current = self
+        while case let .queue(next) = current.onTimeout {
+            if next == id { return path + [id] }
+            guard !path.contains(next), let config = lookup(next) else { return nil }
+            path.append(next)
+            current = config
+        }
+        return nil
+    }
+
+    /// `timeoutLoop`'s refusal, for an error message.
+    public static func timeoutLoopProblem(_ loop: [QueueID]) -> String {
+        "leads back to queue '\(loop[0])' (\(loop.joined(separator: " → "))): a timed-out call would go round forever; end the chain with voicemail or callback"
     }
 }

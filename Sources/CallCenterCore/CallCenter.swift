@@ -51,10 +51,14 @@ public struct CallCenter: Sendable {
     var seatHolders: IDMap<AgentID> = [:]
     /// Working agents (ready, ringing, busy, wrap-up) who serve each queue, for estimates.
     public internal(set) var staffedByQueue: IDMap<Int> = [:]
-    /// Queues with `maxWaitNoAgent`, and since when each has had nobody staffed
-    /// (in memory only: after a restart the count starts at the first input).
-    var noAgentQueues: [QueueID] = []
+    /// Since when each queue has had nobody staffed (in memory only: after a
+    /// restart the count starts at the first input), the queues whose staffing may
+    /// have gone to or from nobody in this input, the queues with `maxWaitNoAgent`
+    /// and each one's pending no-agent deadline (see CallCenter+Unstaffed.swift).
     var unstaffedSince: IDMap<Instant> = [:]
+    var staffingChanged: [QueueID] = []
+    var noAgentQueues: [QueueID] = []
+    var noAgentNext: IDMap<Instant> = [:]
     /// Queues each agent serves by skills (a cache; see `servedQueues`).
     var servedCache: IDMap<[QueueID]> = [:]
     /// The agent who last served each caller (`Call.callerKey`), for `preferLastAgent`.
@@ -110,7 +114,7 @@ public struct CallCenter: Sendable {
         do {
             outcome = try perform(input, now: now)
             releaseHoldsOfAbsentManagers(now: now)
-            if !noAgentQueues.isEmpty { watchStaffing(now: now) }
+            watchStaffing(now: now)
         } catch let error as CoreError {
             return .failure(error)
         } catch {
@@ -273,7 +277,13 @@ public struct CallCenter: Sendable {
     }
 
     mutating func countStaffed(_ agent: AgentID, by delta: Int) {
-        for queue in servedQueues(agent) { staffedByQueue[queue, default: 0] += delta }
+        for queue in servedQueues(agent) {
+            let staffed = staffedByQueue.inPlace(queue) { count -> Int in count += delta; return count } ?? {
+                staffedByQueue[queue] = delta
+                return delta
+            }()
+            if (staffed == 0) != (staffed - delta == 0) { staffingChanged.append(queue) }  // to or from nobody
+        }
     }
 
     /// Adds a ready agent to (or removes it from) the ready lines of the queues it serves.
@@ -287,6 +297,7 @@ public struct CallCenter: Sendable {
         servedCache = [:]
         staffedByQueue = [:]
         for (id, agent) in agents where Self.isStaffed(agent.state) { countStaffed(id, by: 1) }
+        staffingChanged = Array(queues.keys)
         var ready: [QueueID: [Agent]] = [:]
         for id in readyAgents {
             guard let agent = agents[id] else { continue }
@@ -324,8 +335,8 @@ public struct CallCenter: Sendable {
         case let .maxWait(call, leg):
             guard let c = calls[call] else { return false }
             return c.state == .queued && c.leg == leg
-        case let .noAgent(queue, since):
-            return unstaffedSince[queue] == since
+        case let .noAgent(queue):
+            return noAgentNext[queue] == deadline.at
         case let .complaintDue(complaint):
             return complaints.isDue(complaint, at: deadline.at)
         }

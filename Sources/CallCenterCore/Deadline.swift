@@ -13,8 +13,8 @@ struct Deadline: Comparable, Sendable {
         case overflow(call: CallID, leg: Int, stage: Int)
         /// The call's leg reaches its queue's maximum wait.
         case maxWait(call: CallID, leg: Int)
-        /// Nobody has staffed the queue since `since`: waiting calls reach its `maxWaitNoAgent`.
-        case noAgent(queue: QueueID, since: Instant)
+        /// A waiting call of the queue may have waited its `maxWaitNoAgent` with nobody to take it.
+        case noAgent(queue: QueueID)
         /// The complaint's SLA for reaching `action` runs out.
         case complaintDue(complaint: ComplaintID)
     }

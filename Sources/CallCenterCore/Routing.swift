@@ -326,8 +326,8 @@ extension CallCenter {
                 applyOverflow(call, stage: stage, now: now)
             case let .maxWait(call, _):
                 timeOut(call, reason: "max_wait", now: now)
-            case let .noAgent(queue, since):
-                timeOutUnstaffed(queue, since: since, now: now)
+            case let .noAgent(queue):
+                timeOutUnstaffed(queue, now: now)
             case let .complaintDue(complaint):
                 complaintDue(complaint, now: now)
             }

@@ -208,6 +208,12 @@ public struct ConfigParser {
                 throw ConfigError(file: file, key: "queues.\(queue.id).\(field)", message: queue.unknownQueueProblem(target, notDefinedIn: "in [queues]"))
             }
         }
+        let byID = Dictionary(config.queues.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        for queue in config.queues {
+            if let loop = queue.timeoutLoop(lookup: { byID[$0] }) {
+                throw ConfigError(file: file, key: "queues.\(queue.id).on_timeout", message: QueueConfig.timeoutLoopProblem(loop))
+            }
+        }
         let routing = config.core.routing
         for (number, queue) in routing.numbers.sorted(by: { $0.key < $1.key }) where !defined.contains(queue) {
             throw missing("routing.numbers.\(number)", queue, "map the number to another queue")

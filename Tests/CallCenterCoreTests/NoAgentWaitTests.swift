@@ -9,6 +9,26 @@ final class NoAgentWaitTests: XCTestCase {
         QueueConfig(id: "general", wrapUp: wrapUp, onTimeout: onTimeout, maxWaitNoAgent: wait)
     }
 
+    /// `general` (skill x, which nobody has) adds `other` after 10 s of waiting;
+    /// `other`'s only agent, a1, is on call c0; c1 waits in `general`.
+    func overflowDesk() throws -> Desk {
+        let general = QueueConfig(id: "general", skills: ["x": 1], overflow: [OverflowStep(after: 10, addQueue: "other")], maxWaitNoAgent: 60)
+        var desk = try Desk(queues: [general, QueueConfig(id: "other")], agents: [profile("a1")])
+        try desk.loginReady("a1")
+        try desk.offer("c0", queue: "other")
+        try desk.answer("c0", by: "a1")
+        try desk.offer("c1")
+        return desk
+    }
+
+    /// Nothing times out for the next `seconds` − 1; then `calls` do.
+    func expectTimeouts(_ calls: [CallID], after seconds: Double, _ desk: inout Desk, file: StaticString = #filePath, line: UInt = #line) throws {
+        desk.advance(seconds - 1)
+        XCTAssertEqual(timeouts(try desk.tick()), [], "too early", file: file, line: line)
+        desk.advance(1)
+        XCTAssertEqual(Set(timeouts(try desk.tick())), Set(calls), file: file, line: line)
+    }
+
     func timeouts(_ applied: CallCenter.Applied) -> [CallID] {
         applied.effects.compactMap { if case let .timeout(call, _, _, reason) = $0, reason == "no_agent" { return call } else { return nil } }
     }
@@ -49,10 +69,7 @@ final class NoAgentWaitTests: XCTestCase {
         try desk.notReady("a1")
         desk.advance(10)
         try desk.offer("c1")
-        desk.advance(59)
-        XCTAssertEqual(timeouts(try desk.tick()), [])
-        desk.advance(1)
-        XCTAssertEqual(timeouts(try desk.tick()), ["c1"])
+        try expectTimeouts(["c1"], after: 60, &desk)
     }
 
     /// Time waited while the queue was staffed does not count: a call waiting
@@ -70,10 +87,7 @@ final class NoAgentWaitTests: XCTestCase {
         XCTAssertEqual(desk.waiting(), ["c2"], "staffed all along: nothing timed out")
         try desk.hangup("c1")
         XCTAssertEqual(desk.state("a1"), .notReady)
-        desk.advance(59)
-        XCTAssertEqual(timeouts(try desk.tick()), [])
-        desk.advance(1)
-        XCTAssertEqual(timeouts(try desk.tick()), ["c2"])
+        try expectTimeouts(["c2"], after: 60, &desk)
     }
 
     /// An agent who comes back in time stops the count; the calls wait for them.
@@ -96,10 +110,7 @@ final class NoAgentWaitTests: XCTestCase {
         XCTAssertEqual(desk.call("c2")?.state, .ringing)
         try desk.offer("c3")
         try desk.apply(.callNoAnswer(call: "c2", agent: "a1"))  // a1 → not_ready (no_answer): nobody staffs
-        desk.advance(59)
-        XCTAssertEqual(timeouts(try desk.tick()), [])
-        desk.advance(1)
-        XCTAssertEqual(Set(timeouts(try desk.tick())), ["c2", "c3"])
+        try expectTimeouts(["c2", "c3"], after: 60, &desk)
     }
 
     /// 0: a call offered while nobody staffs the queue is sent on at once (the next
@@ -116,12 +127,7 @@ final class NoAgentWaitTests: XCTestCase {
 
     /// A call an overflow step opened to a staffed queue waits on for its agents.
     func testACallOpenToAStaffedQueueWaitsOn() throws {
-        let general = QueueConfig(id: "general", skills: ["x": 1], overflow: [OverflowStep(after: 10, addQueue: "other")], maxWaitNoAgent: 60)
-        var desk = try Desk(queues: [general, QueueConfig(id: "other")], agents: [profile("a1"), profile("a2", skills: ["x": 1])])
-        try desk.loginReady("a1")
-        try desk.offer("c0", queue: "other")  // a1 busy on another queue's call
-        try desk.answer("c0", by: "a1")
-        try desk.offer("c1")
+        var desk = try overflowDesk()
         try desk.offer("c2", queue: "general")
         desk.advance(10)
         try desk.tick()  // both overflow into "other", staffed by a1
@@ -130,22 +136,94 @@ final class NoAgentWaitTests: XCTestCase {
         XCTAssertEqual(desk.waiting(), ["c1", "c2"])
     }
 
-    /// Changing the setting starts the count again; clearing it stops it.
-    func testChangingTheSettingRestartsOrStopsTheCount() throws {
-        var desk = try Desk(queues: [general(60)])
+    /// Lowering the setting applies to the callers already waiting (those past it
+    /// leave at the next tick); clearing it stops the count.
+    func testChangingTheSettingAppliesToCallersWaiting() throws {
+        var desk = try Desk(queues: [general(600)])
         try desk.offer("c1")
-        desk.advance(50)
-        try desk.apply(.upsertQueue(general(30)))
-        desk.advance(29)
-        XCTAssertEqual(timeouts(try desk.tick()), [])
-        desk.advance(1)
-        XCTAssertEqual(timeouts(try desk.tick()), ["c1"])
-
+        desk.advance(540)
         try desk.offer("c2")
+        try desk.apply(.upsertQueue(general(60)))
+        XCTAssertEqual(timeouts(try desk.tick()), ["c1"], "waited 540 s of a new 60")
+        try expectTimeouts(["c2"], after: 60, &desk)
+
+        try desk.offer("c3")
         try desk.apply(.upsertQueue(general(nil)))
         desk.advance(3_600)
         XCTAssertEqual(timeouts(try desk.tick()), [])
-        XCTAssertEqual(desk.waiting(), ["c2"])
+        XCTAssertEqual(desk.waiting(), ["c3"])
+    }
+
+    /// A call an overflow step opened to another queue counts from when the last
+    /// agent of either stopped working: here the other queue's agent goes on a
+    /// break after their call at 100 s, and the call times out at 160, not before.
+    func testOverflowHelpersLeavingStartTheCount() throws {
+        var desk = try overflowDesk()
+        try desk.notReady("a1")  // after the call
+        desk.advance(10)
+        try desk.tick()
+        XCTAssertEqual(desk.call("c1")?.extraQueues, ["other"])
+        desk.advance(90)
+        XCTAssertEqual(timeouts(try desk.tick()), [], "a1 works for 'other' until 100 s")
+        try desk.hangup("c0")
+        XCTAssertEqual(desk.state("a1"), .notReady)
+        try expectTimeouts(["c1"], after: 60, &desk)
+    }
+
+    /// The helper leaving at 59 s does not time the call out at 60: it has had
+    /// nobody for a second only.
+    func testAHelperLeavingLateDoesNotCutTheWaitShort() throws {
+        var desk = try overflowDesk()
+        desk.advance(10)
+        try desk.tick()
+        desk.advance(49)
+        try desk.notReady("a1")
+        try desk.hangup("c0")  // a1 stops working at 59 s
+        desk.advance(1)
+        XCTAssertEqual(timeouts(try desk.tick()), [])
+        desk.advance(58)
+        XCTAssertEqual(timeouts(try desk.tick()), [])
+        desk.advance(1)
+        XCTAssertEqual(timeouts(try desk.tick()), ["c1"])
+    }
+
+    /// However many calls wait, a queue has one pending no-agent deadline, and each
+    /// call times out once, at its own time.
+    func testOneDeadlinePerQueue() throws {
+        var desk = try Desk(queues: [general(60)])
+        for i in 0..<40 {
+            try desk.offer("c\(i)")
+            desk.advance(1)
+        }
+        func pending() -> Int {
+            desk.center.deadlines.unordered.filter { if case .noAgent = $0.kind { return desk.center.isLive($0) } else { return false } }.count
+        }
+        XCTAssertEqual(pending(), 1)
+        desk.advance(20)  // 60 s after c0
+        var timedOut: [CallID] = []
+        for _ in 0..<40 {
+            timedOut += timeouts(try desk.tick())
+            XCTAssertLessThanOrEqual(pending(), 1)
+            desk.advance(1)
+        }
+        XCTAssertEqual(timedOut, (0..<40).map { "c\($0)" })
+        XCTAssertLessThanOrEqual(desk.center.deadlines.count, 45, "stale copies do not pile up")
+    }
+
+    /// A loop of on_timeout queues is refused: with max_wait_no_agent = 0 and
+    /// nobody staffing either queue, a call would go round forever.
+    func testATimeoutLoopIsRefused() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "a", onTimeout: .voicemail, maxWaitNoAgent: 0),
+                                     QueueConfig(id: "b", onTimeout: .queue("a"), maxWaitNoAgent: 0)])
+        let error = desk.refuse(.upsertQueue(QueueConfig(id: "a", onTimeout: .queue("b"), maxWaitNoAgent: 0)))
+        XCTAssertEqual(error?.code, .badRequest)
+        XCTAssertEqual(error?.message, "field 'on_timeout' of queue 'a' leads back to queue 'a' (a → b → a): a timed-out call would go round forever; end the chain with voicemail or callback")
+        // A chain that ends is fine, and a call goes down it at once.
+        try desk.apply(.upsertQueue(QueueConfig(id: "c", onTimeout: .queue("b"), maxWaitNoAgent: 0)))
+        try desk.offer("k1", queue: "c")
+        let applied = try desk.tick()
+        XCTAssertEqual(timeouts(applied), ["k1", "k1", "k1"])
+        XCTAssertNil(desk.call("k1"), "c → b → a → voicemail")
     }
 
     /// After a restart the count starts again at the first input (the moment the
@@ -157,10 +235,7 @@ final class NoAgentWaitTests: XCTestCase {
         desk.center = CallCenter(settings: desk.center.settings, restoring: desk.center.snapshot)
         XCTAssertNil(desk.center.nextDeadline())
         try desk.tick()
-        desk.advance(59)
-        XCTAssertEqual(timeouts(try desk.tick()), [])
-        desk.advance(1)
-        XCTAssertEqual(timeouts(try desk.tick()), ["c1"])
+        try expectTimeouts(["c1"], after: 60, &desk)
     }
 
     /// A duration past one day is refused like the queue's other durations.

@@ -36,9 +36,9 @@ struct World {
     let agents = (1...8).map { "a\($0)" }
     let queues = ["general", "billing", "vip"]
     /// vip's `max_wait_no_agent` in this run (nil: unset), and a model of since
-    /// when nobody has staffed vip, kept from the agents' states after each step.
+    /// when nobody has staffed each queue, kept from the agents' states after each step.
     let noAgentWait: Double?
-    var vipUnstaffedSince: Instant?
+    var unstaffedSince: [QueueID: Instant] = [:]
     /// Set when a tick timed a call out for want of agents wrongly, or left one waiting past its time.
     var noAgentMismatch: String?
 
@@ -57,7 +57,9 @@ struct World {
             QueueConfig(id: "billing", skills: ["billing": 3], wrapUp: 0, ringTimeout: 10, maxWait: 200, maxAttempts: 3,
                         overflow: [OverflowStep(after: 30, addQueue: "general")]),
             QueueConfig(id: "vip", skills: ["vip": 5], strategy: .mostSkilled, wrapUp: 10, ringTimeout: 12, managerWait: 20,
-                        overflow: [OverflowStep(after: 40, relaxSkills: ["vip": 1])], maxWaitNoAgent: noAgentWait),
+                        overflow: [OverflowStep(after: 40, relaxSkills: ["vip": 1])]
+                            + (noAgentWait == nil ? [] : [OverflowStep(after: 20, addQueue: "general")]),
+                        maxWaitNoAgent: noAgentWait),
         ]
         for config in configs { _ = center.apply(.upsertQueue(config), at: now) }
         for (i, id) in agents.enumerated() {
@@ -69,7 +71,7 @@ struct World {
             let tiers: [CustomerTier] = i == 7 ? [.highValue] : []
             _ = center.apply(.upsertAgent(AgentProfile(id: id, name: id, seat: "20\(i)", skills: skills, languages: languages, tiers: tiers), tokenHash: nil), at: now)
         }
-        watchVipStaffing()
+        watchStaffing()
     }
 
     mutating func perform(_ step: Int) {
@@ -155,30 +157,42 @@ struct World {
         default:
             advance(1 + pick % 40)
         }
-        watchVipStaffing()
+        watchStaffing()
     }
 
     mutating func advance(_ seconds: Int) {
         now = now.adding(seconds: Double(seconds))
         lastAction = "tick +\(seconds)s"
         let before = center.calls
-        let since = vipUnstaffedSince
+        let sinceBefore = unstaffedSince
         let applied = try? center.apply(.tick, at: now).get()
-        watchVipStaffing()
+        watchStaffing()
         guard let wait = noAgentWait else { return }
-        // Every call timed out for want of agents had waited its time with vip unstaffed...
+        // Every call timed out for want of agents had waited its time with nobody to take it...
         for case let .timeout(id, queue, _, reason) in applied?.effects ?? [] where reason == "no_agent" {
-            guard queue == "vip", let call = before[id], let since, max(since, call.queuedAt).adding(seconds: wait) <= now else {
-                noAgentMismatch = "\(id) of \(queue) timed out for no agent, vip unstaffed since \(since.map { "\($0)" } ?? "never")"
+            guard queue == "vip", let call = before[id], let due = noAgentDue(call, wait: wait, since: sinceBefore), due <= now else {
+                noAgentMismatch = "\(id) of \(queue) timed out for no agent, not due (unstaffed: \(sinceBefore))"
                 return
             }
         }
-        // ...and none that had is still waiting (unless an overflow opened it to a staffed queue).
-        guard let since = vipUnstaffedSince else { return }
-        for call in center.waitingCalls(in: "vip") where !call.extraQueues.contains(where: staffed)
-            && max(since, call.queuedAt).adding(seconds: wait) <= now {
-            noAgentMismatch = "\(call.id) still waits in vip, unstaffed since \(since), queued \(call.queuedAt), now \(now)"
+        // ...and none that had is still waiting.
+        for call in center.waitingCalls(in: "vip") {
+            if let due = noAgentDue(call, wait: wait, since: unstaffedSince), due <= now {
+                noAgentMismatch = "\(call.id) still waits in vip, due \(due) (unstaffed: \(unstaffedSince)), now \(now)"
+            }
         }
+    }
+
+    /// When a vip call times out for want of agents by the model: `wait` after the
+    /// later of its queuing and the moment the last queue that may serve it (vip,
+    /// those overflow added) lost its agents; nil while one has someone working.
+    func noAgentDue(_ call: Call, wait: Double, since: [QueueID: Instant]) -> Instant? {
+        var latest = call.queuedAt
+        for queue in [call.queue] + call.extraQueues {
+            guard let s = since[queue] else { return nil }
+            latest = max(latest, s)
+        }
+        return latest.adding(seconds: wait)
     }
 
     /// Whether an agent with `queue`'s skills is working (ready, ringing, busy, wrap-up).
@@ -187,8 +201,10 @@ struct World {
         return center.agents.values.contains { CallCenter.isStaffed($0.state) && $0.hasSkills(skills) }
     }
 
-    mutating func watchVipStaffing() {
-        if staffed("vip") { vipUnstaffedSince = nil } else if vipUnstaffedSince == nil { vipUnstaffedSince = now }
+    mutating func watchStaffing() {
+        for queue in queues {
+            if staffed(queue) { unstaffedSince[queue] = nil } else if unstaffedSince[queue] == nil { unstaffedSince[queue] = now }
+        }
     }
 
     mutating func makeEveryoneReady() {
@@ -212,7 +228,7 @@ struct World {
     /// Applies an input now and keeps the model of vip's staffing up to date.
     mutating func apply(_ input: Input) {
         _ = center.apply(input, at: now)
-        watchVipStaffing()
+        watchStaffing()
     }
 
     /// The first broken invariant, if any.
