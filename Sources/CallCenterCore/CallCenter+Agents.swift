@@ -116,7 +116,8 @@ extension CallCenter {
         var queue = queues[config.id] ?? Queue(config: config, counters: QueueCounters(day: day(of: now)))
         // New skills change who serves the queue; a new strategy, the order of its ready line.
         let linesChanged = queue.config.skills != config.skills || queue.config.strategy != config.strategy || queues[config.id] == nil
-        let noAgentChanged = queue.config.maxWaitNoAgent != config.maxWaitNoAgent || queues[config.id] == nil
+        let noAgentChanged = queue.config.maxWaitNoAgent != config.maxWaitNoAgent || queue.config.overflow != config.overflow
+            || queues[config.id] == nil
         queue.config = config
         queues[config.id] = queue
         if linesChanged { recountStaffed() }

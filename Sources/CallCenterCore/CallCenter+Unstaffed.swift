@@ -87,6 +87,15 @@ extension CallCenter {
     /// value (calls already past it time out at the next tick).
     mutating func refreshNoAgentQueues(changed: QueueID? = nil) {
         noAgentQueues = queues.keys.filter { queues[$0]?.config.maxWaitNoAgent != nil }.sorted()
+        var watched = IDSet()
+        for id in noAgentQueues {
+            watched.insert(id)
+            for step in queues[id]?.config.overflow ?? [] { if let add = step.addQueue { watched.insert(add) } }
+        }
+        for id in staffingWatched where !watched.contains(id) { unstaffedSince[id] = nil }
+        // A queue newly watched learns whether it is staffed at the end of this input.
+        for id in watched where !staffingWatched.contains(id) { staffingChanged.append(id) }
+        staffingWatched = watched
         guard let changed else { return }
         noAgentNext[changed] = nil
         rearmNoAgent(changed)

@@ -51,14 +51,17 @@ public struct CallCenter: Sendable {
     var seatHolders: IDMap<AgentID> = [:]
     /// Working agents (ready, ringing, busy, wrap-up) who serve each queue, for estimates.
     public internal(set) var staffedByQueue: IDMap<Int> = [:]
-    /// Since when each queue has had nobody staffed (in memory only: after a
-    /// restart the count starts at the first input), the queues whose staffing may
-    /// have gone to or from nobody in this input, the queues with `maxWaitNoAgent`
-    /// and each one's pending no-agent deadline (see CallCenter+Unstaffed.swift).
-    var unstaffedSince: IDMap<Instant> = [:]
-    var staffingChanged: [QueueID] = []
+    /// The queues with `maxWaitNoAgent` and each one's pending no-agent deadline;
+    /// the queues whose staffing matters to them (theirs and those their overflow
+    /// adds), since when each of those has had nobody working (in memory only:
+    /// after a restart the count starts at the first input), and those whose
+    /// staffing may have gone to or from nobody in this input. All empty while no
+    /// queue has the setting (see CallCenter+Unstaffed.swift).
     var noAgentQueues: [QueueID] = []
     var noAgentNext: IDMap<Instant> = [:]
+    var staffingWatched = IDSet()
+    var unstaffedSince: IDMap<Instant> = [:]
+    var staffingChanged: [QueueID] = []
     /// Queues each agent serves by skills (a cache; see `servedQueues`).
     var servedCache: IDMap<[QueueID]> = [:]
     /// The agent who last served each caller (`Call.callerKey`), for `preferLastAgent`.
@@ -282,7 +285,9 @@ public struct CallCenter: Sendable {
                 staffedByQueue[queue] = delta
                 return delta
             }()
-            if (staffed == 0) != (staffed - delta == 0) { staffingChanged.append(queue) }  // to or from nobody
+            if (staffed == 0) != (staffed - delta == 0), !staffingWatched.isEmpty, staffingWatched.contains(queue) {
+                staffingChanged.append(queue)  // to or from nobody
+            }
         }
     }
 
@@ -297,7 +302,7 @@ public struct CallCenter: Sendable {
         servedCache = [:]
         staffedByQueue = [:]
         for (id, agent) in agents where Self.isStaffed(agent.state) { countStaffed(id, by: 1) }
-        staffingChanged = Array(queues.keys)
+        staffingChanged = Array(staffingWatched)
         var ready: [QueueID: [Agent]] = [:]
         for id in readyAgents {
             guard let agent = agents[id] else { continue }

@@ -187,6 +187,25 @@ final class NoAgentWaitTests: XCTestCase {
         XCTAssertEqual(timeouts(try desk.tick()), ["c1"])
     }
 
+    /// Set later on a queue whose calls overflowed, the setting watches the
+    /// overflow queue's agents from then on too.
+    func testSetLaterTheSettingWatchesOverflowQueues() throws {
+        var desk = try overflowDesk()
+        var plain = try XCTUnwrap(desk.center.queues["general"]?.config)
+        plain.maxWaitNoAgent = nil
+        try desk.apply(.upsertQueue(plain))
+        try desk.notReady("a1")  // after the call
+        desk.advance(10)
+        try desk.tick()  // c1 overflows into "other"
+        desk.advance(10)
+        plain.maxWaitNoAgent = 60
+        try desk.apply(.upsertQueue(plain))
+        desk.advance(80)
+        XCTAssertEqual(timeouts(try desk.tick()), [], "a1 works for 'other' until 100 s")
+        try desk.hangup("c0")
+        try expectTimeouts(["c1"], after: 60, &desk)
+    }
+
     /// However many calls wait, a queue has one pending no-agent deadline, and each
     /// call times out once, at its own time.
     func testOneDeadlinePerQueue() throws {
