@@ -12,7 +12,7 @@ extension CallCenter {
     mutating func watchStaffing(now: Instant) {
         guard !staffingChanged.isEmpty else { return }
         var lostAgents = false
-        for id in staffingChanged {
+        for id in staffingChanged where staffingWatched.contains(id) {
             if (staffedByQueue[id] ?? 0) > 0 {
                 if unstaffedSince[id] != nil { unstaffedSince[id] = nil }
             } else if unstaffedSince[id] == nil, queues[id] != nil {
@@ -87,12 +87,19 @@ extension CallCenter {
     /// value (calls already past it time out at the next tick).
     mutating func refreshNoAgentQueues(changed: QueueID? = nil) {
         noAgentQueues = queues.keys.filter { queues[$0]?.config.maxWaitNoAgent != nil }.sorted()
-        var watched = IDSet()
+        // Watched: those queues, the queues their overflow adds and those it added
+        // to calls waiting there (a step may be gone since). While any queue has
+        // the setting nothing stops being watched: a call may still count on it.
+        var watched = noAgentQueues.isEmpty ? IDSet() : staffingWatched
         for id in noAgentQueues {
             watched.insert(id)
             for step in queues[id]?.config.overflow ?? [] { if let add = step.addQueue { watched.insert(add) } }
+            for call in waitingCalls(in: id) { for extra in call.extraQueues { watched.insert(extra) } }
         }
-        for id in staffingWatched where !watched.contains(id) { unstaffedSince[id] = nil }
+        if watched.isEmpty {
+            unstaffedSince = [:]
+            staffingChanged = []
+        }
         // A queue newly watched learns whether it is staffed at the end of this input.
         for id in watched where !staffingWatched.contains(id) { staffingChanged.append(id) }
         staffingWatched = watched

@@ -316,6 +316,8 @@ public struct CallCenter: Sendable {
 
     /// The earliest deadline still pending; stale ones are dropped.
     public mutating func nextDeadline() -> Instant? {
+        // Staffing not yet looked at (after a restore): the first tick does it.
+        if !staffingChanged.isEmpty { return Instant(milliseconds: 0) }
         while let top = deadlines.min {
             if isLive(top) { return top.at }
             deadlines.removeMin()

@@ -206,6 +206,32 @@ final class NoAgentWaitTests: XCTestCase {
         try expectTimeouts(["c1"], after: 60, &desk)
     }
 
+    /// A change of the queue's skills that leaves its busy agent out starts the count.
+    func testNewSkillsThatLeaveNobodyStartTheCount() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", skills: ["x": 1], maxWaitNoAgent: 60)], agents: [profile("a1", skills: ["x": 1])])
+        try desk.loginReady("a1")
+        try desk.offer("c0")
+        try desk.answer("c0", by: "a1")
+        try desk.offer("c1")
+        desk.advance(10)
+        try desk.apply(.upsertQueue(QueueConfig(id: "general", skills: ["y": 1], maxWaitNoAgent: 60)))
+        try expectTimeouts(["c1"], after: 60, &desk)
+    }
+
+    /// A call that overflowed keeps counting on the queue it was opened to after
+    /// the step is removed: when that queue's agent stops working, it times out.
+    func testAnOverflowStepRemovedLaterStillCounts() throws {
+        var desk = try overflowDesk()
+        desk.advance(10)
+        try desk.tick()
+        var general = try XCTUnwrap(desk.center.queues["general"]?.config)
+        general.overflow = []
+        try desk.apply(.upsertQueue(general))
+        try desk.notReady("a1")
+        try desk.hangup("c0")
+        try expectTimeouts(["c1"], after: 60, &desk)
+    }
+
     /// However many calls wait, a queue has one pending no-agent deadline, and each
     /// call times out once, at its own time.
     func testOneDeadlinePerQueue() throws {
@@ -252,7 +278,8 @@ final class NoAgentWaitTests: XCTestCase {
         try desk.offer("c1")
         desk.advance(40)
         desk.center = CallCenter(settings: desk.center.settings, restoring: desk.center.snapshot)
-        XCTAssertNil(desk.center.nextDeadline())
+        let first = try XCTUnwrap(desk.center.nextDeadline())
+        XCTAssertLessThanOrEqual(first, desk.now, "the daemon ticks at once, with no other input")
         try desk.tick()
         try expectTimeouts(["c1"], after: 60, &desk)
     }
