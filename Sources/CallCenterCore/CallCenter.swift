@@ -54,7 +54,7 @@ public struct CallCenter: Sendable {
     /// The queues with `maxWaitNoAgent` and each one's pending no-agent deadline;
     /// the queues whose staffing matters to them (theirs and those their overflow
     /// adds), since when each of those has had nobody working (in memory only:
-    /// after a restart the count starts at the first input), and those whose
+    /// after a restart the count starts at the first tick), and those whose
     /// staffing may have gone to or from nobody in this input. All empty while no
     /// queue has the setting (see CallCenter+Unstaffed.swift).
     var noAgentQueues: [QueueID] = []

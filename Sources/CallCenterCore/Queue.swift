@@ -84,9 +84,10 @@ public struct QueueConfig: Sendable, Equatable, Codable {
     public var managerWait: Double = 30
     /// Ordered overflow steps (by `after`).
     public var overflow: [OverflowStep] = []
-    /// Seconds a call may wait while nobody who may take the queue's calls is
-    /// staffed (logged in and not `not_ready`); then `onTimeout`, reason
-    /// `no_agent`. 0: at once. Nil (the default): calls wait for agents to come.
+    /// Seconds a call may wait while nobody who may take it (the queue's agents,
+    /// those of queues its overflow added) is working, that is logged in and not
+    /// `not_ready`; then `onTimeout`, reason `no_agent`. 0: at once. Nil (the
+    /// default): calls wait for agents to come.
     public var maxWaitNoAgent: Double?
 
     public init(
