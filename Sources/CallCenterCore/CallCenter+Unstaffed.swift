@@ -70,16 +70,10 @@ extension CallCenter {
     mutating func timeOutUnstaffed(_ queue: QueueID, now: Instant) {
         noAgentNext[queue] = nil
         guard let wait = queues[queue]?.config.maxWaitNoAgent else { return }
-        var next: Instant?
-        for call in waitingCalls(in: queue) {
-            guard let due = noAgentDue(call, wait: wait) else { continue }
-            if due <= now {
-                timeOut(call.id, reason: "no_agent", now: now)
-            } else {
-                next = min(next ?? due, due)
-            }
+        for call in waitingCalls(in: queue) where noAgentDue(call, wait: wait).map({ $0 <= now }) ?? false {
+            timeOut(call.id, reason: "no_agent", now: now)
         }
-        if let next { armNoAgent(queue, at: next) }
+        rearmNoAgent(queue)
     }
 
     /// Re-reads which queues have `max_wait_no_agent` (after a queue change or a
@@ -106,28 +100,5 @@ extension CallCenter {
         guard let changed else { return }
         noAgentNext[changed] = nil
         rearmNoAgent(changed)
-    }
-}
-
-extension QueueConfig {
-    /// The queues a call timed out of this one passes through until it comes back
-    /// here (`on_timeout = "queue:…"` all the way round), or nil when the chain
-    /// ends in voicemail, callback or a queue not known. `lookup` gives the other
-    /// queues' settings.
-    public func timeoutLoop(lookup: (QueueID) -> QueueConfig?) -> [QueueID]? {
-        var path = [id]
-        var current = self
-        while case let .queue(next) = current.onTimeout {
-            if next == id { return path + [id] }
-            guard !path.contains(next), let config = lookup(next) else { return nil }
-            path.append(next)
-            current = config
-        }
-        return nil
-    }
-
-    /// `timeoutLoop`'s refusal, for an error message.
-    public static func timeoutLoopProblem(_ loop: [QueueID]) -> String {
-        "leads back to queue '\(loop[0])' (\(loop.joined(separator: " → "))): a timed-out call would go round forever; end the chain with voicemail or callback"
     }
 }

@@ -149,6 +149,27 @@ public struct QueueConfig: Sendable, Equatable, Codable {
             ? "names queue '\(id)' itself; a timed-out call would only end there: use voicemail, callback or another queue"
             : "names queue '\(target)', which is not defined \(place); define it first, or name another queue"
     }
+
+    /// The queues a call timed out of this one passes through until it comes back
+    /// here (`on_timeout = "queue:…"` all the way round), or nil when the chain
+    /// ends in voicemail, callback or a queue not known. `lookup` gives the other
+    /// queues' settings.
+    public func timeoutLoop(lookup: (QueueID) -> QueueConfig?) -> [QueueID]? {
+        var path = [id]
+        var current = self
+        while case let .queue(next) = current.onTimeout {
+            if next == id { return path + [id] }
+            guard !path.contains(next), let config = lookup(next) else { return nil }
+            path.append(next)
+            current = config
+        }
+        return nil
+    }
+
+    /// `timeoutLoop`'s refusal, for an error message.
+    public static func timeoutLoopProblem(_ loop: [QueueID]) -> String {
+        "leads back to queue '\(loop[0])' (\(loop.joined(separator: " → "))): a timed-out call would go round forever; end the chain with voicemail or callback"
+    }
 }
 
 /// A queue's counters for one local day (`DOMAIN.md` §8 definitions).
