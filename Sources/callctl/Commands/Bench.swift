@@ -7,7 +7,7 @@ import Histogram
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load generators (for benchmarks).",
-        subcommands: [Offers.self, Routes.self, Customers.self, Profiles.self])
+        subcommands: [Offers.self, Routes.self, Customers.self, Profiles.self, Ping.self])
 
     /// `callctl bench offers`: pipelined `call.offer`s, latency per request.
     struct Offers: ParsableCommand {
@@ -95,6 +95,41 @@ func monotonicNow() -> UInt64 {
 }
 
 /// Sends requests with at most `window` unanswered, matching replies to requests by id.
+extension Bench {
+    /// `callctl bench ping`: the floor of a request's latency through the socket.
+    struct Ping: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time ping round trips: the socket, framing and the engine's pass, without a commit.",
+            discussion: """
+                ping travels the way every request does (the connection's event loop, the engine \
+                thread, the reply written by the event loop) but changes nothing, so nothing is \
+                committed. Its latency is the floor under every other figure through the socket, \
+                on this machine.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("How many pings.", valueName: "n")) var count = 20_000
+        @Option(help: ArgumentHelp("Pings in flight at once (1: one at a time, pure latency).", valueName: "w")) var window = 1
+
+        func validate() throws {
+            guard count > 0, window > 0 else { throw ValidationError("--count and --window must be at least 1") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let (connection, _) = try global.connect(defaultRole: "supervisor", timeout: 30)
+                defer { connection.close() }
+                var report = BenchReport(op: "ping", count: count, window: window)
+                let started = monotonicNow()
+                try Pipeline.run(connection, count: count, window: window, request: { _ in ("ping", [:]) },
+                                 onReply: { _, reply, latency in report.record(reply, latencyNanoseconds: latency) }, onEvent: { _ in })
+                report.elapsedNanoseconds = monotonicNow() - started
+                print(global.json ? Format.compactJSON(report.json(queue: nil, prefix: "")) : report.text(queue: nil, prefix: ""))
+                if report.ok == 0 { throw ExitStatus.remoteError }
+            }
+        }
+    }
+}
+
 enum Pipeline {
     /// One reply: success, error code, and the whole object.
     struct Reply {

@@ -33,14 +33,16 @@ struct BenchReport {
         let errorCount = errors.values.reduce(0, +)
         let latencies = BenchReport.percentiles.map { "\($0.label) \(BenchReport.micros(latency.valueAtPercentile($0.value)))" }
             + ["max \(BenchReport.micros(latency.max))"]
+        // A bench that offers no calls (an empty prefix) has no queue, call ids or routes to show.
+        let offersCalls = !prefix.isEmpty
         var lines = [
-            "\(op) × \(count), window \(window), queue \(queue ?? "(default)"), call ids \(prefix)-N",
+            "\(op) × \(count), window \(window)" + (offersCalls ? ", queue \(queue ?? "(default)"), call ids \(prefix)-N" : ""),
             "  elapsed       \(String(format: "%.3f", elapsedSeconds)) s",
             "  acknowledged  \(Int(perSecond.rounded()))/s (\(ok) ok, \(errorCount) errors)",
             "  latency       " + latencies.joined(separator: "  "),
             "  errors        " + BenchReport.list(errors),
-            "  routes pushed \(routes)",
         ]
+        if offersCalls { lines.append("  routes pushed \(routes)") }
         if hungUp + hangupErrors.values.reduce(0, +) > 0 {
             lines.append("  hung up       \(hungUp) calls (untimed); errors: \(BenchReport.list(hangupErrors))")
         }

@@ -1,0 +1,31 @@
+import Foundation
+import XCTest
+
+/// `callctl bench ping` against the real daemon: every ping answered, the figures in the JSON report.
+final class BenchCommandTests: XCTestCase {
+    func testBenchPingTimesEveryRoundTrip() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        defer { daemon.stop() }
+        let run = try runCommand(DaemonProcess.callctlBinary, ["bench", "ping", "--count", "50", "--window", "4", "--json", "--socket", daemon.socketPath])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["op"] as? String, "ping")
+        XCTAssertEqual(report["count"] as? Int, 50)
+        XCTAssertEqual(report["ok"] as? Int, 50)
+        XCTAssertEqual((report["errors"] as? [String: Any])?.count, 0)
+        let latency = try XCTUnwrap(report["latency_us"] as? [String: Any])
+        let p50 = try XCTUnwrap(latency["p50"] as? Int), max = try XCTUnwrap(latency["max"] as? Int)
+        XCTAssertGreaterThan(p50, 0)
+        XCTAssertLessThanOrEqual(p50, max)
+
+        let text = try runCommand(DaemonProcess.callctlBinary, ["bench", "ping", "--count", "5", "--socket", daemon.socketPath])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.hasPrefix("ping × 5, window 1\n"), text.stdout)
+        XCTAssertFalse(text.stdout.contains("routes pushed"), "a bench that offers no calls shows no routes")
+
+        let refused = try runCommand(DaemonProcess.callctlBinary, ["bench", "ping", "--count", "0", "--socket", daemon.socketPath])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("--count and --window must be at least 1"), refused.stderr)
+    }
+}
