@@ -39,7 +39,7 @@ public struct ConfigParser {
         let root = Self.convert(table)
         var config = base
         let reader = Reader(file: file, path: "", value: root)
-        try reader.onlyKeys(["daemon", "routing", "access", "queues", "complaints", "archive"])
+        try reader.onlyKeys(["daemon", "routing", "access", "queues", "complaints", "archive", "retention"])
         if let daemon = try reader.table("daemon") {
             try daemon.onlyKeys(["socket", "database", "socket_mode", "synchronous", "max_line_bytes", "max_output_bytes", "max_in_flight", "log_level"])
             if let v = try daemon.string("socket") { config.socket = v }
@@ -187,6 +187,7 @@ public struct ConfigParser {
         let declaredDefault = (try reader.table("queues"))?.entries[config.core.defaultQueue] != nil
         try parseComplaints(reader, into: &config)
         try parseArchive(reader, into: &config)
+        try parseRetention(reader, into: &config)
         config.declaresDefaultQueue = declaredDefault
         if !config.queues.contains(where: { $0.id == config.core.defaultQueue }) {
             config.queues.append(QueueConfig(id: config.core.defaultQueue))

@@ -29,6 +29,8 @@ public struct DaemonConfig: Equatable, Sendable {
     public var access = AccessPolicy()
     /// `[archive]`: phone country, number masking in logs, grading rules. Restart to change.
     public var archive = ArchiveSettings()
+    /// `[retention]`: how long history stays in the database (default: for ever).
+    public var retention = RetentionPolicy()
 
     public init(defaults paths: DefaultPaths) {
         socket = paths.socket
@@ -48,6 +50,7 @@ public struct DaemonConfig: Equatable, Sendable {
         next.core.defaultHandleTime = other.core.defaultHandleTime
         next.core.routing = other.core.routing
         next.core.complaintSLA = other.core.complaintSLA
+        next.retention = other.retention
         return next
     }
 }

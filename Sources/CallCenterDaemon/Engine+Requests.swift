@@ -221,7 +221,7 @@ extension Engine {
 
     func applyConfiguredQueues(actor: String) throws {
         var log = PassLog()
-        let now = Instant.now()
+        let now = max(clock(), lastNow)
         for queue in queuesFromConfig() {
             applyInput(.upsertQueue(queue), now: now, op: "queue.upsert", actor: actor, payload: JSONWriter.string(.object(Encode.queue(queue))),
                        session: nil, requestID: nil, log: &log)
@@ -238,6 +238,11 @@ extension Engine {
             notes.append("socket, database, synchronous, max_line_bytes and default_queue change only at restart")
         }
         if newConfig.archive != config.archive { notes.append("[archive] changes only at restart") }
+        if newConfig.retention != config.retention {
+            retentionDue = newConfig.retention.keepsEverything ? nil : now
+            sweep = PruneCount()
+            notes.append(newConfig.retention.keepsEverything ? "history is kept for ever" : "history past the new [retention] is pruned from now on")
+        }
         config = config.reloadable(from: newConfig)
         core.settings.shortAbandon = config.core.shortAbandon
         core.settings.defaultHandleTime = config.core.defaultHandleTime

@@ -68,6 +68,11 @@ final class Engine: @unchecked Sendable {
     var outbox = Outbox()
     /// Queues whose figures moved in this pass.
     var changedQueues: Set<QueueID> = []
+    /// When the next slice of history past `[retention]` is due (nil: keep everything),
+    /// what the sweep in progress has deleted, and the most rows of each kind a slice deletes.
+    var retentionDue: Instant?
+    var sweep = PruneCount()
+    var pruneSliceRows = 500
 
     init(config: DaemonConfig, store: CallCenterStore, logger: Logger, daemonUID: UInt32,
          clock: @escaping @Sendable () -> Instant = Instant.now) throws {
@@ -80,6 +85,7 @@ final class Engine: @unchecked Sendable {
         let snapshot = try store.loadSnapshot()
         core = CallCenter(settings: config.core, restoring: snapshot)
         nextSeq = try store.lastSequence() + 1
+        retentionDue = config.retention.keepsEverything ? nil : clock()
         logger.info("journal recovered", metadata: [
             "calls": "\(snapshot.calls.count)", "agents": "\(snapshot.agents.count)",
             "queues": "\(snapshot.queues.count)", "seq": "\(nextSeq - 1)",
@@ -138,8 +144,8 @@ final class Engine: @unchecked Sendable {
         while true {
             condition.lock()
             while inbox.isEmpty && !stopRequested {
-                if let deadline {
-                    let wait = Double(deadline.milliseconds - clock().milliseconds) / 1000
+                if let wake = [deadline, retentionDue].compactMap({ $0 }).min() {
+                    let wait = Double(wake.milliseconds - clock().milliseconds) / 1000
                     if wait <= 0 { break }
                     if !condition.wait(until: Date(timeIntervalSinceNow: wait)) { break }
                 } else {
@@ -160,6 +166,7 @@ final class Engine: @unchecked Sendable {
             pass(items)
             deadline = core.nextDeadline()
             if stopping { break }
+            if let due = retentionDue, due <= clock(), inboxIsEmpty { pruneSlice(now: max(clock(), lastNow)) }
         }
         condition.lock()
         hasFinished = true
@@ -168,6 +175,13 @@ final class Engine: @unchecked Sendable {
         condition.unlock()
         logger.info("engine stopped", metadata: ["seq": "\(nextSeq - 1)"])
         continuation?.resume()
+    }
+
+    /// Nothing is waiting for the engine (history is pruned only then).
+    private var inboxIsEmpty: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return inbox.isEmpty && !stopRequested
     }
 
     /// One pass: apply, commit once, then send.

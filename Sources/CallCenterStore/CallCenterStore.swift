@@ -102,10 +102,7 @@ public final class CallCenterStore: @unchecked Sendable {
         guard !batch.isEmpty else { return }
         let wanted: Synchronous = batch.readsOnly ? .normal : synchronous
         try writer.writeWithoutTransaction { db in
-            if wanted != currentSynchronous {
-                try db.execute(sql: "PRAGMA synchronous = \(wanted.rawValue.uppercased())")
-                currentSynchronous = wanted
-            }
+            try useSynchronous(wanted, db)
             // BEGIN and COMMIT as cached statements: GRDB's `inTransaction` compiles
             // both again for every transaction (profiled at a tenth of a commit).
             var begin = FastStatement(try db.cachedStatement(sql: "BEGIN IMMEDIATE"))
@@ -120,6 +117,13 @@ public final class CallCenterStore: @unchecked Sendable {
                 throw error
             }
         }
+    }
+
+    /// Sets the writer's `synchronous` for the transactions that follow (writer only).
+    func useSynchronous(_ wanted: Synchronous, _ db: Database) throws {
+        guard wanted != currentSynchronous else { return }
+        try db.execute(sql: "PRAGMA synchronous = \(wanted.rawValue.uppercased())")
+        currentSynchronous = wanted
     }
 
     private func write(_ batch: CommitBatch, in db: Database) throws {

@@ -3,7 +3,7 @@ import XCTest
 
 /// Table tests: each bad configuration and the exact error it gets (file, key, message).
 final class ConfigParserErrorTests: XCTestCase {
-    static let rootKeys = "daemon, routing, access, queues, complaints, archive"
+    static let rootKeys = "daemon, routing, access, queues, complaints, archive, retention"
     static let routingKeys = "default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags, language_fallback"
     static let daemonKeys = "socket, database, socket_mode, synchronous, max_line_bytes, max_output_bytes, max_in_flight, log_level"
     static let queueKeys = "skills, strategy, wrap_up, ring_timeout, max_wait, service_level, on_timeout, max_attempts, manager_wait, overflow, max_wait_no_agent"
@@ -17,6 +17,13 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[routing]\ndefault = \"general\"", "routing.default", "unknown key; expected one of: default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags, language_fallback"),
         ("[access]\noperators = []", "access.operators", "unknown key; expected one of: pbx, agent, supervisor, admin, agent_uids"),
         ("[queues.general]\nringtimeout = 5", "queues.general.ringtimeout", "unknown key; expected one of: \(queueKeys)"),
+
+        // [retention]
+        ("[retention]\ncalls = 90", "retention.calls", "unknown key; expected one of: journal_days, calls_days, audit_days"),
+        ("[retention]\njournal_days = 0", "retention.journal_days", "expected a whole number from 1 to 36500, got 0"),
+        ("[retention]\naudit_days = \"1y\"", "retention.audit_days", "expected a whole number from 1 to 36500, got \"1y\""),
+        ("[retention]\ncalls_days = 30", "retention.calls_days",
+         "expected at least 31 days, got 30: after a restart the daemon learns from the call log's last 30 days who last served each caller"),
 
         // Sections of the wrong type.
         ("daemon = \"yes\"", "daemon", "expected a table, got a string"),

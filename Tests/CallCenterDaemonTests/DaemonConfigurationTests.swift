@@ -1,5 +1,6 @@
 import CallCenterCore
 import CallCenterDaemon
+import CallCenterStore
 import CallCenterWire
 import Logging
 import XCTest
@@ -88,6 +89,7 @@ final class DaemonConfigurationTests: XCTestCase {
         next.core.routing.flags = ["threat": .reject]
         next.core.complaintSLA.highValue = 60
         next.archive.maskNumbers = false
+        next.retention = RetentionPolicy(journalDays: 90, callsDays: 365)
 
         let reloaded = running.reloadable(from: next)
         XCTAssertEqual(reloaded.socket, running.socket)
@@ -108,6 +110,7 @@ final class DaemonConfigurationTests: XCTestCase {
         XCTAssertEqual(reloaded.access, next.access)
         XCTAssertEqual(reloaded.core.routing, next.core.routing)
         XCTAssertEqual(reloaded.core.complaintSLA, next.core.complaintSLA)
+        XCTAssertEqual(reloaded.retention, next.retention)
     }
 
     // MARK: - AccessPolicy

@@ -1,5 +1,6 @@
 import CallCenterCore
 import CallCenterDaemon
+import CallCenterStore
 import CallCenterWire
 import Foundation
 import XCTest
@@ -43,12 +44,12 @@ final class ExampleConfigTests: XCTestCase {
                     "pbx", "agent", "supervisor", "admin",
                     "country", "mask_numbers", "weights", "high_value_min", "risk_recency_below", "risk_composite_below", "potential_any_min",
                     "skills", "strategy", "wrap_up", "ring_timeout", "max_wait", "max_attempts", "on_timeout", "manager_wait", "overflow",
-                    "service_level", "max_wait_no_agent"]
+                    "service_level", "max_wait_no_agent", "journal_days", "calls_days", "audit_days"]
         for key in keys {
             XCTAssertTrue(documented(key), key)
         }
         for header in ["[daemon]", "[routing]", "[routing.priority]", "#[routing.numbers]", "#[routing.intents]", "#[routing.flags]", "#[routing.language_fallback]",
-                       "[access]", "#[access.agent_uids]", "[complaints.sla]", "[archive]", "[archive.grading]",
+                       "[access]", "#[access.agent_uids]", "[complaints.sla]", "[archive]", "[archive.grading]", "#[retention]",
                        "[queues.general]", "[queues.complaints]"] {
             XCTAssertTrue(lines.contains(header), header)
         }
@@ -77,5 +78,6 @@ final class ExampleConfigTests: XCTestCase {
         XCTAssertEqual(config.core.routing.numbers.count, 2)
         XCTAssertEqual(config.core.routing.intents["complaint"], "complaints")
         XCTAssertEqual(config.core.routing.flags, ["threat": .queue("complaints"), "harassment": .alert])
+        XCTAssertEqual(config.retention, RetentionPolicy(journalDays: 180, callsDays: 730, auditDays: 1095))
     }
 }

@@ -118,12 +118,32 @@ final class StoreFileTests: XCTestCase {
         try store.commit(reads)
         XCTAssertEqual(try writerSetting(), 1, "the reads-only transaction ran with synchronous=NORMAL")
 
+        try commitChangeWithFullSync(store, path: path, seq: 5, journal: [1, 2, 3, 4, 5])
+    }
+
+    /// Commits a change (journal entry `seq`), checks it ran with synchronous=FULL
+    /// and that a new instance on the file reads `journal`.
+    func commitChangeWithFullSync(_ store: CallCenterStore, path: String, seq: Int64, journal: [Int64],
+                                  file: StaticString = #filePath, line: UInt = #line) throws {
         var change = CommitBatch()
-        change.entries = [Fixture.entry(5, at: 60)]
+        change.entries = [Fixture.entry(seq, at: 60)]
         change.nextTicket = 8
         try store.commit(change)
-        XCTAssertEqual(try writerSetting(), 2, "a change is committed with synchronous=FULL again")
-        XCTAssertEqual(try CallCenterStore(path: path).journal().map(\.seq), [1, 2, 3, 4, 5])
+        let setting = try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        XCTAssertEqual(setting, 2, "a change is committed with synchronous=FULL again", file: file, line: line)
+        XCTAssertEqual(try CallCenterStore(path: path).journal().map(\.seq), journal, file: file, line: line)
+    }
+
+    /// A slice of pruning does not wait for the disk; the next change does again.
+    func testPruningSkipsTheFsyncAndTheNextChangeDoesNot() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        let store = try CallCenterStore(path: path)
+        func writerSetting() throws -> Int? { try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } }
+        try store.commit(CallCenterStoreTests.sampleBatch())
+        XCTAssertEqual(try store.prune(RetentionPolicy(journalDays: 1), now: Fixture.at(3 * 86_400), limit: 10).deleted.journal, 2)
+        XCTAssertEqual(try writerSetting(), 1, "the slice ran with synchronous=NORMAL")
+
+        try commitChangeWithFullSync(store, path: path, seq: 4, journal: [3, 4])
     }
 
     /// A store opened with `normal` never switches to FULL.
