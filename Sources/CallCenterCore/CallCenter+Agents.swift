@@ -103,6 +103,30 @@ extension CallCenter {
         return .agentSaved(agents[profile.id] ?? agent)
     }
 
+    /// Removes an agent who has left, with their token. Only a logged-out agent
+    /// (nothing ringing, connected or in wrap-up, no seat) holding no open
+    /// complaint: such an agent is in no ready line, staffs no queue and holds no
+    /// call, so removing the record is all there is to do. History keeps the id
+    /// (call log, complaint steps, audit entries); a caller's last agent and a
+    /// customer's account manager may still name it, and routing passes over an
+    /// agent that does not exist. The id may be created again later.
+    mutating func removeAgent(_ id: AgentID) throws -> Outcome {
+        guard let agent = agents[id] else { throw CoreError.noSuchAgent(id) }
+        guard agent.state == .loggedOut else {
+            throw CoreError(.invalidTransition, "agent '\(id)' is \(agent.state.rawValue): log them out first (agent.logout); only a logged-out agent is removed")
+        }
+        let held = complaints.open.values.filter { $0.heldBy == id }.map(\.id).sorted()
+        if !held.isEmpty {
+            throw CoreError(.conflict, "agent '\(id)' holds open complaint\(held.count == 1 ? "" : "s") \(held.joined(separator: ", ")): hand \(held.count == 1 ? "it" : "them") to another agent first (complaint.assign)")
+        }
+        agents[id] = nil
+        stateCounts[AgentState.loggedOut.index] -= 1
+        servedCache[id] = nil
+        changes.agents.insert(id)  // no longer in `agents`: the store deletes its row
+        effects.append(.notice(.agentRemoved(id)))
+        return .agentRemoved(id)
+    }
+
     mutating func upsertQueue(_ config: QueueConfig, now: Instant) throws -> Outcome {
         if let bad = config.skills.first(where: { !(1...10).contains($0.value) }) {
             throw CoreError(.badRequest, "skill '\(bad.key)' has minimum level \(bad.value): levels go from 1 to 10")

@@ -158,6 +158,8 @@ public struct CallCenter: Sendable {
             return try upsertQueue(config, now: now)
         case let .upsertAgent(profile, tokenHash):
             return try upsertAgent(profile, tokenHash: tokenHash, now: now)
+        case let .removeAgent(agent):
+            return try removeAgent(agent)
         case let .openComplaint(call, agent, summary, caller):
             return try openComplaint(on: call, by: agent, summary: summary, caller: caller, now: now)
         case let .complaintStep(complaint, step, agent, note, call):

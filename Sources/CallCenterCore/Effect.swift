@@ -23,6 +23,8 @@ public enum Notice: Sendable, Equatable {
     indirect case call(event: String, call: Call, reason: String?)
     /// `agent.state`: the agent after the change.
     indirect case agent(Agent)
+    /// `agent.removed`: an agent who left was removed.
+    case agentRemoved(AgentID)
     /// `queue.changed`: the queue's settings or figures moved.
     case queue(QueueID)
     /// `complaint.opened`, `complaint.step`, `complaint.closed`, `complaint.assigned`,
@@ -37,6 +39,7 @@ public struct ChangeSet: Sendable, Equatable {
     public var legs: [Call] = []
     /// Wrap-ups that finished: which leg, and when.
     public var wrapUpsEnded: [(serial: UInt64, leg: Int, at: Instant)] = []
+    /// Agents to write as they are now; one no longer in the core was removed.
     public var agents: Set<AgentID> = []
     public var queues: Set<QueueID> = []
     /// Complaints as they are now, in order (the last write of a complaint wins).
@@ -62,6 +65,8 @@ public enum Outcome: Sendable, Equatable {
     case queue(Queue)
     /// A new or changed agent; `token` only when one was issued.
     case agentSaved(Agent)
+    /// `agent.remove`: the agent is gone.
+    case agentRemoved(AgentID)
     /// A complaint after `complaint.open`, `complaint.step` or `complaint.assign`.
     case complaint(Complaint)
 }

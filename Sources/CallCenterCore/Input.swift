@@ -21,6 +21,8 @@ public enum Input: Sendable, Equatable {
     case upsertQueue(QueueConfig)
     /// `tokenHash` non-nil replaces the agent's token (new agents always get one).
     case upsertAgent(AgentProfile, tokenHash: String?)
+    /// An agent who has left: removed with their token, once logged out and holding no open complaint.
+    case removeAgent(agent: AgentID)
 
     // MARK: Complaints
     /// `complaint.open`: the agent on `call` (connected or in wrap-up) accepts a complaint.

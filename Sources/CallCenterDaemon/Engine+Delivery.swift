@@ -70,6 +70,16 @@ extension Engine {
             fields["at"] = Encode.time(now)
             let line = Encode.event("agent.state", seq: seq, fields)
             for session in targets { outbox.event(session, line) }
+        case let .agentRemoved(id):
+            // The agent's own sessions hear it and are closed: a softphone of someone
+            // who left keeps no access (the token went with the record). If the
+            // commit fails, the event and the close are dropped with the change.
+            let line = Encode.event("agent.removed", seq: seq, ["agent": .string(id), "at": Encode.time(now)])
+            for session in subscribers[.agents] ?? [] { outbox.event(session, line) }
+            for session in agentSessions[id] ?? [] {
+                outbox.event(session, line)
+                outbox.close(session, causedByChange: true)
+            }
         case let .queue(id):
             changedQueues.insert(id)
         case let .complaint(event, complaint):

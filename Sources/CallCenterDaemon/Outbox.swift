@@ -25,8 +25,9 @@ struct Outbox {
         items.append(Item(session: session, bytes: bytes, replies: 0, changeID: nil, causedByChange: causedByChange, closeAfter: false))
     }
 
-    mutating func close(_ session: Session) {
-        items.append(Item(session: session, bytes: [], replies: 0, changeID: nil, causedByChange: false, closeAfter: true))
+    /// Closes the session after what is queued for it; `causedByChange`: not if the commit fails.
+    mutating func close(_ session: Session, causedByChange: Bool = false) {
+        items.append(Item(session: session, bytes: [], replies: 0, changeID: nil, causedByChange: causedByChange, closeAfter: true))
     }
 
     /// The commit failed: changes become `unavailable`, their events vanish.

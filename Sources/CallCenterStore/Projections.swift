@@ -97,6 +97,13 @@ enum Projections {
                 try update.run(db)
             }
         }
+        if !batch.removedAgents.isEmpty {
+            var delete = FastStatement(try db.cachedStatement(sql: "DELETE FROM agents WHERE agent = ?"))
+            for id in batch.removedAgents {
+                delete.bind(id)
+                try delete.run(db)
+            }
+        }
         if !batch.agents.isEmpty {
             var update = FastStatement(try db.cachedStatement(sql: updateAgentSQL))
             var insert = FastStatement(try db.cachedStatement(sql: insertAgentSQL))

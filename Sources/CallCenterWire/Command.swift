@@ -119,6 +119,8 @@ extension Command {
             return .upsertQueue(try QueuePatch(f))
         case .agentUpsert:
             return .upsertAgent(try AgentPatch(f), rotateToken: try f.optionalBool("rotate_token") ?? false)
+        case .agentRemove:
+            return .input(.removeAgent(agent: try f.string("agent")))
         case .complaintOpen, .complaintStep, .complaintList, .complaintGet, .complaintAssign, .complaintReport:
             return try decodeComplaint(op, f, session: session)
         case .callerProfile, .callRegister, .auditList, .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation,

@@ -124,6 +124,7 @@ public enum Encode {
             if let token { o["token"] = .string(token) }
             return .object(o)
         case let .complaint(c): return .object(complaint(c, now: now))
+        case let .agentRemoved(id): return .object(["agent": .string(id), "removed": true])
         }
     }
 

@@ -27,6 +27,7 @@ public enum Operation: String, Sendable, CaseIterable {
     // Admin
     case queueUpsert = "queue.upsert"
     case agentUpsert = "agent.upsert"
+    case agentRemove = "agent.remove"
     // Customer archive: the screen pop's full record, registrations, the audit log, imports.
     case callerProfile = "caller.profile"
     case callRegister = "call.register"
@@ -47,7 +48,7 @@ public enum Operation: String, Sendable, CaseIterable {
         case .callOffer, .callAnswered, .callNoAnswer, .callHangup, .callTransfer: return [.pbx, .admin]
         case .agentLogin, .agentLogout, .agentState: return [.agent, .admin]
         case .subscribe, .stats, .agentList, .callGet, .queueList: return [.supervisor, .admin]
-        case .queueUpsert, .agentUpsert: return [.admin]
+        case .queueUpsert, .agentUpsert, .agentRemove: return [.admin]
         case .complaintOpen, .complaintStep: return [.agent, .admin]
         case .complaintList, .complaintGet, .complaintAssign, .complaintReport: return [.supervisor, .admin]
         case .callerProfile: return [.agent, .supervisor, .admin]
@@ -61,7 +62,7 @@ public enum Operation: String, Sendable, CaseIterable {
     public var changesState: Bool {
         switch self {
         case .callOffer, .callAnswered, .callNoAnswer, .callHangup, .callTransfer,
-             .agentLogin, .agentLogout, .agentState, .queueUpsert, .agentUpsert:
+             .agentLogin, .agentLogout, .agentState, .queueUpsert, .agentUpsert, .agentRemove:
             return true
         case .hello, .ping, .subscribe, .stats, .agentList, .callGet, .queueList:
             return false

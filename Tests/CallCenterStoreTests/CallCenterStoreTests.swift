@@ -45,6 +45,24 @@ final class CallCenterStoreTests: XCTestCase {
         XCTAssertEqual(snapshot.nextTicket, 8)
     }
 
+    /// A removed agent's row is deleted; removed and created again in one batch,
+    /// the new record is what stays (deletes come before writes).
+    func testRemovedAgentsAreDeletedBeforeAgentsAreWritten() throws {
+        let store = try CallCenterStore(inMemory: ())
+        try store.commit(Self.sampleBatch())
+        var removal = CommitBatch()
+        removal.entries = [Fixture.entry(4, op: "agent.remove", actor: "admin", at: 3)]
+        removal.removedAgents = ["a2", "a3"]
+        var again = Fixture.agent("a3")
+        again.profile.name = "New a3"
+        removal.agents = [again]
+        removal.nextTicket = 8
+        try store.commit(removal)
+        let agents = try store.loadSnapshot().agents
+        XCTAssertEqual(agents.map(\.id), ["a1", "a3"])
+        XCTAssertEqual(agents.last?.profile.name, "New a3")
+    }
+
     /// Optional fields survive as nil and empty collections as empty.
     func testSparseRowsRoundTrip() throws {
         let store = try CallCenterStore(inMemory: ())

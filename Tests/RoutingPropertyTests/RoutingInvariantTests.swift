@@ -62,16 +62,20 @@ struct World {
                         maxWaitNoAgent: noAgentWait),
         ]
         for config in configs { _ = center.apply(.upsertQueue(config), at: now) }
-        for (i, id) in agents.enumerated() {
-            var skills: [String: Int] = [:]
-            if i % 2 == 0 { skills["billing"] = 3 + i % 5 }
-            if i % 3 == 0 { skills["vip"] = 4 + i % 4 }
-            // Speakers of the dialect, of its fallback only, and of neither.
-            let languages = [["yue", "zh"], ["zh"], ["en"], ["yue"]][i % 4]
-            let tiers: [CustomerTier] = i == 7 ? [.highValue] : []
-            _ = center.apply(.upsertAgent(AgentProfile(id: id, name: id, seat: "20\(i)", skills: skills, languages: languages, tiers: tiers), tokenHash: nil), at: now)
-        }
+        for id in agents { _ = center.apply(.upsertAgent(Self.profile(id), tokenHash: nil), at: now) }
         watchStaffing()
+    }
+
+    /// Agent `a1`…`a8`'s profile as the run starts (and as a removed agent comes back).
+    static func profile(_ id: AgentID) -> AgentProfile {
+        let i = Int(id.dropFirst())! - 1
+        var skills: [String: Int] = [:]
+        if i % 2 == 0 { skills["billing"] = 3 + i % 5 }
+        if i % 3 == 0 { skills["vip"] = 4 + i % 4 }
+        // Speakers of the dialect, of its fallback only, and of neither.
+        let languages = [["yue", "zh"], ["zh"], ["en"], ["yue"]][i % 4]
+        let tiers: [CustomerTier] = i == 7 ? [.highValue] : []
+        return AgentProfile(id: id, name: id, seat: "20\(i)", skills: skills, languages: languages, tiers: tiers)
     }
 
     mutating func perform(_ step: Int) {
@@ -109,6 +113,12 @@ struct World {
         case 6:
             lastAction = "not_ready \(agents[pick % 8])"
             _ = center.apply(.agentSetState(agent: agents[pick % 8], state: .notReady, reason: "break"), at: now)
+        case 7 where pick % 4 == 3:
+            // An agent leaves: logged out, then removed if nothing holds them
+            // (a removed agent comes back at the next skills change, or to drain).
+            lastAction = "logout and remove \(agents[pick % 8])"
+            _ = center.apply(.agentLogout(agent: agents[pick % 8]), at: now)
+            _ = center.apply(.removeAgent(agent: agents[pick % 8]), at: now)
         case 7:
             lastAction = "logout \(agents[pick % 8])"
             _ = center.apply(.agentLogout(agent: agents[pick % 8]), at: now)
@@ -150,7 +160,10 @@ struct World {
         case 14:
             // An agent's skills change, whatever its state.
             let id = agents[pick % 8]
-            guard var profile = center.agents[id]?.profile else { return advance(1) }
+            guard var profile = center.agents[id]?.profile else {
+                lastAction = "\(id) comes back"
+                return apply(.upsertAgent(Self.profile(id), tokenHash: nil))
+            }
             profile.skills = pick % 2 == 0 ? ["billing": 1 + pick % 10] : ["vip": 1 + pick % 10, "billing": 1 + (pick / 7) % 10]
             lastAction = "\(id) skills \(profile.skills.sorted { $0.key < $1.key })"
             _ = center.apply(.upsertAgent(profile, tokenHash: nil), at: now)
@@ -210,6 +223,7 @@ struct World {
     mutating func makeEveryoneReady() {
         for _ in 0..<40 {
             for agent in agents {
+                if center.agents[agent] == nil { apply(.upsertAgent(Self.profile(agent), tokenHash: nil)) }
                 apply(.agentLogin(agent: agent, seat: nil))
                 if center.agents[agent]?.state == .notReady {
                     apply(.agentSetState(agent: agent, state: .ready, reason: nil))

@@ -6,8 +6,8 @@ import Foundation
 struct AgentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
-        abstract: "Add agents and log them in, ready, not ready or out (as admin, acting for them).",
-        subcommands: [Add.self, Import.self, Login.self, Ready.self, NotReady.self, Logout.self])
+        abstract: "Add and remove agents, and log them in, ready, not ready or out (as admin, acting for them).",
+        subcommands: [Add.self, Import.self, Remove.self, Login.self, Ready.self, NotReady.self, Logout.self])
 
     /// `callctl agent add ID --seat S …` → `agent.upsert`.
     struct Add: ParsableCommand {
@@ -56,6 +56,22 @@ struct AgentCommand: ParsableCommand {
                 } else {
                     print("agent \(agent) saved")
                 }
+            }
+        }
+    }
+
+    /// `callctl agent remove ID` → `agent.remove {agent}`.
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove an agent who has left, with their token (agent.remove): logged out, holding no open complaint.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The agent's id.") var id: String
+
+        func run() throws {
+            try reportingErrors {
+                let result = try global.call("agent.remove", ["agent": id])
+                if global.json { return printJSON(result) }
+                print("agent \(id) removed")
             }
         }
     }

@@ -1,0 +1,52 @@
+import CallCenterClient
+import Foundation
+import XCTest
+
+/// `agent.remove` against the real daemon: refused while logged in, then the
+/// agent's softphone hears it and is cut off, the token is gone, and a restart
+/// does not bring the agent back.
+final class AgentRemovalEndToEndTests: XCTestCase {
+    func testARemovedAgentLosesAccessAndStaysRemovedAfterARestart() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        defer { daemon.stop() }
+        let admin = try daemon.session("admin")
+        let token = try XCTUnwrap(try admin.call("agent.upsert", ["agent": "a7", "seat": "207"])["token"] as? String)
+        _ = try admin.call("agent.upsert", ["agent": "a8", "seat": "208"])
+        let softphone = try daemon.session("agent", agent: "a7", token: token)
+        _ = try softphone.call("agent.login", [:])
+        let supervisor = try daemon.session("supervisor")
+        _ = try supervisor.call("subscribe", ["topics": ["agents"]])
+
+        XCTAssertEqual(admin.failure("agent.remove", ["agent": "a7"])?.code, "invalid_transition", "logged in: log out first")
+        XCTAssertEqual(admin.failure("agent.remove", ["agent": "nobody"])?.code, "not_found")
+        XCTAssertEqual(admin.failure("agent.remove", [:])?.code, "bad_request")
+        XCTAssertEqual(softphone.failure("agent.remove", ["agent": "a7"])?.code, "forbidden", "only an admin removes agents")
+        _ = try softphone.call("agent.logout", [:])
+
+        let removed = try admin.call("agent.remove", ["agent": "a7"])
+        XCTAssertEqual(removed["agent"] as? String, "a7")
+        XCTAssertEqual(removed["removed"] as? Bool, true)
+        XCTAssertEqual(try supervisor.event(named: "agent.removed")["agent"] as? String, "a7")
+        XCTAssertEqual(try softphone.event(named: "agent.removed")["agent"] as? String, "a7")
+        XCTAssertThrowsError(try softphone.call("ping"), "the removed agent's session is closed")
+        let list = try supervisor.call("agent.list")["agents"] as? [[String: Any]]
+        XCTAssertEqual(list?.compactMap { $0["agent"] as? String }, ["a8"])
+
+        // The CLI, for the agent still there.
+        let cli = try runCommand(DaemonProcess.callctlBinary, ["agent", "remove", "a8", "--socket", daemon.socketPath])
+        XCTAssertEqual(cli.status, 0, cli.stderr)
+        XCTAssertEqual(cli.stdout, "agent a8 removed\n")
+        let again = try runCommand(DaemonProcess.callctlBinary, ["agent", "remove", "a8", "--socket", daemon.socketPath])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("not_found"), again.stderr)
+
+        daemon.crash()
+        try daemon.start()
+        let after = try daemon.session("supervisor")
+        XCTAssertEqual((try after.call("agent.list")["agents"] as? [[String: Any]])?.count, 0, "kill -9 and restart: still removed")
+        let stranger = try daemon.connect()
+        XCTAssertEqual(stranger.failure("hello", ["role": "agent", "agent": "a7", "token": token])?.code, "not_found",
+                       "the old token opens nothing (root, as these tests run, learns that the id is unknown)")
+    }
+}
