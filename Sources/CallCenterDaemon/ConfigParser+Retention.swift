@@ -11,7 +11,7 @@ extension ConfigParser {
         config.retention.auditDays = try retention.int("audit_days", range: days)
         if let calls = try retention.int("calls_days", range: days) {
             guard calls >= RetentionPolicy.minimumCallsDays else {
-                throw retention.error("calls_days", "expected at least \(RetentionPolicy.minimumCallsDays) days, got \(calls): after a restart the daemon learns from the call log's last 30 days who last served each caller")
+                throw retention.error("calls_days", "expected at least \(RetentionPolicy.minimumCallsDays) days, got \(calls): after a restart the daemon learns from the call log's last \(RetentionPolicy.minimumCallsDays - 1) days who last served each caller")
             }
             config.retention.callsDays = calls
         }

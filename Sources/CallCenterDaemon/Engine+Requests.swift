@@ -239,7 +239,7 @@ extension Engine {
         }
         if newConfig.archive != config.archive { notes.append("[archive] changes only at restart") }
         if newConfig.retention != config.retention {
-            retentionDue = newConfig.retention.keepsEverything ? nil : now
+            retentionDue = newConfig.retention.keepsEverything ? nil : clock()
             sweep = PruneCount()
             notes.append(newConfig.retention.keepsEverything ? "history is kept for ever" : "history past the new [retention] is pruned from now on")
         }

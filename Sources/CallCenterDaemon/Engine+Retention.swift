@@ -24,8 +24,9 @@ extension Engine {
             let slice = try store.prune(config.retention, now: now, limit: pruneSliceRows)
             sweep += slice.deleted
             if slice.more {
+                // The rest counts from the end of the slice, on the clock the run loop compares with.
                 let took = DispatchTime.now().uptimeNanoseconds - started
-                retentionDue = Instant(milliseconds: now.milliseconds + Int64(max(1, took * Self.pruneRestFactor / 1_000_000)))
+                retentionDue = Instant(milliseconds: clock().milliseconds + Int64(max(1, took * Self.pruneRestFactor / 1_000_000)))
                 return true
             }
             if sweep.total > 0 {
@@ -37,7 +38,7 @@ extension Engine {
             logger.warning("cannot prune history past [retention]; trying again in an hour", metadata: ["error": "\(error)"])
         }
         sweep = PruneCount()
-        retentionDue = Instant(milliseconds: now.milliseconds + Self.pruneIntervalMilliseconds)
+        retentionDue = Instant(milliseconds: clock().milliseconds + Self.pruneIntervalMilliseconds)
         return false
     }
 }

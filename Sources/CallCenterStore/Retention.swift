@@ -17,7 +17,8 @@ public struct RetentionPolicy: Equatable, Sendable {
     /// Entries of the audit log of customer-record reads.
     public var auditDays: Int?
 
-    public static let minimumCallsDays = 31
+    /// A day more than the last-agent memory (`LastService.memorySeconds`).
+    public static let minimumCallsDays = Int(LastService.memorySeconds / 86_400) + 1
 
     public init(journalDays: Int? = nil, callsDays: Int? = nil, auditDays: Int? = nil) {
         self.journalDays = journalDays
@@ -84,9 +85,11 @@ extension CallCenterStore {
                 // The journal has no index on `at`: a slice looks at the oldest `limit`
                 // entries only (by the primary key, never a scan of the rest) and deletes
                 // those past the retention. Entries are in time order, so a window with
-                // nothing to delete ends the sweep; an entry out of order (the clock set
-                // back across a restart) is kept, and the windows move past it. The
-                // newest entry is never in a window.
+                // nothing to delete ends the sweep. An entry stamped ahead by a wrong
+                // clock (set back across a restart) is kept, and later windows move past
+                // it; if `limit` such entries lead the journal, they hold the entries
+                // behind them until they too are past the retention, that is for as long
+                // as the clock was ahead. The newest entry is never in a window.
                 let oldest = "SELECT seq, at FROM journal WHERE seq < (SELECT max(seq) FROM journal) ORDER BY seq LIMIT ?"
                 let window = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(oldest))", arguments: [limit]) ?? 0
                 try db.execute(sql: "DELETE FROM journal WHERE seq IN (SELECT seq FROM (\(oldest)) WHERE at < ?)", arguments: [limit, before])
