@@ -258,9 +258,14 @@ extension Engine {
 
     // MARK: - Tokens
 
+    /// 256 random bits as 64 hex digits: four 64-bit draws from the system's
+    /// generator (one `getrandom` each; a byte at a time was 32 system calls).
     static func newToken() -> String {
         var rng = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        return (0..<4).map { _ in
+            let hex = String(rng.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
     }
 
     static func hash(_ token: String) -> String {
