@@ -82,6 +82,9 @@ extension CallCenter {
         if let bad = profile.skills.first(where: { !(1...10).contains($0.value) }) {
             throw CoreError(.badRequest, "skill '\(bad.key)' has level \(bad.value): levels go from 1 to 10")
         }
+        if removedAgents[profile.id] != nil {
+            throw CoreError(.conflict, "agent id '\(profile.id)' belonged to an agent who was removed (agent.remove): ids are not given out again, as the call log, complaints, audit entries and customers' account_manager still name it; choose another id")
+        }
         var agent = agents[profile.id] ?? {
             stateCounts[AgentState.loggedOut.index] += 1
             return Agent(profile: profile, since: now)
@@ -109,8 +112,9 @@ extension CallCenter {
     /// call, so removing the record is all there is to do. History keeps the id
     /// (call log, complaint steps, audit entries); a caller's last agent and a
     /// customer's account manager may still name it, and routing passes over an
-    /// agent that does not exist. The id may be created again later.
-    mutating func removeAgent(_ id: AgentID) throws -> Outcome {
+    /// agent that does not exist. The id is not given out again (`removedAgents`):
+    /// a new agent under it would inherit those customers and that history.
+    mutating func removeAgent(_ id: AgentID, now: Instant) throws -> Outcome {
         guard let agent = agents[id] else { throw CoreError.noSuchAgent(id) }
         guard agent.state == .loggedOut else {
             throw CoreError(.invalidTransition, "agent '\(id)' is \(agent.state.rawValue): log them out first (agent.logout); only a logged-out agent is removed")
@@ -120,6 +124,7 @@ extension CallCenter {
             throw CoreError(.conflict, "agent '\(id)' holds open complaint\(held.count == 1 ? "" : "s") \(held.joined(separator: ", ")): hand \(held.count == 1 ? "it" : "them") to another agent first (complaint.assign)")
         }
         agents[id] = nil
+        removedAgents[id] = now
         stateCounts[AgentState.loggedOut.index] -= 1
         servedCache[id] = nil
         changes.agents.insert(id)  // no longer in `agents`: the store deletes its row

@@ -34,6 +34,9 @@ public struct CallCenter: Sendable {
     public var settings: Settings
     public internal(set) var calls: IDMap<Call> = [:]
     public internal(set) var agents: IDMap<Agent> = [:]
+    /// Agents removed (`agent.remove`) and when: their ids are not given out again,
+    /// so a new agent never inherits the customers, callers and history of one who left.
+    public internal(set) var removedAgents: [AgentID: Instant] = [:]
     public internal(set) var queues: IDMap<Queue> = [:]
     /// Open complaints and their workflow.
     public internal(set) var complaints = ComplaintDesk()
@@ -159,7 +162,7 @@ public struct CallCenter: Sendable {
         case let .upsertAgent(profile, tokenHash):
             return try upsertAgent(profile, tokenHash: tokenHash, now: now)
         case let .removeAgent(agent):
-            return try removeAgent(agent)
+            return try removeAgent(agent, now: now)
         case let .openComplaint(call, agent, summary, caller):
             return try openComplaint(on: call, by: agent, summary: summary, caller: caller, now: now)
         case let .complaintStep(complaint, step, agent, note, call):

@@ -11,6 +11,8 @@ public struct Snapshot: Sendable, Equatable {
     /// Open complaints, and the number the next complaint gets.
     public var complaints: [Complaint] = []
     public var nextComplaintNumber = 1
+    /// Agents removed and when (their ids are not given out again).
+    public var removedAgents: [AgentID: Instant] = [:]
 
     public init(agents: [Agent] = [], queues: [Queue] = [], calls: [Call] = [], nextTicket: UInt64 = 1) {
         self.agents = agents
@@ -70,6 +72,7 @@ extension CallCenter {
         nextTicket = max(snapshot.nextTicket, maxTicket + 1)
         lastAgentByCaller = [:]
         for (number, agent) in snapshot.lastAgents { lastAgentByCaller[number] = agent }
+        removedAgents = snapshot.removedAgents
         restoreComplaints(from: snapshot)
     }
 
@@ -84,6 +87,7 @@ extension CallCenter {
         snapshot.lastAgents = lastAgentByCaller.dictionary
         snapshot.complaints = complaints.sorted
         snapshot.nextComplaintNumber = complaints.nextNumber
+        snapshot.removedAgents = removedAgents
         return snapshot
     }
 }

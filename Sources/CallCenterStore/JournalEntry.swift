@@ -27,8 +27,9 @@ public struct CommitBatch: Sendable {
     public var legs: [Call] = []
     public var wrapUpsEnded: [(serial: UInt64, leg: Int, at: Instant)] = []
     public var agents: [Agent] = []
-    /// Agents removed (`agent.remove`): their rows are deleted before `agents` are written.
-    public var removedAgents: [AgentID] = []
+    /// Agents removed (`agent.remove`) and when: their rows are deleted before
+    /// `agents` are written, and their ids kept in `removed_agents`.
+    public var removedAgents: [(agent: AgentID, at: Instant)] = []
     public var queues: [Queue] = []
     public var nextTicket: UInt64 = 1
     /// Complaints as they are now (the last write of a complaint wins).

@@ -99,9 +99,12 @@ enum Projections {
         }
         if !batch.removedAgents.isEmpty {
             var delete = FastStatement(try db.cachedStatement(sql: "DELETE FROM agents WHERE agent = ?"))
-            for id in batch.removedAgents {
+            var keep = FastStatement(try db.cachedStatement(sql: "INSERT OR REPLACE INTO removed_agents (agent, removed_at) VALUES (?, ?)"))
+            for (id, at) in batch.removedAgents {
                 delete.bind(id)
                 try delete.run(db)
+                keep.bind(id); keep.bind(at.milliseconds)
+                try keep.run(db)
             }
         }
         if !batch.agents.isEmpty {
@@ -192,6 +195,9 @@ enum Projections {
             agent.handleSecondsToday = row["handle_today"]
             agent.availableSecondsToday = row["available_today"]
             return agent
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT agent, removed_at FROM removed_agents") {
+            snapshot.removedAgents[row[0]] = Instant(milliseconds: row[1])
         }
         // A cursor decodes each row in place (no copy of 100,000 rows first).
         let live = try Row.fetchCursor(db, sql: "SELECT \(callColumns) FROM calls WHERE state <> 'ended' ORDER BY ticket")

@@ -117,6 +117,16 @@ enum Schema {
                     CHECK (max_wait_no_agent IS NULL OR max_wait_no_agent BETWEEN 0 AND 86400);  -- NULL: calls wait for agents
                 """)
         }
+        migrator.registerMigration("v9: removed agents' ids") { db in
+            // An id removed with agent.remove is not given out again: history,
+            // complaints, audit entries and customers' account_manager still name it.
+            try db.execute(sql: """
+                CREATE TABLE removed_agents (
+                    agent TEXT PRIMARY KEY NOT NULL CHECK (length(agent) BETWEEN 1 AND 128),
+                    removed_at INTEGER NOT NULL                                   -- ms since 1970
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -48,23 +48,39 @@ final class AgentRemovalTests: XCTestCase {
     }
 
     /// A caller's last agent and a customer's account manager may name a removed
-    /// agent: routing passes over them, and a new agent with the id starts afresh.
-    func testRoutingPassesOverARemovedLastAgentOrAccountManager() throws {
+    /// agent: their calls go to whoever is eligible, without waiting for them.
+    func testCallsOfARemovedAgentsCustomersGoToOthers() throws {
         var settings = CallCenter.Settings()
         settings.routing.preferLastAgent = true
-        var desk = try Desk(settings: settings, queues: [QueueConfig(id: "general", wrapUp: 0)], agents: [profile("a1"), profile("a2")])
+        var desk = try Desk(settings: settings, queues: [QueueConfig(id: "general", wrapUp: 0, managerWait: 60)],
+                            agents: [profile("a1"), profile("a2")])
         let managed = CallerInfo(customer: "C001", name: "Zhang Wei", tier: .highValue, accountManager: "a1")
         try desk.connect("c1", to: "a1", caller: managed)
         try desk.hangup("c1")
         try desk.apply(.agentLogout(agent: "a1"))
         try desk.apply(.removeAgent(agent: "a1"))
+        XCTAssertEqual(desk.center.lastAgentByCaller[Call.customerKeyPrefix + "C001"]?.agent, "a1", "the caller's last agent still names a1")
         try desk.loginReady("a2")
         try desk.apply(.offerCall(call: "c2", from: "+8613800000001", to: "400-800", queue: nil, attributes: [:], caller: managed))
         XCTAssertEqual(desk.call("c2")?.agent, "a2", "nobody waits for a manager who is gone")
         XCTAssertEqual(desk.call("c2")?.holdUntil, nil)
+    }
 
-        try desk.apply(.upsertAgent(profile("a1"), tokenHash: "new"))
-        XCTAssertEqual(desk.state("a1"), .loggedOut, "the id may be given to a new agent")
-        XCTAssertEqual(desk.agent("a1").answeredToday, 0)
+    /// A removed id is not given out again, across a restart too: a new agent
+    /// under it would inherit the customers it manages and its callers.
+    func testARemovedIdIsNotGivenOutAgain() throws {
+        var desk = try Desk(agents: [profile("a1"), profile("a2")])
+        try desk.apply(.removeAgent(agent: "a1"))
+        let refusal = CoreError(.conflict, "agent id 'a1' belonged to an agent who was removed (agent.remove): ids are not given out again, as the call log, complaints, audit entries and customers' account_manager still name it; choose another id")
+        XCTAssertEqual(desk.refuse(.upsertAgent(profile("a1"), tokenHash: "new")), refusal)
+        XCTAssertNil(desk.center.agents["a1"], "the refusal changed nothing")
+
+        let snapshot = desk.center.snapshot
+        XCTAssertEqual(snapshot.removedAgents.keys.sorted(), ["a1"])
+        var restored = CallCenter(restoring: snapshot)
+        guard case let .failure(error) = restored.apply(.upsertAgent(profile("a1"), tokenHash: "new"), at: desk.clock.now) else {
+            return XCTFail("a restored core gave out a removed id")
+        }
+        XCTAssertEqual(error, refusal)
     }
 }

@@ -53,6 +53,39 @@ final class EnginePassTests: XCTestCase {
         return store
     }
 
+    /// A softphone's request in the pass that removed its agent is refused: the
+    /// session's close is still on its way, and its agent can no longer read the
+    /// customers it managed.
+    func testARemovedAgentsSessionIsRefusedInThePassThatRemovedIt() throws {
+        let store = try CallCenterStore()
+        var c001 = CustomerRecord(id: "C001", name: "张经理")
+        c001.accountManager = "a7"
+        try store.applyArchive([.saveCustomers([c001], at: Instant(milliseconds: 1))])
+        let h = try Harness(store: store)
+        XCTAssertEqual(try h.pass(as: .admin, [#"{"id":1,"op":"agent.upsert","agent":"a7","seat":"207"}"#]).first?["ok"], true)
+        let softphone = Session(id: 2, channel: EmbeddedChannel(), uid: 0, gids: [], pid: 2)
+        softphone.role = .agent
+        softphone.agent = "a7"
+        let heard = NIOLockedValueBox<[UInt8]>([])
+        softphone.deliver = { bytes, _, _ in heard.withLockedValue { $0 += bytes } }
+        let read = try Request.parse(Array(#"{"id":7,"op":"caller.profile","customer":"C001"}"#.utf8)).get()
+        h.engine.pass([.opened(softphone), .request(softphone, read)])
+        XCTAssertEqual(try reply(7, in: heard)?["ok"], true, "the manager reads their customer's record")
+
+        h.session.role = .admin
+        let remove = try Request.parse(Array(#"{"id":2,"op":"agent.remove","agent":"a7"}"#.utf8)).get()
+        h.engine.pass([.request(h.session, remove), .request(softphone, read)])
+        let refused = try reply(7, in: heard)
+        XCTAssertEqual(refused?["error"]?["code"], "forbidden", "\(String(describing: refused))")
+        XCTAssertEqual(refused?["error"]?["message"], "agent 'a7' was removed (agent.remove); this session is being closed")
+    }
+
+    /// The last reply with this id among what a session was sent.
+    func reply(_ id: Int, in output: NIOLockedValueBox<[UInt8]>) throws -> JSONValue? {
+        let text = String(decoding: output.withLockedValue { $0 }, as: UTF8.self)
+        return try text.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }.last { $0["id"] == .from(id) }
+    }
+
     /// A profile read in the pass that cleared a mark shows it cleared, as
     /// `number.flags` in the same pass does.
     func testProfileSeesAMarkClearedEarlierInItsPass() throws {

@@ -45,22 +45,23 @@ final class CallCenterStoreTests: XCTestCase {
         XCTAssertEqual(snapshot.nextTicket, 8)
     }
 
-    /// A removed agent's row is deleted; removed and created again in one batch,
-    /// the new record is what stays (deletes come before writes).
-    func testRemovedAgentsAreDeletedBeforeAgentsAreWritten() throws {
+    /// A removed agent's row is deleted and its id kept with the time of removal
+    /// (ids are not given out again); the other agents are written as usual.
+    func testRemovedAgentsAreDeletedAndTheirIdsKept() throws {
         let store = try CallCenterStore(inMemory: ())
         try store.commit(Self.sampleBatch())
         var removal = CommitBatch()
         removal.entries = [Fixture.entry(4, op: "agent.remove", actor: "admin", at: 3)]
-        removal.removedAgents = ["a2", "a3"]
-        var again = Fixture.agent("a3")
-        again.profile.name = "New a3"
-        removal.agents = [again]
+        removal.removedAgents = [("a2", Fixture.at(3))]
+        var renamed = Fixture.agent("a1")
+        renamed.profile.name = "Renamed a1"
+        removal.agents = [renamed]
         removal.nextTicket = 8
         try store.commit(removal)
-        let agents = try store.loadSnapshot().agents
-        XCTAssertEqual(agents.map(\.id), ["a1", "a3"])
-        XCTAssertEqual(agents.last?.profile.name, "New a3")
+        let snapshot = try store.loadSnapshot()
+        XCTAssertEqual(snapshot.agents.map(\.id), ["a1", "a3"])
+        XCTAssertEqual(snapshot.agents.first?.profile.name, "Renamed a1")
+        XCTAssertEqual(snapshot.removedAgents, ["a2": Fixture.at(3)])
     }
 
     /// Optional fields survive as nil and empty collections as empty.

@@ -48,5 +48,19 @@ final class AgentRemovalEndToEndTests: XCTestCase {
         let stranger = try daemon.connect()
         XCTAssertEqual(stranger.failure("hello", ["role": "agent", "agent": "a7", "token": token])?.code, "not_found",
                        "the old token opens nothing (root, as these tests run, learns that the id is unknown)")
+        let admin2 = try daemon.session("admin")
+        let reuse = admin2.failure("agent.upsert", ["agent": "a7", "seat": "217"])
+        XCTAssertEqual(reuse?.code, "conflict", "the id is not given out again, after a restart too")
+        XCTAssertTrue(reuse?.message.contains("choose another id") == true, reuse?.message ?? "")
+
+        // An import that reaches the removed id stops there, and says what it saved.
+        let file = daemon.directory.appendingPathComponent("agents.csv").path
+        try "agent,seat\na9,209\na7,207\na10,210\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let imported = try runCommand(DaemonProcess.callctlBinary, ["agent", "import", file, "--socket", daemon.socketPath])
+        XCTAssertEqual(imported.status, 1)
+        XCTAssertTrue(imported.stderr.hasPrefix("callctl: conflict: agent 'a7': agent id 'a7' belonged to an agent who was removed"), imported.stderr)
+        XCTAssertTrue(imported.stderr.hasSuffix("(the 1 row before it was saved; import the rest again once it is fixed)\n"), imported.stderr)
+        let listed = try admin2.call("agent.list")["agents"] as? [[String: Any]]
+        XCTAssertEqual(listed?.compactMap { $0["agent"] as? String }, ["a9"])
     }
 }

@@ -32,8 +32,13 @@ struct World {
     var nextCall = 1
     /// Set when an offer rang another agent than `agentForArrival` chose for it.
     var arrivalMismatch: String?
+    /// Set when a removed agent's id was given out again, or a seat's agent went missing.
+    var reuseMismatch: String?
     var lastAction = ""
-    let agents = (1...8).map { "a\($0)" }
+    /// The eight seats' agents; one who leaves (`agent.remove`) is replaced by a
+    /// newcomer under a new id (`a3` → `a3.1`), as ids are not given out again.
+    var agents = (1...8).map { "a\($0)" }
+    var replacements = 0
     let queues = ["general", "billing", "vip"]
     /// vip's `max_wait_no_agent` in this run (nil: unset), and a model of since
     /// when nobody has staffed each queue, kept from the agents' states after each step.
@@ -66,9 +71,9 @@ struct World {
         watchStaffing()
     }
 
-    /// Agent `a1`…`a8`'s profile as the run starts (and as a removed agent comes back).
+    /// The profile of seat 1…8's agent as the run starts (and of a newcomer at the seat).
     static func profile(_ id: AgentID) -> AgentProfile {
-        let i = Int(id.dropFirst())! - 1
+        let i = Int(id.dropFirst().prefix { $0.isNumber })! - 1
         var skills: [String: Int] = [:]
         if i % 2 == 0 { skills["billing"] = 3 + i % 5 }
         if i % 3 == 0 { skills["vip"] = 4 + i % 4 }
@@ -114,11 +119,20 @@ struct World {
             lastAction = "not_ready \(agents[pick % 8])"
             _ = center.apply(.agentSetState(agent: agents[pick % 8], state: .notReady, reason: "break"), at: now)
         case 7 where pick % 4 == 3:
-            // An agent leaves: logged out, then removed if nothing holds them
-            // (a removed agent comes back at the next skills change, or to drain).
-            lastAction = "logout and remove \(agents[pick % 8])"
-            _ = center.apply(.agentLogout(agent: agents[pick % 8]), at: now)
-            _ = center.apply(.removeAgent(agent: agents[pick % 8]), at: now)
+            // An agent leaves: logged out, then removed if nothing holds them, and
+            // a newcomer joins at the seat under a new id (the old one is refused).
+            let id = agents[pick % 8]
+            lastAction = "logout and remove \(id)"
+            _ = center.apply(.agentLogout(agent: id), at: now)
+            guard case .success = center.apply(.removeAgent(agent: id), at: now) else { break }
+            replacements += 1
+            let newcomer = "\(id.prefix { $0 != "." }).\(replacements)"
+            if case .success = center.apply(.upsertAgent(Self.profile(id), tokenHash: nil), at: now) {
+                reuseMismatch = "the removed id \(id) was given out again"
+            }
+            agents[pick % 8] = newcomer
+            lastAction += ", \(newcomer) joins"
+            _ = center.apply(.upsertAgent(Self.profile(newcomer), tokenHash: nil), at: now)
         case 7:
             lastAction = "logout \(agents[pick % 8])"
             _ = center.apply(.agentLogout(agent: agents[pick % 8]), at: now)
@@ -161,8 +175,8 @@ struct World {
             // An agent's skills change, whatever its state.
             let id = agents[pick % 8]
             guard var profile = center.agents[id]?.profile else {
-                lastAction = "\(id) comes back"
-                return apply(.upsertAgent(Self.profile(id), tokenHash: nil))
+                reuseMismatch = "agent \(id) of the seats is missing"
+                return
             }
             profile.skills = pick % 2 == 0 ? ["billing": 1 + pick % 10] : ["vip": 1 + pick % 10, "billing": 1 + (pick / 7) % 10]
             lastAction = "\(id) skills \(profile.skills.sorted { $0.key < $1.key })"
@@ -223,7 +237,6 @@ struct World {
     mutating func makeEveryoneReady() {
         for _ in 0..<40 {
             for agent in agents {
-                if center.agents[agent] == nil { apply(.upsertAgent(Self.profile(agent), tokenHash: nil)) }
                 apply(.agentLogin(agent: agent, seat: nil))
                 if center.agents[agent]?.state == .notReady {
                     apply(.agentSetState(agent: agent, state: .ready, reason: nil))
@@ -249,6 +262,7 @@ struct World {
     func violation() -> String? {
         if let arrivalMismatch { return arrivalMismatch }
         if let noAgentMismatch { return noAgentMismatch }
+        if let reuseMismatch { return reuseMismatch }
         var holder: [CallID: AgentID] = [:]
         for agent in center.agents.values {
             switch agent.state {
@@ -291,6 +305,16 @@ struct World {
         let restored = CallCenter(settings: center.settings, restoring: center.snapshot)
         if restored.readyLines != center.readyLines {
             return "a core restored from the snapshot has other ready lines: \(restored.readyLines.mapValues { $0.entries.map(\.id) })"
+        }
+        // Its counts agree, and both agree with the agents (removals included).
+        let recounted = Dictionary(grouping: center.agents.values, by: \.state).mapValues(\.count)
+        if center.agentCounts.filter({ $0.value != 0 }) != recounted || restored.agentCounts != center.agentCounts {
+            return "agent counts \(center.agentCounts), restored \(restored.agentCounts), by the agents \(recounted)"
+        }
+        let staffed = center.staffedByQueue.dictionary.filter { $0.value != 0 }
+        let restoredStaffed = restored.staffedByQueue.dictionary.filter { $0.value != 0 }
+        if restoredStaffed != staffed || restored.removedAgents != center.removedAgents {
+            return "a restored core staffs \(restoredStaffed) and removed \(restored.removedAgents.keys.sorted()), this one \(staffed) and \(center.removedAgents.keys.sorted())"
         }
         // Taking the first agent of a ready line chooses as weighing every ready agent
         // does, for a call of any queue, tier and language.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallCenterArchive
+import CallCenterClient
 import Foundation
 
 extension AgentCommand {
@@ -94,7 +95,11 @@ extension AgentCommand {
                 defer { connection.close() }
                 var saved = 0
                 for fields in rows {
-                    let result = try connection.call("agent.upsert", fields)
+                    let result: [String: Any]
+                    do { result = try connection.call("agent.upsert", fields) } catch let error as RemoteError {
+                        // The rows before were saved (their tokens printed): say so, and which row stopped it.
+                        throw RemoteError(code: error.code, message: "agent '\(fields["agent"]!)': \(error.message) (the \(saved) row\(saved == 1 ? "" : "s") before it \(saved == 1 ? "was" : "were") saved; import the rest again once it is fixed)")
+                    }
                     saved += 1
                     if let token = result["token"] as? String { print("agent \(fields["agent"]!) token: \(token)") }
                 }
