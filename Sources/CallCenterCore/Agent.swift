@@ -158,7 +158,7 @@ public struct WrapUp: Sendable, Equatable, Codable {
     public var start: Instant
     /// When wrap-up ends by itself.
     public var until: Instant
-    /// Talk seconds of the call, for the queue's handle time when wrap-up ends.
+    /// Talk and hold seconds of the call, for the queue's handle time when wrap-up ends.
     public var talkSeconds: Double
 
     public init(call: CallID, serial: UInt64, leg: Int, queue: QueueID, start: Instant, until: Instant, talkSeconds: Double) {

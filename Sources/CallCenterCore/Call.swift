@@ -92,6 +92,10 @@ public struct Call: Sendable, Equatable {
     public var ringingAt: Instant?
     public var answeredAt: Instant?
     public var endedAt: Instant?
+    /// Since when the caller is on hold (`call.hold`); nil when not on hold.
+    public var onHoldSince: Instant?
+    /// Seconds on hold in this leg's earlier holds (not the current one).
+    public var heldBefore: Double = 0
 
     public var outcome: CallOutcome?
     public var hangupBy: HangupSide?
@@ -113,10 +117,22 @@ public struct Call: Sendable, Equatable {
         (answeredAt ?? endedAt ?? now).seconds(since: queuedAt)
     }
 
-    /// Seconds talked: answer to end (or now).
+    /// Seconds talked: answer to end (or now), less the time on hold.
     public func talkSeconds(now: Instant) -> Double {
         guard let answeredAt else { return 0 }
-        return (endedAt ?? now).seconds(since: answeredAt)
+        return max(0, (endedAt ?? now).seconds(since: answeredAt) - holdSeconds(now: now))
+    }
+
+    /// Seconds on hold: the earlier holds and the current one, to its end (or now).
+    public func holdSeconds(now: Instant) -> Double {
+        heldBefore + (onHoldSince.map { max(0, (endedAt ?? now).seconds(since: $0)) } ?? 0)
+    }
+
+    /// Ends a hold in progress (the leg ends, or `call.unhold`).
+    mutating func endHold(at now: Instant) {
+        guard let since = onHoldSince else { return }
+        heldBefore += max(0, now.seconds(since: since))
+        onHoldSince = nil
     }
 }
 

@@ -40,6 +40,7 @@ extension CallCenter {
     mutating func hangup(_ id: CallID, by side: HangupSide, cause: String?, now: Instant) throws -> Outcome {
         guard var call = calls[id] else { throw CoreError(.notFound, "call '\(id)' is not known (it may have ended already)") }
         let before = call.state
+        call.endHold(at: now)
         call.endedAt = now
         call.hangupBy = side
         call.cause = cause
@@ -80,6 +81,23 @@ extension CallCenter {
         return .call(call)
     }
 
+    /// `call.hold` / `call.unhold`: the PBX put a connected caller on hold or took
+    /// them off it. Hold time is counted apart from talk time (handle time is talk
+    /// + hold + wrap-up). Repeating the current state is accepted and changes nothing
+    /// (a PBX may report the same hold twice).
+    mutating func setHold(_ id: CallID, _ onHold: Bool, now: Instant) throws -> Outcome {
+        guard var call = calls[id] else { throw CoreError.noSuchCall(id) }
+        guard call.state == .connected else {
+            throw CoreError(.invalidTransition, "call '\(id)' is \(call.state.rawValue): only a connected call is put on hold or taken off it")
+        }
+        guard onHold != (call.onHoldSince != nil) else { return .call(call) }
+        if onHold { call.onHoldSince = now } else { call.endHold(at: now) }
+        calls[id] = call
+        touch(id)
+        publish(onHold ? "call.held" : "call.unheld", id)
+        return .call(call)
+    }
+
     mutating func transfer(_ id: CallID, to target: TransferTarget, now: Instant) throws -> Outcome {
         guard let call = calls[id] else { throw CoreError.noSuchCall(id) }
         var targetQueue = call.queue
@@ -97,6 +115,7 @@ extension CallCenter {
         var closed = call
         closed.state = .ended
         closed.outcome = .transferred
+        closed.endHold(at: now)
         closed.endedAt = now
         switch call.state {
         case .queued:
@@ -123,6 +142,8 @@ extension CallCenter {
         next.queuedAt = now
         next.ringingAt = nil
         next.answeredAt = nil
+        next.onHoldSince = nil
+        next.heldBefore = 0
         next.attempts = 0
         next.holdUntil = nil
         next.overflowStage = 0
@@ -273,7 +294,7 @@ extension CallCenter {
         agent.call = nil
         let wrapSeconds = queues[call.queue]?.config.wrapUp ?? 0
         let wrap = WrapUp(call: call.id, serial: call.serial, leg: call.leg, queue: call.queue, start: now,
-                          until: now.adding(seconds: wrapSeconds), talkSeconds: talk)
+                          until: now.adding(seconds: wrapSeconds), talkSeconds: talk + call.holdSeconds(now: now))
         if wrapSeconds > 0 || complaintHoldsWrapUp(serial: call.serial) {  // a complaint call waits for `solution`
             agent.wrapUp = wrap  // before the transition, so the published agent shows it
             transition(&agent, to: .wrapUp, now: now)

@@ -147,6 +147,8 @@ public struct CallCenter: Sendable {
             return try answer(call, by: agent, now: now)
         case let .callNoAnswer(call, agent):
             return try noAnswer(call, agent: agent, now: now)
+        case let .callHold(call, onHold):
+            return try setHold(call, onHold, now: now)
         case let .callHangup(call, by, cause):
             return try hangup(call, by: by, cause: cause, now: now)
         case let .callTransfer(call, target):

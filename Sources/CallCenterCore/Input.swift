@@ -8,6 +8,8 @@ public enum Input: Sendable, Equatable {
     case callAnswered(call: CallID, agent: AgentID)
     case callNoAnswer(call: CallID, agent: AgentID)
     case callHangup(call: CallID, by: HangupSide, cause: String?)
+    /// The PBX put a connected caller on hold (`onHold`) or took them off it.
+    case callHold(call: CallID, onHold: Bool)
     /// Move a call to another queue or straight to an agent.
     case callTransfer(call: CallID, target: TransferTarget)
 

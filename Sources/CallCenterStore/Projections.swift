@@ -32,7 +32,7 @@ enum Projections {
     /// The call-log columns a leg changes as it goes (the UPDATE's, and the INSERT's last ones).
     static let legLiveColumns = """
         queue, agent, state, ticket, priority, attempts, ringing_at, answered_at, ended_at, wait, talk, outcome, hangup_by, cause, \
-        hold_until, overflow_stage, overflow, route_reason
+        hold_until, overflow_stage, overflow, route_reason, hold, on_hold_since
         """
     static let updateLegSQL = "UPDATE calls SET " + assignments(legLiveColumns) + " WHERE serial = ? AND leg = ?"
     static let insertLegSQL = insertSQL("calls", "serial, leg, call, caller, dialed, attributes, caller_info, offered_at, queued_at, language, account_manager, " + legLiveColumns)
@@ -78,6 +78,7 @@ enum Projections {
                     row.bind(c.attempts); row.bind(c.ringingAt?.milliseconds); row.bind(c.answeredAt?.milliseconds); row.bind(ended?.milliseconds)
                     row.bind(wait); row.bind(talk); row.bind(c.outcome?.rawValue); row.bind(c.hangupBy?.rawValue); row.bind(c.cause)
                     row.bind(c.holdUntil?.milliseconds); row.bind(c.overflowStage); row.bind(overflow); row.bind(c.routeReason)
+                    row.bind(c.heldBefore); row.bind(c.onHoldSince?.milliseconds)
                 }
                 bindLive(&update)
                 update.bind(Int64(c.serial)); update.bind(c.leg)
@@ -224,7 +225,7 @@ enum Projections {
     static let callColumns = """
         call, caller, dialed, queue, attributes, ticket, offered_at, serial, caller_info, language, account_manager, \
         hold_until, overflow_stage, overflow, route_reason, leg, state, agent, priority, attempts, queued_at, ringing_at, \
-        answered_at, ended_at, outcome, hangup_by, cause, wrap_up
+        answered_at, ended_at, outcome, hangup_by, cause, wrap_up, hold, on_hold_since
         """
 
     /// A call-log row selected with `callColumns`.
@@ -257,6 +258,8 @@ enum Projections {
         call.outcome = (row[24] as String?).flatMap(CallOutcome.init(rawValue:))
         call.hangupBy = (row[25] as String?).flatMap(HangupSide.init(rawValue:))
         call.cause = row[26]
+        call.heldBefore = row[28]
+        call.onHoldSince = instant(29)
         return CallLogEntry(call: call, wrapUp: row[27])
     }
 }

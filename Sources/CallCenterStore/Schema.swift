@@ -127,6 +127,13 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v10: time on hold") { db in
+            try db.execute(sql: """
+                ALTER TABLE calls ADD COLUMN hold REAL NOT NULL DEFAULT 0 CHECK (hold >= 0);  -- seconds on hold in ended holds of the leg
+                ALTER TABLE calls ADD COLUMN on_hold_since INTEGER
+                    CHECK (on_hold_since IS NULL OR state = 'connected');               -- the hold in progress (ms)
+                """)
+        }
         return migrator
     }
 }

@@ -80,6 +80,8 @@ extension Command {
         case .callHangup:
             let by = try f.choice("by", HangupSide.self, among: HangupSide.allCases)
             return .input(.callHangup(call: try f.string("call"), by: by, cause: try f.optionalString("cause")))
+        case .callHold, .callUnhold:
+            return .input(.callHold(call: try f.string("call"), onHold: op == .callHold))
         case .callTransfer:
             let call = try f.string("call")
             switch (try f.optionalString("queue"), try f.optionalString("agent")) {

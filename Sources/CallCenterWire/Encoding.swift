@@ -18,6 +18,7 @@ public enum Encode {
             "answered_at": time(c.answeredAt), "ended_at": time(c.endedAt),
             "outcome": .from(c.outcome?.rawValue), "hangup_by": .from(c.hangupBy?.rawValue), "cause": .from(c.cause),
             "wait": seconds(c.waitSeconds(now: now)), "talk": seconds(c.talkSeconds(now: now)),
+            "hold": seconds(c.holdSeconds(now: now)), "on_hold_since": time(c.onHoldSince),
             "tier": .from(c.tier?.rawValue), "language": .from(c.language), "account_manager": .from(c.accountManager),
             "route_reason": .from(c.routeReason),
         ]

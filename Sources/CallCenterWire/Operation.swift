@@ -7,6 +7,8 @@ public enum Operation: String, Sendable, CaseIterable {
     case callNoAnswer = "call.noanswer"
     case callHangup = "call.hangup"
     case callTransfer = "call.transfer"
+    case callHold = "call.hold"
+    case callUnhold = "call.unhold"
     // Agent
     case agentLogin = "agent.login"
     case agentLogout = "agent.logout"
@@ -45,7 +47,7 @@ public enum Operation: String, Sendable, CaseIterable {
     public var roles: Set<Role> {
         switch self {
         case .hello, .ping: return Set(Role.allCases)
-        case .callOffer, .callAnswered, .callNoAnswer, .callHangup, .callTransfer: return [.pbx, .admin]
+        case .callOffer, .callAnswered, .callNoAnswer, .callHangup, .callTransfer, .callHold, .callUnhold: return [.pbx, .admin]
         case .agentLogin, .agentLogout, .agentState: return [.agent, .admin]
         case .subscribe, .stats, .agentList, .callGet, .queueList: return [.supervisor, .admin]
         case .queueUpsert, .agentUpsert, .agentRemove: return [.admin]
@@ -61,7 +63,7 @@ public enum Operation: String, Sendable, CaseIterable {
     /// Ops that change state: journaled and acknowledged only once durable.
     public var changesState: Bool {
         switch self {
-        case .callOffer, .callAnswered, .callNoAnswer, .callHangup, .callTransfer,
+        case .callOffer, .callAnswered, .callNoAnswer, .callHangup, .callTransfer, .callHold, .callUnhold,
              .agentLogin, .agentLogout, .agentState, .queueUpsert, .agentUpsert, .agentRemove:
             return true
         case .hello, .ping, .subscribe, .stats, .agentList, .callGet, .queueList:

@@ -168,6 +168,25 @@ final class CallCenterStoreTests: XCTestCase {
         XCTAssertEqual(log.map(\.wrapUp), [nil])
     }
 
+    /// A call on hold loads back on hold, with its earlier holds; an ended leg
+    /// keeps its time on hold in the call log.
+    func testHoldsRoundTrip() throws {
+        let store = try CallCenterStore(inMemory: ())
+        var batch = CommitBatch()
+        batch.entries = [Fixture.entry(1, op: "call.hold", at: 30)]
+        var held = Fixture.call("c1", ticket: 1, state: .connected, agent: "a1")
+        held.heldBefore = 7.5
+        held.onHoldSince = Fixture.at(30)
+        var ended = Fixture.call("c2", ticket: 2, state: .ended, agent: "a2")
+        ended.heldBefore = 12.25
+        batch.legs = [held, ended]
+        batch.nextTicket = 3
+        try store.commit(batch)
+        XCTAssertEqual(try store.loadSnapshot().calls, [held])
+        XCTAssertEqual(try store.callLog(call: "c2").first?.call, ended)
+        XCTAssertEqual(try store.callLog(call: "c2").first?.call.talkSeconds(now: Fixture.at(99)), 28 - 12.25)
+    }
+
     /// Journal entries come back in sequence order, after the given sequence,
     /// at most `limit` of them; `lastSequence` is the highest.
     func testJournalReadsInOrder() throws {

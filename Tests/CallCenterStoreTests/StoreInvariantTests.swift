@@ -64,6 +64,16 @@ final class StoreInvariantTests: XCTestCase {
             q.config.serviceLevel = -5
             b.queues.append(q)
         }),
+        ("a queued call on hold", { b in
+            var call = Fixture.call("c8", ticket: 12)
+            call.onHoldSince = Fixture.at(20)
+            b.legs.append(call)
+        }),
+        ("negative time on hold", { b in
+            var call = Fixture.call("c8", ticket: 12, state: .connected, agent: "a5")
+            call.heldBefore = -1
+            b.legs.append(call)
+        }),
         ("journal entry with an empty op", { b in b.entries.append(JournalEntry(seq: 9, at: Fixture.at(9), op: "", actor: "pbx", payload: "{}")) }),
         ("journal sequence already used", { b in b.entries.append(Fixture.entry(1)) }),
     ] }

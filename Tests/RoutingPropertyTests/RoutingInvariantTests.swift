@@ -154,6 +154,13 @@ struct World {
             let call = live[pick % live.count]
             lastAction = "hangup \(call.id) (\(call.state.rawValue))"
             _ = center.apply(.callHangup(call: call.id, by: pick % 2 == 0 ? .caller : .agent, cause: nil), at: now)
+        case 13 where pick % 4 == 1:
+            // The PBX puts a connected caller on hold, or takes them off it.
+            let connected = center.calls.values.filter { $0.state == .connected }.sorted { $0.ticket < $1.ticket }
+            guard !connected.isEmpty else { return advance(2) }
+            let call = connected[pick % connected.count]
+            lastAction = "\(call.onHoldSince == nil ? "hold" : "unhold") \(call.id)"
+            _ = center.apply(.callHold(call: call.id, onHold: call.onHoldSince == nil), at: now)
         case 13:
             let live = center.calls.values.filter { $0.state != .ended }.sorted { $0.ticket < $1.ticket }
             guard !live.isEmpty else { return advance(4) }
@@ -281,6 +288,14 @@ struct World {
         }
         for call in center.calls.values where call.state == .ringing || call.state == .connected {
             guard let agent = call.agent, holder[call.id] == agent else { return "call \(call.id) is \(call.state.rawValue) but no agent holds it" }
+        }
+        // Only a connected call is on hold, and its talk and hold add up to its connected time.
+        for call in center.calls.values {
+            if call.onHoldSince != nil && call.state != .connected { return "call \(call.id) is \(call.state.rawValue) and on hold" }
+            if let answered = call.answeredAt,
+               abs(call.talkSeconds(now: now) + call.holdSeconds(now: now) - now.seconds(since: answered)) > 0.001 {
+                return "call \(call.id): talk \(call.talkSeconds(now: now)) + hold \(call.holdSeconds(now: now)) is not its connected time"
+            }
         }
         // Nobody eligible idles while a call it may take waits (holds aside).
         let waiting = center.calls.values.filter { $0.state == .queued }
