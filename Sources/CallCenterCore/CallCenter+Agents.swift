@@ -156,4 +156,49 @@ extension CallCenter {
         rebalance(now: now)
         return .queue(queue)
     }
+
+    /// Removes a queue no longer used: not the default queue, holding no live
+    /// call (nor lending its agents to one by overflow), and named by no other
+    /// queue's `on_timeout` or overflow step nor by the routing rules (dialled
+    /// numbers, IVR intents, flag policies). Its call log stays; today's figures go.
+    mutating func removeQueue(_ id: QueueID, now: Instant) throws -> Outcome {
+        guard queues[id] != nil else { throw CoreError.noSuchQueue(id) }
+        if id == settings.defaultQueue {
+            throw CoreError(.conflict, "queue '\(id)' is the default queue (default_queue in the config): calls offered without a queue go there")
+        }
+        let live = calls.values.filter { $0.queue == id || $0.extraQueues.contains(id) }.sorted { $0.ticket < $1.ticket }
+        if !live.isEmpty {
+            let named = live.prefix(5).map(\.id).joined(separator: ", ") + (live.count > 5 ? ", …" : "")
+            throw CoreError(.conflict, "queue '\(id)' has \(live.count) live call\(live.count == 1 ? "" : "s") (\(named)): let them end or move them (call.transfer) first")
+        }
+        let users = queues.values.compactMap { queue -> String? in
+            guard queue.id != id else { return nil }
+            var fields: [String] = []
+            if queue.config.onTimeout == .queue(id) { fields.append("on_timeout") }
+            if queue.config.overflow.contains(where: { $0.addQueue == id }) { fields.append("overflow") }
+            return fields.isEmpty ? nil : "'\(queue.id)' (\(fields.joined(separator: ", ")))"
+        }.sorted()
+        if !users.isEmpty {
+            throw CoreError(.conflict, "queue '\(id)' is named by queue \(users.joined(separator: ", ")): change \(users.count == 1 ? "it" : "them") first (queue.upsert)")
+        }
+        let routing = settings.routing
+        let rules = routing.numbers.filter { $0.value == id }.keys.sorted().map { "number '\($0)'" }
+            + routing.intents.filter { $0.value == id }.keys.sorted().map { "intent '\($0)'" }
+            + routing.flags.filter { $0.value == .queue(id) }.keys.sorted().map { "flag '\($0)'" }
+        if !rules.isEmpty {
+            throw CoreError(.conflict, "queue '\(id)' is named by the routing rules ([routing] in the config: \(rules.joined(separator: ", "))): change them and reload first")
+        }
+        queues[id] = nil
+        lines[id] = nil
+        waitingByQueue[id] = nil
+        noAgentNext[id] = nil
+        unstaffedSince[id] = nil
+        recountStaffed()  // ready lines, staffing and the queues each agent serves, without it
+        refreshNoAgentQueues()
+        staffingWatched.remove(id)
+        staffingChanged.removeAll { $0 == id }
+        changes.queues.insert(id)  // no longer in `queues`: the store deletes its row
+        effects.append(.notice(.queueRemoved(id)))
+        return .queueRemoved(id)
+    }
 }

@@ -165,6 +165,8 @@ public struct CallCenter: Sendable {
             return try upsertAgent(profile, tokenHash: tokenHash, now: now)
         case let .removeAgent(agent):
             return try removeAgent(agent, now: now)
+        case let .removeQueue(queue):
+            return try removeQueue(queue, now: now)
         case let .openComplaint(call, agent, summary, caller):
             return try openComplaint(on: call, by: agent, summary: summary, caller: caller, now: now)
         case let .complaintStep(complaint, step, agent, note, call):

@@ -27,6 +27,8 @@ public enum Notice: Sendable, Equatable {
     case agentRemoved(AgentID)
     /// `queue.changed`: the queue's settings or figures moved.
     case queue(QueueID)
+    /// `queue.removed`: a queue no longer used was removed.
+    case queueRemoved(QueueID)
     /// `complaint.opened`, `complaint.step`, `complaint.closed`, `complaint.assigned`,
     /// `complaint.sla_breached`: the complaint after the change (`complaints` topic).
     case complaint(event: String, complaint: Complaint)
@@ -41,6 +43,7 @@ public struct ChangeSet: Sendable, Equatable {
     public var wrapUpsEnded: [(serial: UInt64, leg: Int, at: Instant)] = []
     /// Agents to write as they are now; one no longer in the core was removed.
     public var agents: Set<AgentID> = []
+    /// Queues to write as they are now; one no longer in the core was removed.
     public var queues: Set<QueueID> = []
     /// Complaints as they are now, in order (the last write of a complaint wins).
     public var complaints: [Complaint] = []
@@ -67,6 +70,8 @@ public enum Outcome: Sendable, Equatable {
     case agentSaved(Agent)
     /// `agent.remove`: the agent is gone.
     case agentRemoved(AgentID)
+    /// `queue.remove`: the queue is gone.
+    case queueRemoved(QueueID)
     /// A complaint after `complaint.open`, `complaint.step` or `complaint.assign`.
     case complaint(Complaint)
 }

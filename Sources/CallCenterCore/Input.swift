@@ -25,6 +25,8 @@ public enum Input: Sendable, Equatable {
     case upsertAgent(AgentProfile, tokenHash: String?)
     /// An agent who has left: removed with their token, once logged out and holding no open complaint.
     case removeAgent(agent: AgentID)
+    /// A queue no longer used: removed once nothing (calls, queues, routing rules) needs it.
+    case removeQueue(queue: QueueID)
 
     // MARK: Complaints
     /// `complaint.open`: the agent on `call` (connected or in wrap-up) accepts a complaint.

@@ -82,6 +82,10 @@ extension Engine {
             }
         case let .queue(id):
             changedQueues.insert(id)
+        case let .queueRemoved(id):
+            changedQueues.remove(id)
+            let line = Encode.event("queue.removed", seq: seq, ["queue": .string(id), "at": Encode.time(now)])
+            for session in subscribers[.queues] ?? [] { outbox.event(session, line) }
         case let .complaint(event, complaint):
             publishComplaint(event, complaint, seq: seq, now: now)
         }

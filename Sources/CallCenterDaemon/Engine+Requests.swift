@@ -46,6 +46,9 @@ extension Engine {
                     pendingRoutes = []
                 }
             case let .input(decoded):
+                if case let .removeQueue(queue) = decoded, config.queues.contains(where: { $0.id == queue }) {
+                    throw WireError(.conflict, "queue '\(queue)' is declared in the config file ([queues.\(queue)]), which would bring it back: remove it there, reload (SIGHUP), then remove it")
+                }
                 let input = try prepareComplaintInput(decoded, pending: log)
                 applyInput(input, now: now, op: request.op, actor: session.actor, payload: request.raw ?? JSONWriter.string(.object(request.fields.values)),
                            session: session, requestID: request.id, callerNumber: request.callerNumber, log: &log)

@@ -229,6 +229,7 @@ final class Engine: @unchecked Sendable {
         batch.agents = log.changes.agents.compactMap { core.agents[$0] }
         batch.removedAgents = log.changes.agents.filter { core.agents[$0] == nil }.sorted().compactMap { id in core.removedAgents[id].map { (id, $0) } }
         batch.queues = log.changes.queues.compactMap { core.queues[$0] }
+        batch.removedQueues = log.changes.queues.filter { core.queues[$0] == nil }.sorted()
         batch.nextTicket = core.nextTicket
         batch.complaints = log.changes.complaints
         batch.archive = log.archive.changes

@@ -31,6 +31,8 @@ public struct CommitBatch: Sendable {
     /// `agents` are written, and their ids kept in `removed_agents`.
     public var removedAgents: [(agent: AgentID, at: Instant)] = []
     public var queues: [Queue] = []
+    /// Queues removed (`queue.remove`): their rows are deleted before `queues` are written.
+    public var removedQueues: [QueueID] = []
     public var nextTicket: UInt64 = 1
     /// Complaints as they are now (the last write of a complaint wins).
     public var complaints: [Complaint] = []

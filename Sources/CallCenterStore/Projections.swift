@@ -98,6 +98,13 @@ enum Projections {
                 try update.run(db)
             }
         }
+        if !batch.removedQueues.isEmpty {
+            var delete = FastStatement(try db.cachedStatement(sql: "DELETE FROM queues WHERE queue = ?"))
+            for id in batch.removedQueues {
+                delete.bind(id)
+                try delete.run(db)
+            }
+        }
         if !batch.removedAgents.isEmpty {
             var delete = FastStatement(try db.cachedStatement(sql: "DELETE FROM agents WHERE agent = ?"))
             var keep = FastStatement(try db.cachedStatement(sql: "INSERT OR REPLACE INTO removed_agents (agent, removed_at) VALUES (?, ?)"))

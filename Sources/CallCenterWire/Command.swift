@@ -123,6 +123,8 @@ extension Command {
             return .upsertAgent(try AgentPatch(f), rotateToken: try f.optionalBool("rotate_token") ?? false)
         case .agentRemove:
             return .input(.removeAgent(agent: try f.string("agent")))
+        case .queueRemove:
+            return .input(.removeQueue(queue: try f.string("queue")))
         case .complaintOpen, .complaintStep, .complaintList, .complaintGet, .complaintAssign, .complaintReport:
             return try decodeComplaint(op, f, session: session)
         case .callerProfile, .callRegister, .auditList, .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation,

@@ -126,6 +126,7 @@ public enum Encode {
             return .object(o)
         case let .complaint(c): return .object(complaint(c, now: now))
         case let .agentRemoved(id): return .object(["agent": .string(id), "removed": true])
+        case let .queueRemoved(id): return .object(["queue": .string(id), "removed": true])
         }
     }
 

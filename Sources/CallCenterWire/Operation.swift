@@ -28,6 +28,7 @@ public enum Operation: String, Sendable, CaseIterable {
     case complaintReport = "complaint.report"
     // Admin
     case queueUpsert = "queue.upsert"
+    case queueRemove = "queue.remove"
     case agentUpsert = "agent.upsert"
     case agentRemove = "agent.remove"
     // Customer archive: the screen pop's full record, registrations, the audit log, imports.
@@ -50,7 +51,7 @@ public enum Operation: String, Sendable, CaseIterable {
         case .callOffer, .callAnswered, .callNoAnswer, .callHangup, .callTransfer, .callHold, .callUnhold: return [.pbx, .admin]
         case .agentLogin, .agentLogout, .agentState: return [.agent, .admin]
         case .subscribe, .stats, .agentList, .callGet, .queueList: return [.supervisor, .admin]
-        case .queueUpsert, .agentUpsert, .agentRemove: return [.admin]
+        case .queueUpsert, .queueRemove, .agentUpsert, .agentRemove: return [.admin]
         case .complaintOpen, .complaintStep: return [.agent, .admin]
         case .complaintList, .complaintGet, .complaintAssign, .complaintReport: return [.supervisor, .admin]
         case .callerProfile: return [.agent, .supervisor, .admin]
@@ -64,7 +65,7 @@ public enum Operation: String, Sendable, CaseIterable {
     public var changesState: Bool {
         switch self {
         case .callOffer, .callAnswered, .callNoAnswer, .callHangup, .callTransfer, .callHold, .callUnhold,
-             .agentLogin, .agentLogout, .agentState, .queueUpsert, .agentUpsert, .agentRemove:
+             .agentLogin, .agentLogout, .agentState, .queueUpsert, .queueRemove, .agentUpsert, .agentRemove:
             return true
         case .hello, .ping, .subscribe, .stats, .agentList, .callGet, .queueList:
             return false

@@ -168,6 +168,20 @@ final class CallCenterStoreTests: XCTestCase {
         XCTAssertEqual(log.map(\.wrapUp), [nil])
     }
 
+    /// A removed queue's row is deleted; the others stay.
+    func testRemovedQueuesAreDeleted() throws {
+        let store = try CallCenterStore(inMemory: ())
+        let batch = Self.sampleBatch()
+        try store.commit(batch)
+        let gone = try XCTUnwrap(batch.queues.first).id
+        var removal = CommitBatch()
+        removal.entries = [Fixture.entry(4, op: "queue.remove", actor: "admin", at: 3)]
+        removal.removedQueues = [gone]
+        removal.nextTicket = 8
+        try store.commit(removal)
+        XCTAssertEqual(try store.loadSnapshot().queues.map(\.id), batch.queues.map(\.id).filter { $0 != gone }.sorted())
+    }
+
     /// A call on hold loads back on hold, with its earlier holds; an ended leg
     /// keeps its time on hold in the call log.
     func testHoldsRoundTrip() throws {

@@ -7,7 +7,23 @@ struct QueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
         abstract: "Configure queues.",
-        subcommands: [Set.self])
+        subcommands: [Set.self, Remove.self])
+
+    /// `callctl queue remove NAME` → `queue.remove`.
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a queue no longer used (queue.remove): no live calls, named by no other queue or routing rule.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The queue's name.") var name: String
+
+        func run() throws {
+            try reportingErrors {
+                let result = try global.call("queue.remove", ["queue": name])
+                if global.json { return printJSON(result) }
+                print("queue \(name) removed")
+            }
+        }
+    }
 
     /// `callctl queue set NAME …` → `queue.upsert`.
     struct Set: ParsableCommand {
