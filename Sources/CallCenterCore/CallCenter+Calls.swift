@@ -314,9 +314,13 @@ extension CallCenter {
         if let wrap = agent.wrapUp {
             let end = due.map { min($0, now) } ?? now
             let wrapSeconds = max(0, end.seconds(since: wrap.start))
-            count(in: wrap.queue, now: now) {
-                $0.handled += 1
-                $0.handleSeconds += wrap.talkSeconds + wrapSeconds
+            // A wrap-up that ended on an earlier day (the daemon was down over
+            // midnight) belongs to that day's figures, which have started again.
+            if day(of: end) == day(of: now) {
+                count(in: wrap.queue, now: now) {
+                    $0.handled += 1
+                    $0.handleSeconds += wrap.talkSeconds + wrapSeconds
+                }
             }
             changes.wrapUpsEnded.append((serial: wrap.serial, leg: wrap.leg, at: end))
         }

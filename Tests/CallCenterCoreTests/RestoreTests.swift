@@ -130,6 +130,19 @@ final class RestoreTests: XCTestCase {
         XCTAssertEqual(applied.changes.wrapUpsEnded.first?.at, desk.now.adding(seconds: -3600 + 20), "the leg's wrap-up ended when due")
     }
 
+    /// A wrap-up that ran out before midnight while the daemon was down counts in
+    /// that day's figures, not in those of the day of the restart.
+    func testWrapUpThatEndedBeforeMidnightWhileDownIsNotCountedToday() throws {
+        var desk = try wrappingUpAfterTalk20()  // the clock starts at 22:13:20 UTC (offset 0)
+        restart(&desk)
+        desk.advance(3 * 3600)  // back at 01:13, the next day
+        let applied = try desk.tick()
+        XCTAssertEqual(desk.state("a1"), .ready)
+        XCTAssertEqual(try desk.stats().counters.handled, 0, "the call was handled yesterday")
+        XCTAssertNil(try desk.stats().counters.aht)
+        XCTAssertEqual(applied.changes.wrapUpsEnded.count, 1, "the call log still gets the wrap-up's length")
+    }
+
     /// Call ids and tickets keep counting after a restart: no new call can jump an old one.
     func testTicketsContinueAfterRestart() throws {
         var desk = try Desk()
