@@ -94,7 +94,7 @@ public struct Agent: Sendable, Equatable, Codable {
     /// The state the agent asked for while busy; applied when the call and wrap-up end.
     public var pendingState: AgentState?
     public var pendingReason: String?
-    /// Calls answered today and their talk seconds (reset at local midnight).
+    /// Calls answered today and their connected seconds, talk and hold (reset at local midnight).
     public var answeredToday: Int = 0
     public var talkSecondsToday: Double = 0
     /// Seconds today in `busy` and `wrap_up` (handling calls) and in `ready` and
@@ -158,7 +158,8 @@ public struct WrapUp: Sendable, Equatable, Codable {
     public var start: Instant
     /// When wrap-up ends by itself.
     public var until: Instant
-    /// Talk and hold seconds of the call, for the queue's handle time when wrap-up ends.
+    /// Seconds connected (talk and hold), for the queue's handle time when wrap-up
+    /// ends. (Stored under the JSON key `talkSeconds`, from before holds were counted.)
     public var talkSeconds: Double
 
     public init(call: CallID, serial: UInt64, leg: Int, queue: QueueID, start: Instant, until: Instant, talkSeconds: Double) {

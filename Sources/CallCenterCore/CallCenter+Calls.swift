@@ -288,13 +288,15 @@ extension CallCenter {
     /// After a connected leg ends, its agent wraps up (or is free at once).
     mutating func startWrapUp(_ agentID: AgentID, after call: Call, now: Instant) {
         guard var agent = agents[agentID] else { return }
-        let talk = call.talkSeconds(now: now)
+        // Connected time, talk and hold: what `least_talk` ranks by (as FreeSWITCH's
+        // mod_callcenter does), so keeping callers on hold earns no more calls.
+        let connected = call.talkSeconds(now: now) + call.holdSeconds(now: now)
         rollAgentDay(&agent, now: now)
-        agent.talkSecondsToday += talk
+        agent.talkSecondsToday += connected
         agent.call = nil
         let wrapSeconds = queues[call.queue]?.config.wrapUp ?? 0
         let wrap = WrapUp(call: call.id, serial: call.serial, leg: call.leg, queue: call.queue, start: now,
-                          until: now.adding(seconds: wrapSeconds), talkSeconds: talk + call.holdSeconds(now: now))
+                          until: now.adding(seconds: wrapSeconds), talkSeconds: connected)
         if wrapSeconds > 0 || complaintHoldsWrapUp(serial: call.serial) {  // a complaint call waits for `solution`
             agent.wrapUp = wrap  // before the transition, so the published agent shows it
             transition(&agent, to: .wrapUp, now: now)

@@ -210,7 +210,7 @@ public struct CallCenter: Sendable {
 
     /// An agent's handle (busy, wrap-up) and available (ready, ringing) seconds
     /// today, the time in its current state included: DOMAIN.md's occupancy is
-    /// handle ÷ (handle + available), that is (talk + wrap-up) ÷ (logged-in time
+    /// handle ÷ (handle + available), that is (talk + hold + wrap-up) ÷ (logged-in time
     /// − not-ready time).
     public func workToday(of agent: Agent, now: Instant) -> (handle: Double, available: Double) {
         let today = day(of: now)

@@ -185,7 +185,7 @@ public struct QueueCounters: Sendable, Equatable, Codable {
     public var abandonedAfterThreshold = 0
     /// Sum of waits of answered calls (ASA numerator).
     public var answeredWaitSeconds: Double = 0
-    /// Handled calls whose handle time (talk + wrap-up) is complete.
+    /// Handled calls whose handle time (talk + hold + wrap-up) is complete.
     public var handled = 0
     public var handleSeconds: Double = 0
     /// Calls that reached the queue's maximum wait or attempts (sent to voicemail, callback or another queue).
@@ -204,7 +204,7 @@ public struct QueueCounters: Sendable, Equatable, Codable {
     public var abandonRate: Double? { offered == 0 ? nil : Double(abandoned) / Double(offered) }
     /// Average speed of answer.
     public var asa: Double? { answered == 0 ? nil : answeredWaitSeconds / Double(answered) }
-    /// Average handle time: talk + wrap-up per handled call.
+    /// Average handle time: talk + hold + wrap-up per handled call.
     public var aht: Double? { handled == 0 ? nil : handleSeconds / Double(handled) }
 }
 

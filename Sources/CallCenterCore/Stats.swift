@@ -12,7 +12,7 @@ public struct QueueStats: Sendable, Equatable {
     /// Estimated seconds a call arriving now would wait.
     public var ewt: Double = 0
     /// Today's occupancy of the agents who may take this queue's calls, together:
-    /// Σ(talk + wrap-up) ÷ Σ(logged-in − not-ready time); nil before any such time.
+    /// Σ(talk + hold + wrap-up) ÷ Σ(logged-in − not-ready time); nil before any such time.
     public var occupancy: Double?
 }
 

@@ -53,7 +53,7 @@ enum ArchiveEncoding {
             "kind": .string(i.kind), "call": .from(i.call), "number": .string(i.number), "at": Encode.time(i.at),
             "category": .from(i.category?.rawValue), "summary": .from(i.summary), "agent": .from(i.agent),
             "registered_by": .from(i.registeredBy), "registered_at": Encode.time(i.registeredAt),
-            "outcome": .from(i.outcome), "talk": Encode.seconds(i.talk),
+            "outcome": .from(i.outcome), "talk": Encode.seconds(i.talk), "hold": Encode.seconds(i.hold),
         ])
     }
 

@@ -29,11 +29,11 @@ extension Engine {
 
     private func handle(_ request: Request, from session: Session, now: Instant, log: inout PassLog) {
         do {
+            let command = try Command.decode(request, session: session.context)
             if session.role == .agent, let agent = session.agent, core.agents[agent] == nil {
                 // Removed earlier in this pass: the close is on its way.
                 throw WireError(.forbidden, "agent '\(agent)' was removed (agent.remove); this session is being closed")
             }
-            let command = try Command.decode(request, session: session.context)
             switch command {
             case .ping:
                 outbox.reply(session, Encode.ok(id: request.id, result: .object(["pong": true, "at": Encode.time(now)])))

@@ -36,9 +36,10 @@ public struct Interaction: Sendable, Equatable {
     public var agent: AgentID?
     public var registeredBy: String?
     public var registeredAt: Instant?
-    /// From the call log: the last leg's outcome and talk seconds.
+    /// From the call log: the last leg's outcome, talk and hold seconds.
     public var outcome: String?
     public var talk: Double?
+    public var hold: Double?
 
     public init(kind: String = "call", call: CallID?, serial: UInt64?, number: String, at: Instant, category: CallCategory? = nil,
                 summary: String? = nil, agent: AgentID? = nil, registeredBy: String? = nil, registeredAt: Instant? = nil) {
@@ -126,7 +127,7 @@ enum ArchiveRows {
     /// The columns `interaction(_:)` reads, in order (`i` is `interactions`, `l` the call's last leg).
     static let interactionColumns = """
         i.kind, i.call, i.serial, i.number, i.at, i.category, i.summary, i.agent, i.registered_by, i.registered_at,
-        l.outcome, l.talk, l.agent
+        l.outcome, l.talk, l.agent, l.hold
         """
 
     static func interaction(_ row: FastStatement.Columns) -> Interaction {
@@ -138,6 +139,7 @@ enum ArchiveRows {
         i.outcome = row.text(10)
         i.talk = row.double(11)
         if i.agent == nil { i.agent = row.text(12) }
+        i.hold = row.double(13)
         return i
     }
 

@@ -120,11 +120,17 @@ enum Schema {
         migrator.registerMigration("v9: removed agents' ids") { db in
             // An id removed with agent.remove is not given out again: history,
             // complaints, audit entries and customers' account_manager still name it.
+            // Agents removed before this table existed are found in the journal.
             try db.execute(sql: """
                 CREATE TABLE removed_agents (
-                    agent TEXT PRIMARY KEY NOT NULL CHECK (length(agent) BETWEEN 1 AND 128),
+                    agent TEXT PRIMARY KEY NOT NULL CHECK (agent <> ''),
                     removed_at INTEGER NOT NULL                                   -- ms since 1970
                 ) WITHOUT ROWID;
+                INSERT OR IGNORE INTO removed_agents (agent, removed_at)
+                    SELECT json_extract(payload, '$.agent'), max(at) FROM journal
+                    WHERE op = 'agent.remove' AND json_valid(payload) AND json_extract(payload, '$.agent') <> ''
+                      AND json_extract(payload, '$.agent') NOT IN (SELECT agent FROM agents)
+                    GROUP BY 1;
                 """)
         }
         migrator.registerMigration("v10: time on hold") { db in

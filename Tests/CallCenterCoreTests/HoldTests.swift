@@ -31,7 +31,7 @@ final class HoldTests: XCTestCase {
         XCTAssertNil(leg.onHoldSince)
         XCTAssertEqual(leg.holdSeconds(now: desk.now), 25)
         XCTAssertEqual(leg.talkSeconds(now: desk.now), 40)
-        XCTAssertEqual(desk.agent("a1").talkSecondsToday, 40, "talk today leaves hold out")
+        XCTAssertEqual(desk.agent("a1").talkSecondsToday, 65, "talk today is the connected time, hold included (least_talk ranks by it)")
         desk.advance(10)
         try desk.tick()  // the wrap-up ends
         XCTAssertEqual(try desk.stats().counters.aht, 75, "handle time: 40 talk + 25 hold + 10 wrap-up")

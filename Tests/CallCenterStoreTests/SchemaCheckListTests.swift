@@ -1,4 +1,5 @@
 import GRDB
+import CallCenterCore
 import XCTest
 @testable import CallCenterStore
 
@@ -43,6 +44,28 @@ final class SchemaCheckListTests: XCTestCase {
                 XCTAssertFalse(opcodes.contains("OpenEphemeral"), "\(sql) builds a temporary b-tree")
             }
         }
+    }
+
+    /// Agents removed before "v9" are found in the journal: their ids are not
+    /// given out again either. An agent created again since keeps its id.
+    func testRemovalsBeforeV9AreTakenFromTheJournal() throws {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v8: queues' maximum wait without agents")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO journal (seq, at, op, actor, payload) VALUES
+                        (1, 100, 'agent.remove', 'admin', '{"id":1,"op":"agent.remove","agent":"a7"}'),
+                        (2, 200, 'agent.remove', 'admin', '{"id":2,"op":"agent.remove","agent":"a8"}'),
+                        (3, 300, 'agent.remove', 'admin', 'not json');
+                    INSERT INTO agents (agent, name, seat, state, since) VALUES ('a8', 'B', 's8', 'logged_out', 250);
+                    """)
+            }
+        }
+        let snapshot = try CallCenterStore(path: path).loadSnapshot()
+        XCTAssertEqual(snapshot.removedAgents, ["a7": Instant(milliseconds: 100)])
+        XCTAssertEqual(snapshot.agents.map(\.id), ["a8"])
     }
 
     /// A database at "v4" with rows in it: the migration keeps every row, the file

@@ -11,6 +11,7 @@ final class HoldEndToEndTests: XCTestCase {
         defer { daemon.stop() }
         let admin = try daemon.session("admin")
         _ = try admin.call("agent.upsert", ["agent": "a1", "seat": "201"])
+        _ = try admin.call("customer.upsert", ["customer": ["id": "C001", "name": "张经理", "phones": ["13800001111"]]])
         _ = try admin.call("agent.login", ["agent": "a1"])
         _ = try admin.call("agent.state", ["agent": "a1", "state": "ready"])
         let supervisor = try daemon.session("supervisor")
@@ -47,5 +48,7 @@ final class HoldEndToEndTests: XCTestCase {
         let logged = try daemon.session("supervisor").call("call.get", ["call": "h1"])
         XCTAssertEqual(logged["hold"] as? Double, hold, "the call log keeps the time on hold")
         XCTAssertEqual(logged["talk"] as? Double, talk, "and the talk time without it")
+        let history = try daemon.session("admin").call("caller.profile", ["customer": "C001"])["interactions"] as? [[String: Any]]
+        XCTAssertEqual(history?.first?["hold"] as? Double, hold, "the customer's history shows it too")
     }
 }

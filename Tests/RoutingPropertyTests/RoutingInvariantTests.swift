@@ -32,6 +32,8 @@ struct World {
     var nextCall = 1
     /// Set when an offer rang another agent than `agentForArrival` chose for it.
     var arrivalMismatch: String?
+    /// Each leg's holds as the steps made them (call#leg → the hold in progress, the time of the ended ones).
+    var holds: [String: (since: Instant?, total: Double)] = [:]
     /// Set when a removed agent's id was given out again, or a seat's agent went missing.
     var reuseMismatch: String?
     var lastAction = ""
@@ -159,8 +161,14 @@ struct World {
             let connected = center.calls.values.filter { $0.state == .connected }.sorted { $0.ticket < $1.ticket }
             guard !connected.isEmpty else { return advance(2) }
             let call = connected[pick % connected.count]
-            lastAction = "\(call.onHoldSince == nil ? "hold" : "unhold") \(call.id)"
-            _ = center.apply(.callHold(call: call.id, onHold: call.onHoldSince == nil), at: now)
+            let hold = call.onHoldSince == nil
+            lastAction = "\(hold ? "hold" : "unhold") \(call.id)"
+            if case .success = center.apply(.callHold(call: call.id, onHold: hold), at: now) {
+                let key = "\(call.id)#\(call.leg)"
+                var model = holds[key] ?? (since: nil, total: 0)
+                if hold { model.since = now } else if let since = model.since { model.total += now.seconds(since: since); model.since = nil }
+                holds[key] = model
+            }
         case 13:
             let live = center.calls.values.filter { $0.state != .ended }.sorted { $0.ticket < $1.ticket }
             guard !live.isEmpty else { return advance(4) }
@@ -289,9 +297,15 @@ struct World {
         for call in center.calls.values where call.state == .ringing || call.state == .connected {
             guard let agent = call.agent, holder[call.id] == agent else { return "call \(call.id) is \(call.state.rawValue) but no agent holds it" }
         }
-        // Only a connected call is on hold, and its talk and hold add up to its connected time.
+        // Only a connected call is on hold, for as long as the steps held it, and its
+        // talk and hold add up to its connected time.
         for call in center.calls.values {
             if call.onHoldSince != nil && call.state != .connected { return "call \(call.id) is \(call.state.rawValue) and on hold" }
+            let model = holds["\(call.id)#\(call.leg)"] ?? (since: nil, total: 0)
+            let expected = model.total + (model.since.map { now.seconds(since: $0) } ?? 0)
+            if call.onHoldSince != model.since || abs(call.holdSeconds(now: now) - expected) > 0.001 {
+                return "call \(call.id) leg \(call.leg) is held \(call.holdSeconds(now: now)) s (since \(String(describing: call.onHoldSince))), the steps held it \(expected) s"
+            }
             if let answered = call.answeredAt,
                abs(call.talkSeconds(now: now) + call.holdSeconds(now: now) - now.seconds(since: answered)) > 0.001 {
                 return "call \(call.id): talk \(call.talkSeconds(now: now)) + hold \(call.holdSeconds(now: now)) is not its connected time"
