@@ -24,6 +24,12 @@ extension Engine {
             done(reload(newConfig, now: now, log: &log))
         case .heartbeat:
             break
+        case let .deferredReply(session, bytes):
+            let held = session.heldOutput ?? ([], 0, false)
+            session.heldOutput = nil
+            let bounded = !session.topics.isEmpty
+            session.deliver(bytes + held.bytes, 1 + held.replies, bounded)
+            if held.close { session.deliver([], 0, bounded) }
         }
     }
 
@@ -79,6 +85,8 @@ extension Engine {
                 }
                 outbox.reply(session, Encode.ok(id: request.id, result: .object(["subscribed": .array(session.topics.map(\.rawValue).sorted().map { .string($0) })])))
                 if topics.contains(.complaints) { pushComplaintSnapshot(to: session, now: now) }
+            case let .query(.callsReport(report)):
+                try startCallsReport(report, for: session, id: request.id)
             case let .query(query):
                 outbox.reply(session, Encode.ok(id: request.id, result: try withRegistration(query, answer(query, now: now, pending: log), pending: log)))
             case let .archive(op):
@@ -209,6 +217,8 @@ extension Engine {
             return .object(["queues": .array(core.queues.values.sorted { $0.id < $1.id }.map { .object(Encode.queue($0.config)) })])
         case .complaintList, .complaintGet, .complaintReport:
             return try answerComplaintQuery(query, now: now, pending: pending)
+        case .callsReport:
+            throw WireError(.internal, "calls.report is answered off the engine thread")
         }
     }
 

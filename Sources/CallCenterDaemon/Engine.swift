@@ -20,6 +20,9 @@ final class Engine: @unchecked Sendable {
         case reload(DaemonConfig, @Sendable ([String]) -> Void)
         /// Refresh the figures (and prove the engine thread is turning).
         case heartbeat
+        /// A reply computed off the engine thread (`calls.report`), to send before
+        /// what the session was sent meanwhile.
+        case deferredReply(Session, [UInt8])
     }
 
     /// Live figures for `STATUS=` and logs.

@@ -58,6 +58,13 @@ struct Outbox {
         items = []
         for session in order {
             guard let p = pending[session] else { continue }
+            if var held = session.heldOutput {  // behind a report still running: in order, after its reply
+                held.bytes += p.bytes
+                held.replies += p.replies
+                held.close = held.close || p.close
+                session.heldOutput = held
+                continue
+            }
             let bounded = !session.topics.isEmpty
             if !p.bytes.isEmpty || p.replies > 0 { session.deliver(p.bytes, p.replies, bounded) }
             if p.close { session.deliver([], 0, bounded) }

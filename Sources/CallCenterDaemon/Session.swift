@@ -20,6 +20,9 @@ final class Session: @unchecked Sendable, Hashable {
     var client: String?
     var topics: Set<Topic> = []
     var isOpen = true
+    /// While a `calls.report` of this session runs off the engine thread: what the
+    /// session is sent meanwhile, held so that replies stay in request order.
+    var heldOutput: (bytes: [UInt8], replies: Int, close: Bool)?
 
     /// Hands bytes to the connection (any thread): replies count toward back-pressure.
     /// `bounded`: the session subscribes to topics, so its unsent output is held to

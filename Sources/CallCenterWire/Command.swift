@@ -28,6 +28,8 @@ public enum Query: Sendable, Equatable {
     case complaintGet(ComplaintID)
     /// `complaint.report`: figures per day, tier and agent over a range of local days.
     case complaintReport(ComplaintReportRange)
+    /// `calls.report`: the call log's figures per queue and day or hour.
+    case callsReport(CallsReportRequest)
 }
 
 /// The session a request arrived on, as far as decoding needs it.
@@ -125,6 +127,8 @@ extension Command {
             return .input(.removeAgent(agent: try f.string("agent")))
         case .queueRemove:
             return .input(.removeQueue(queue: try f.string("queue")))
+        case .callsReport:
+            return .query(.callsReport(try CallsReportRequest(f)))
         case .complaintOpen, .complaintStep, .complaintList, .complaintGet, .complaintAssign, .complaintReport:
             return try decodeComplaint(op, f, session: session)
         case .callerProfile, .callRegister, .auditList, .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation,

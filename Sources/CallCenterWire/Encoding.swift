@@ -73,22 +73,35 @@ public enum Encode {
     }
 
     public static func stats(_ s: QueueStats) -> [String: JSONValue] {
-        let c = s.counters
         var agents: [String: JSONValue] = [:]
         for state in AgentState.allCases where state != .loggedOut { agents[state.rawValue] = .from(s.agents[state] ?? 0) }
-        return [
-            "queue": .string(s.queue), "waiting": .from(s.waiting), "longest_wait": seconds(s.longestWait),
-            "agents": .object(agents),
-            "service_level": c.serviceLevel.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null,
-            "service_level_threshold": seconds(s.serviceLevelThreshold),
+        var o = counters(s.counters, threshold: s.serviceLevelThreshold)
+        o["queue"] = .string(s.queue)
+        o["waiting"] = .from(s.waiting)
+        o["longest_wait"] = seconds(s.longestWait)
+        o["agents"] = .object(agents)
+        o["ewt"] = seconds(s.ewt)
+        o["occupancy"] = ratio(s.occupancy)
+        return o
+    }
+
+    /// A queue's counters and the figures computed from them (`DOMAIN.md` §8), as
+    /// in `stats` and `calls.report`.
+    public static func counters(_ c: QueueCounters, threshold: Double) -> [String: JSONValue] {
+        [
+            "service_level": ratio(c.serviceLevel), "service_level_threshold": seconds(threshold),
             "offered": .from(c.offered), "answered": .from(c.answered), "abandoned": .from(c.abandoned),
             "short_abandoned": .from(c.shortAbandoned), "abandoned_after_threshold": .from(c.abandonedAfterThreshold),
             "answered_within_threshold": .from(c.answeredWithinThreshold),
-            "abandon_rate": c.abandonRate.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null,
+            "abandon_rate": ratio(c.abandonRate),
             "asa": seconds(c.asa), "aht": seconds(c.aht), "handled": .from(c.handled),
-            "timed_out": .from(c.timedOut), "rejected": .from(c.rejected), "ewt": seconds(s.ewt),
-            "occupancy": s.occupancy.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null,
+            "timed_out": .from(c.timedOut), "rejected": .from(c.rejected),
         ]
+    }
+
+    /// A ratio to four decimals, or null.
+    static func ratio(_ value: Double?) -> JSONValue {
+        value.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null
     }
 
     /// The screen-pop summary of a caller: null for an unknown number.

@@ -26,6 +26,7 @@ public enum Operation: String, Sendable, CaseIterable {
     case complaintGet = "complaint.get"
     case complaintAssign = "complaint.assign"
     case complaintReport = "complaint.report"
+    case callsReport = "calls.report"
     // Admin
     case queueUpsert = "queue.upsert"
     case queueRemove = "queue.remove"
@@ -53,7 +54,7 @@ public enum Operation: String, Sendable, CaseIterable {
         case .subscribe, .stats, .agentList, .callGet, .queueList: return [.supervisor, .admin]
         case .queueUpsert, .queueRemove, .agentUpsert, .agentRemove: return [.admin]
         case .complaintOpen, .complaintStep: return [.agent, .admin]
-        case .complaintList, .complaintGet, .complaintAssign, .complaintReport: return [.supervisor, .admin]
+        case .complaintList, .complaintGet, .complaintAssign, .complaintReport, .callsReport: return [.supervisor, .admin]
         case .callerProfile: return [.agent, .supervisor, .admin]
         case .callRegister: return [.agent, .admin]
         case .auditList, .numberFlags, .numberUnflag: return [.supervisor, .admin]
@@ -71,7 +72,7 @@ public enum Operation: String, Sendable, CaseIterable {
             return false
         case .complaintOpen, .complaintStep, .complaintAssign:
             return true
-        case .complaintList, .complaintGet, .complaintReport:
+        case .complaintList, .complaintGet, .complaintReport, .callsReport:
             return false
         // Reads of customer records are audited: the audit entry is journaled and committed first.
         case .callerProfile, .callRegister, .customerUpsert, .customerImport, .customerExport, .customerRegrade, .customerCooperation,

@@ -10,10 +10,8 @@ final class HoldEndToEndTests: XCTestCase {
         try daemon.start()
         defer { daemon.stop() }
         let admin = try daemon.session("admin")
-        _ = try admin.call("agent.upsert", ["agent": "a1", "seat": "201"])
+        try admin.readyAgent("a1", seat: "201")
         _ = try admin.call("customer.upsert", ["customer": ["id": "C001", "name": "张经理", "phones": ["13800001111"]]])
-        _ = try admin.call("agent.login", ["agent": "a1"])
-        _ = try admin.call("agent.state", ["agent": "a1", "state": "ready"])
         let supervisor = try daemon.session("supervisor")
         _ = try supervisor.call("subscribe", ["topics": ["calls"]])
         let pbx = try daemon.session("pbx")

@@ -3,6 +3,13 @@ import Foundation
 import XCTest
 
 extension CallCenterConnection {
+    /// As an admin: creates agent `id` at `seat`, logs them in and makes them ready.
+    func readyAgent(_ id: String, seat: String) throws {
+        _ = try call("agent.upsert", ["agent": id, "seat": seat])
+        _ = try call("agent.login", ["agent": id])
+        _ = try call("agent.state", ["agent": id, "state": "ready"])
+    }
+
     /// The error of an `ok: false` reply to `op` (fails the test if it succeeded).
     func failure(_ op: String, _ fields: [String: Any] = [:], file: StaticString = #filePath, line: UInt = #line) -> RemoteError? {
         do {

@@ -7,7 +7,49 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports from the daemon's database, as CSV on standard output.",
-        subcommands: [ComplaintsReport.self])
+        subcommands: [CallsReport.self, ComplaintsReport.self])
+}
+
+/// `callctl report calls [--from DATE] [--to DATE] [--queue Q] [--by day|hour]` → `calls.report`.
+struct CallsReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calls",
+        abstract: "Calls per queue and day (or hour): offered, answered, abandoned, service level, ASA, AHT, talk and hold.",
+        discussion: """
+            One CSV row per period and queue, then a 'total' row per queue, from the call log: \
+            the call legs offered from --from to --to (local days, both included), each in the \
+            period of its offer. Figures as DOMAIN.md §8 defines them (the same as 'callctl stats').
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("First local day, YYYY-MM-DD (default: the beginning).", valueName: "date")) var from: String?
+    @Option(help: ArgumentHelp("Last local day, YYYY-MM-DD (default: today).", valueName: "date")) var to: String?
+    @Option(help: ArgumentHelp("One queue (default: every queue).", valueName: "queue")) var queue: String?
+    @Option(help: ArgumentHelp("Periods: day or hour.", valueName: "day|hour")) var by: String = "day"
+
+    static let columns = [
+        "period", "queue", "offered", "answered", "abandoned", "short_abandoned", "answered_within_threshold",
+        "abandoned_after_threshold", "service_level", "service_level_threshold", "abandon_rate", "asa", "aht", "handled",
+        "mean_talk", "mean_hold", "timed_out", "rejected",
+    ]
+
+    func validate() throws {
+        try ComplaintsReport.validateDates(from: from, to: to)
+        guard by == "day" || by == "hour" else { throw ValidationError("--by must be day or hour, not '\(by)'") }
+    }
+
+    func run() throws {
+        var fields: [String: Any] = ["by": by]
+        if let from { fields["from"] = from }
+        if let to { fields["to"] = to }
+        if let queue { fields["queue"] = queue }
+        try reportingErrors {
+            let result = try global.call("calls.report", fields, defaultRole: "supervisor")
+            if global.json { return printJSON(result) }
+            let rows = (result["rows"] as? [[String: Any]] ?? []) + (result["totals"] as? [[String: Any]] ?? [])
+            print(ComplaintsReport.csv(rows, columns: Self.columns), terminator: "")
+        }
+    }
 }
 
 /// `callctl report complaints [--from DATE] [--to DATE]` → `complaint.report`.
@@ -30,7 +72,9 @@ struct ComplaintsReport: ParsableCommand {
         "mean_to_calm", "mean_to_solution", "mean_to_action", "mean_to_thanks",
     ]
 
-    func validate() throws {
+    func validate() throws { try Self.validateDates(from: from, to: to) }
+
+    static func validateDates(from: String?, to: String?) throws {
         for (name, value) in [("--from", from), ("--to", to)] {
             guard let value else { continue }
             let parts = value.split(separator: "-")
@@ -47,19 +91,20 @@ struct ComplaintsReport: ParsableCommand {
         try reportingErrors {
             let result = try global.call("complaint.report", fields, defaultRole: "supervisor")
             if global.json { return printJSON(result) }
-            print(Self.csv(result["rows"] as? [[String: Any]] ?? []), terminator: "")
+            print(Self.csv(result["rows"] as? [[String: Any]] ?? [], columns: Self.columns), terminator: "")
         }
     }
 
     /// The rows as CSV (RFC 4180), header first; seconds with one decimal, empty when unknown.
-    static func csv(_ rows: [[String: Any]]) -> String {
+    static func csv(_ rows: [[String: Any]], columns: [String]) -> String {
         var out = columns.joined(separator: ",") + "\n"
         for row in rows {
             out += columns.map { column -> String in
                 let value = row[column]
-                if column.hasPrefix("mean_to_") {
+                if column.hasPrefix("mean_") || column == "asa" || column == "aht" {
                     return Format.seconds(value).map { String(format: "%.1f", $0) } ?? ""
                 }
+                if value is NSNull { return "" }
                 return field(Format.value(value))
             }.joined(separator: ",") + "\n"
         }
