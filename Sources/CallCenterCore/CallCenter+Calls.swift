@@ -98,7 +98,9 @@ extension CallCenter {
         return .call(call)
     }
 
-    mutating func transfer(_ id: CallID, to target: TransferTarget, now: Instant) throws -> Outcome {
+    /// `endedBy`: who closed the leg and why, when it was not `call.transfer` (a
+    /// timeout sent on to another queue: the system, and the timeout's reason).
+    mutating func transfer(_ id: CallID, to target: TransferTarget, endedBy: (HangupSide, String)? = nil, now: Instant) throws -> Outcome {
         guard let call = calls[id] else { throw CoreError.noSuchCall(id) }
         var targetQueue = call.queue
         switch target {
@@ -117,6 +119,10 @@ extension CallCenter {
         closed.outcome = .transferred
         closed.endHold(at: now)
         closed.endedAt = now
+        if let (side, cause) = endedBy {
+            closed.hangupBy = side
+            closed.cause = cause
+        }
         switch call.state {
         case .queued:
             leaveLines(call)
@@ -258,7 +264,7 @@ extension CallCenter {
         effects.append(.timeout(call: id, queue: call.queue, action: queue.onTimeout, reason: reason))
         count(in: call.queue, now: now) { $0.timedOut += 1 }
         if case let .queue(target) = queue.onTimeout, target != call.queue, queues[target] != nil {
-            _ = try? transfer(id, to: .queue(target), now: now)
+            _ = try? transfer(id, to: .queue(target), endedBy: (.system, "\(reason): \(queue.onTimeout.text)"), now: now)
         } else {
             leaveLines(call)
             end(id, outcome: .timedOut, by: .system, cause: "\(reason): \(queue.onTimeout.text)", now: now)

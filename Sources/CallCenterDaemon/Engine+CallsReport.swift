@@ -8,12 +8,16 @@ extension Engine {
     /// call log takes seconds to add up, and routing must not wait for it.
     static let reports = DispatchQueue(label: "callcenterd.reports")
 
+    /// How much a session's output may pile up behind its running report: 16 times
+    /// the bound of unsent output, as a report takes seconds and events keep coming.
+    static func heldLimit(_ config: DaemonConfig) -> Int { 16 * config.maxOutputBytes }
+
     /// `calls.report`: the call log's figures per queue and local day or hour over
     /// local days `request.range` (both included), and each queue's totals. Read
     /// on a connection of its own; the session's later replies and events are held
     /// until this reply is out (replies stay in request order).
     func startCallsReport(_ request: CallsReportRequest, for session: Session, id: JSONValue) throws {
-        if session.heldOutput != nil {
+        if session.reportRunning {
             throw WireError(.conflict, "a calls.report is still running on this connection: wait for its reply, or open another connection")
         }
         let offset = core.settings.utcOffsetSeconds
@@ -22,7 +26,8 @@ extension Engine {
                                      utcOffsetSeconds: offset, slotSeconds: request.by.seconds, queue: request.queue,
                                      shortAbandon: core.settings.shortAbandon)
         let configured = request.queue.map { core.queues[$0] != nil } ?? true
-        session.heldOutput = ([], 0, false)
+        session.reportRunning = true
+        outbox.startHold(session)
         let store = store
         Self.reports.async { [weak self] in
             let bytes: [UInt8]
@@ -47,15 +52,16 @@ extension Engine {
             var o = Encode.counters(row.counters, threshold: row.serviceLevelThreshold)
             o["period"] = .string(period)
             o["queue"] = .string(row.queue)
-            let answered = row.counters.answered
-            o["mean_talk"] = Encode.seconds(answered == 0 ? nil : row.talkSeconds / Double(answered))
-            o["mean_hold"] = Encode.seconds(answered == 0 ? nil : row.holdSeconds / Double(answered))
+            let ended = Double(row.talkedLegs)
+            o["mean_talk"] = Encode.seconds(ended == 0 ? nil : row.talkSeconds / ended)
+            o["mean_hold"] = Encode.seconds(ended == 0 ? nil : row.holdSeconds / ended)
             return .object(o)
         }
         var totals: [QueueID: CallsReportRow] = [:]
         for row in rows {
             guard var total = totals[row.queue] else { totals[row.queue] = row; continue }
             total.counters.add(row.counters)
+            total.talkedLegs += row.talkedLegs
             total.talkSeconds += row.talkSeconds
             total.holdSeconds += row.holdSeconds
             totals[row.queue] = total

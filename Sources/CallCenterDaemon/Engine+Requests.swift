@@ -25,11 +25,8 @@ extension Engine {
         case .heartbeat:
             break
         case let .deferredReply(session, bytes):
-            let held = session.heldOutput ?? ([], 0, false)
-            session.heldOutput = nil
-            let bounded = !session.topics.isEmpty
-            session.deliver(bytes + held.bytes, 1 + held.replies, bounded)
-            if held.close { session.deliver([], 0, bounded) }
+            session.reportRunning = false
+            outbox.release(session, reply: bytes)
         }
     }
 
@@ -52,7 +49,7 @@ extension Engine {
                     pendingRoutes = []
                 }
             case let .input(decoded):
-                if case let .removeQueue(queue) = decoded, config.queues.contains(where: { $0.id == queue }) {
+                if case let .removeQueue(queue) = decoded, queue != core.settings.defaultQueue, config.queues.contains(where: { $0.id == queue }) {
                     throw WireError(.conflict, "queue '\(queue)' is declared in the config file ([queues.\(queue)]), which would bring it back: remove it there, reload (SIGHUP), then remove it")
                 }
                 let input = try prepareComplaintInput(decoded, pending: log)
@@ -261,6 +258,7 @@ extension Engine {
             notes.append(newConfig.retention.keepsEverything ? "history is kept for ever" : "history past the new [retention] is pruned from now on")
         }
         config = config.reloadable(from: newConfig)
+        outbox.heldLimit = Self.heldLimit(config)
         core.settings.shortAbandon = config.core.shortAbandon
         core.settings.defaultHandleTime = config.core.defaultHandleTime
         core.settings.routing = config.core.routing

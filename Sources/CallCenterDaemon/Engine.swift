@@ -81,6 +81,7 @@ final class Engine: @unchecked Sendable {
          clock: @escaping @Sendable () -> Instant = Instant.now) throws {
         self.config = config
         self.store = store
+        outbox.heldLimit = Self.heldLimit(config)
         archive = ArchiveRuntime(store: store, settings: config.archive, logger: logger)
         self.logger = logger
         self.clock = clock
@@ -168,7 +169,17 @@ final class Engine: @unchecked Sendable {
 
             pass(items)
             deadline = core.nextDeadline()
-            if stopping { break }
+            if stopping {
+                // Reports still running: let them finish, then send their replies and
+                // what their sessions were held back from (acknowledged changes among it).
+                Self.reports.sync {}
+                condition.lock()
+                let last = inbox
+                inbox = []
+                condition.unlock()
+                if !last.isEmpty { pass(last) }
+                break
+            }
             if let due = retentionDue, due <= clock(), inboxIsEmpty { pruneSlice(now: max(clock(), lastNow)) }
         }
         condition.lock()

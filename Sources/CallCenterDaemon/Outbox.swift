@@ -13,9 +13,27 @@ struct Outbox {
         /// A pushed event caused by a change: dropped if the commit fails.
         var causedByChange: Bool
         var closeAfter: Bool
+        /// A report's place in the session's output (`calls.report`): what follows
+        /// `startHold` waits in the session until `release` brings the report's reply.
+        var hold: Hold = .none
     }
 
+    enum Hold { case none, start, release }
+
     private(set) var items: [Item] = []
+    /// What a subscriber's held output may grow to before the session is treated as
+    /// overflowed (`Engine.heldLimit`, from `[daemon] max_output_bytes`).
+    var heldLimit = 16 * 1024 * 1024
+
+    /// From here on, the session's output waits for `release` (a report has started).
+    mutating func startHold(_ session: Session) {
+        items.append(Item(session: session, bytes: [], replies: 0, changeID: nil, causedByChange: false, closeAfter: false, hold: .start))
+    }
+
+    /// The report's reply: sent with all that the session was held back from.
+    mutating func release(_ session: Session, reply bytes: [UInt8]) {
+        items.append(Item(session: session, bytes: bytes, replies: 1, changeID: nil, causedByChange: false, closeAfter: false, hold: .release))
+    }
 
     mutating func reply(_ session: Session, _ bytes: [UInt8], change id: JSONValue? = nil) {
         items.append(Item(session: session, bytes: bytes, replies: 1, changeID: id, causedByChange: false, closeAfter: false))
@@ -41,30 +59,51 @@ struct Outbox {
         }
     }
 
-    /// Hands each session its bytes in one write, in order.
+    /// Hands each session its bytes in one write, in order; a session behind a
+    /// running report keeps them (`Session.heldOutput`) until its reply.
     mutating func send() {
         guard !items.isEmpty else { return }
         var order: [Session] = []
         var pending: [Session: (bytes: [UInt8], replies: Int, close: Bool)] = [:]
-        for item in items where item.session.isOpen || item.replies > 0 {
-            if pending[item.session] == nil {
-                order.append(item.session)
-                pending[item.session] = ([], 0, false)
+        func add(_ session: Session, _ bytes: [UInt8], _ replies: Int, _ close: Bool) {
+            if pending[session] == nil {
+                order.append(session)
+                pending[session] = ([], 0, false)
             }
-            pending[item.session]!.bytes.append(contentsOf: item.bytes)
-            pending[item.session]!.replies += item.replies
-            if item.closeAfter { pending[item.session]!.close = true }
+            pending[session]!.bytes.append(contentsOf: bytes)
+            pending[session]!.replies += replies
+            if close { pending[session]!.close = true }
+        }
+        for item in items {
+            let session = item.session
+            switch item.hold {
+            case .start:
+                session.heldOutput = ([], 0, false)
+            case .release:
+                let held = session.heldOutput ?? ([], 0, false)
+                session.heldOutput = nil
+                add(session, item.bytes + held.bytes, item.replies + held.replies, held.close)
+            case .none:
+                guard session.isOpen || item.replies > 0 else { continue }
+                guard var held = session.heldOutput else {
+                    add(session, item.bytes, item.replies, item.closeAfter)
+                    continue
+                }
+                guard !held.close else { continue }  // closing, or overflowed: nothing more
+                held.bytes += item.bytes
+                held.replies += item.replies
+                held.close = item.closeAfter
+                if held.bytes.count > heldLimit && !session.topics.isEmpty {
+                    // A subscriber's events piled up behind a long report: overflow, as a slow reader would.
+                    held.bytes = Array("{\"event\":\"overflow\"}\n".utf8)
+                    held.close = true
+                }
+                session.heldOutput = held
+            }
         }
         items = []
         for session in order {
             guard let p = pending[session] else { continue }
-            if var held = session.heldOutput {  // behind a report still running: in order, after its reply
-                held.bytes += p.bytes
-                held.replies += p.replies
-                held.close = held.close || p.close
-                session.heldOutput = held
-                continue
-            }
             let bounded = !session.topics.isEmpty
             if !p.bytes.isEmpty || p.replies > 0 { session.deliver(p.bytes, p.replies, bounded) }
             if p.close { session.deliver([], 0, bounded) }

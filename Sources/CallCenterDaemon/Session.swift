@@ -20,8 +20,10 @@ final class Session: @unchecked Sendable, Hashable {
     var client: String?
     var topics: Set<Topic> = []
     var isOpen = true
-    /// While a `calls.report` of this session runs off the engine thread: what the
-    /// session is sent meanwhile, held so that replies stay in request order.
+    /// A `calls.report` of this session runs off the engine thread.
+    var reportRunning = false
+    /// Meanwhile, what the session is sent after it, held so that replies stay in
+    /// request order (`Outbox`).
     var heldOutput: (bytes: [UInt8], replies: Int, close: Bool)?
 
     /// Hands bytes to the connection (any thread): replies count toward back-pressure.

@@ -37,7 +37,8 @@ public struct CallsReportRow: Sendable, Equatable {
     /// The queue's service-level threshold T now (20 s for a queue that no longer exists).
     public var serviceLevelThreshold: Double
     public var counters: QueueCounters
-    /// Talk and hold seconds of the answered legs.
+    /// Answered legs that have ended, and their talk and hold seconds.
+    public var talkedLegs: Int
     public var talkSeconds: Double
     public var holdSeconds: Double
 }
@@ -58,15 +59,21 @@ extension CallCenterStore {
             let abandoned = "(c.outcome = 'abandoned' AND c.hangup_by = 'caller')"
             let answered = "c.answered_at IS NOT NULL"
             let handled = "(c.answered_at IS NOT NULL AND c.wrap_up IS NOT NULL)"
+            let talked = "(c.answered_at IS NOT NULL AND c.talk IS NOT NULL)"  // answered and ended
+            // A timeout sent on to another queue closes the leg `transferred` by the system.
+            let timedOut = "(c.outcome = 'timed_out' OR (c.outcome = 'transferred' AND c.hangup_by = 'system'))"
             let threshold = "coalesce(q.service_level, 20)"
+            // Counts are `coalesce(sum(…), 0)`: a comparison with a live leg's NULL
+            // outcome is NULL, and a period of live legs only would sum to NULL.
+            func count(_ condition: String) -> String { "coalesce(sum(\(condition)), 0)" }
             var sql = """
                 SELECT (c.offered_at / 1000 + ?) / ? AS slot, c.queue, \(threshold),
-                  count(*), sum(\(answered)), sum(\(answered) AND c.wait <= \(threshold)),
-                  sum(\(abandoned)), sum(\(abandoned) AND c.wait <= ?), sum(\(abandoned) AND c.wait > \(threshold)),
+                  count(*), \(count(answered)), \(count("\(answered) AND c.wait <= \(threshold)")),
+                  \(count(abandoned)), \(count("\(abandoned) AND c.wait <= ?")), \(count("\(abandoned) AND c.wait > \(threshold)")),
                   total(CASE WHEN \(answered) THEN c.wait END),
-                  sum(\(handled)), total(CASE WHEN \(handled) THEN coalesce(c.talk, 0) + c.hold + c.wrap_up END),
-                  sum(c.outcome = 'timed_out'), sum(c.outcome = 'rejected'),
-                  total(CASE WHEN \(answered) THEN c.talk END), total(CASE WHEN \(answered) THEN c.hold END)
+                  \(count(handled)), total(CASE WHEN \(handled) THEN coalesce(c.talk, 0) + c.hold + c.wrap_up END),
+                  \(count(timedOut)), \(count("c.outcome = 'rejected'")),
+                  \(count(talked)), total(CASE WHEN \(talked) THEN c.talk END), total(CASE WHEN \(talked) THEN c.hold END)
                 FROM calls c LEFT JOIN queues q ON q.queue = c.queue
                 WHERE c.offered_at >= ? AND c.offered_at < ?
                 """
@@ -93,7 +100,7 @@ extension CallCenterStore {
                 counters.timedOut = row[12]
                 counters.rejected = row[13]
                 return CallsReportRow(slot: (row[0] as Int64) * Int64(query.slotSeconds), queue: row[1], serviceLevelThreshold: row[2],
-                                      counters: counters, talkSeconds: row[14], holdSeconds: row[15])
+                                      counters: counters, talkedLegs: row[14], talkSeconds: row[15], holdSeconds: row[16])
             }
         }
     }

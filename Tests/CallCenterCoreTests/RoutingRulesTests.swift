@@ -497,9 +497,15 @@ final class RoutingRulesTests: XCTestCase {
         var desk = try Desk(queues: [QueueConfig(id: "general", maxWait: 60, onTimeout: .queue("backup")), QueueConfig(id: "backup")])
         _ = try desk.offer("c1")
         desk.advance(60)
-        try desk.tick()
+        let ticked = try desk.tick()
         XCTAssertEqual(desk.call("c1")?.queue, "backup")
         XCTAssertEqual(desk.call("c1")?.leg, 2)
+        // The first leg is closed by the system, with the timeout as its cause (the
+        // call log counts it as timed out, as the queue's counters do).
+        let closed = try XCTUnwrap(ticked.changes.legs.first { $0.leg == 1 && $0.state == .ended })
+        XCTAssertEqual(closed.outcome, .transferred)
+        XCTAssertEqual(closed.hangupBy, .system)
+        XCTAssertEqual(closed.cause, "max_wait: queue:backup")
     }
 
     /// After max_attempts unanswered rings the call times out rather than ringing forever.

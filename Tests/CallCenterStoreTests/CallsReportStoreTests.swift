@@ -26,6 +26,8 @@ final class CallsReportStoreTests: XCTestCase {
             (5, "general", 10 * 3600, 25, false, nil, 0, nil, "abandoned", "agent"),   // not the caller: not abandoned
             (6, "general", 11 * 3600, 200, false, nil, 0, nil, "timed_out", "system"),
             (7, "general", 11 * 3600, 0, false, nil, 0, nil, "rejected", "system"),
+            (11, "general", 11 * 3600, 60, false, nil, 0, nil, "transferred", "system"),  // timed out to another queue
+            (12, "general", 11 * 3600, 2, false, nil, 0, nil, "transferred", "agent"),    // moved by call.transfer
             (8, "general", 86_400 + 3600, 5, true, 60, 0, 0, "completed", "caller"),   // the next day
             (9, "vip", 9 * 3600, 25, true, 40, 10, 5, "completed", "caller"),        // no such queue now: T = 20
             (10, "general", 8 * 86_400, 1, true, 10, 0, 0, "completed", "caller"),     // outside the range
@@ -40,17 +42,22 @@ final class CallsReportStoreTests: XCTestCase {
                     VALUES (?, 1, ?, '1', '2', ?, 'ended', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [serial, "c\(serial)", queue, serial, at, at, answeredAt, at + 300_000, wait, talk, hold, wrapUp, outcome, hangupBy])
             }
+            // Live legs only, in a queue and hour of their own: one waiting, one connected.
+            try db.execute(sql: """
+                INSERT INTO calls (serial, leg, call, caller, dialed, queue, state, ticket, offered_at, queued_at, answered_at)
+                VALUES (20, 1, 'live1', '1', '2', 'late', 'queued', 20, ?, ?, NULL), (21, 1, 'live2', '1', '2', 'late', 'connected', 21, ?, ?, ?)
+                """, arguments: [day0 + 12 * 3_600_000, day0 + 12 * 3_600_000, day0 + 12 * 3_600_000, day0 + 12 * 3_600_000, day0 + 12 * 3_600_000 + 5000])
         }
         return store
     }
 
     func testDaysByQueue() throws {
         let rows = try store().callsReport(CallsReportQuery(from: Instant(milliseconds: day0), until: Instant(milliseconds: day0 + 2 * 86_400_000)))
-        XCTAssertEqual(rows.map { "\($0.slot) \($0.queue)" }, ["1764547200 general", "1764547200 vip", "1764633600 general"])
+        XCTAssertEqual(rows.map { "\($0.slot) \($0.queue)" }, ["1764547200 general", "1764547200 late", "1764547200 vip", "1764633600 general"])
         let general = rows[0]
         XCTAssertEqual(general.serviceLevelThreshold, 20)
         var expected = QueueCounters()
-        expected.offered = 7
+        expected.offered = 9
         expected.answered = 2
         expected.answeredWithinThreshold = 1
         expected.abandoned = 2
@@ -59,15 +66,21 @@ final class CallsReportStoreTests: XCTestCase {
         expected.answeredWaitSeconds = 40
         expected.handled = 1
         expected.handleSeconds = 150
-        expected.timedOut = 1
+        expected.timedOut = 2
         expected.rejected = 1
         XCTAssertEqual(general.counters, expected)
         XCTAssertEqual(general.counters.serviceLevel ?? 0, 1.0 / 3, accuracy: 1e-9, "1 within T of 2 answered + 1 abandoned after T")
+        XCTAssertEqual(general.talkedLegs, 2)
         XCTAssertEqual(general.talkSeconds, 150)
         XCTAssertEqual(general.holdSeconds, 20)
-        XCTAssertEqual(rows[1].serviceLevelThreshold, 20, "a queue no longer configured is measured against 20 s")
-        XCTAssertEqual(rows[1].counters.answeredWithinThreshold, 0)
-        XCTAssertEqual(rows[2].counters.offered, 1)
+        var live = QueueCounters()
+        live.offered = 2
+        live.answered = 1
+        XCTAssertEqual(rows[1].counters, live, "live legs count as offered (and answered), nothing else yet")
+        XCTAssertEqual(rows[1].talkedLegs, 0, "a call still connected has no talk time yet")
+        XCTAssertEqual(rows[2].serviceLevelThreshold, 20, "a queue no longer configured is measured against 20 s")
+        XCTAssertEqual(rows[2].counters.answeredWithinThreshold, 0)
+        XCTAssertEqual(rows[3].counters.offered, 1)
     }
 
     func testHoursOfOneQueueInLocalTime() throws {
@@ -77,7 +90,7 @@ final class CallsReportStoreTests: XCTestCase {
         let rows = try store().callsReport(query)
         let local = day0 / 1000 + 8 * 3600
         XCTAssertEqual(rows.map(\.slot), [local + 9 * 3600, local + 10 * 3600, local + 11 * 3600])
-        XCTAssertEqual(rows.map(\.counters.offered), [2, 3, 2])
+        XCTAssertEqual(rows.map(\.counters.offered), [2, 3, 4])
         XCTAssertEqual(rows.map(\.queue), ["general", "general", "general"])
     }
 }

@@ -22,6 +22,8 @@ final class QueueRemovalEndToEndTests: XCTestCase {
         XCTAssertEqual(admin.failure("queue.remove", ["queue": "promo"])?.message,
                        "queue 'promo' has 1 live call (p1): let them end or move them (call.transfer) first")
         XCTAssertEqual(admin.failure("queue.remove", ["queue": "nope"])?.code, "not_found")
+        XCTAssertEqual(admin.failure("queue.remove", ["queue": "general"])?.message,
+                       "queue 'general' is the default queue (default_queue in the config): calls offered without a queue go there")
         XCTAssertEqual(admin.failure("queue.remove", [:])?.code, "bad_request")
         XCTAssertEqual(supervisor.failure("queue.remove", ["queue": "promo"])?.code, "forbidden", "only an admin removes queues")
         let declared = admin.failure("queue.remove", ["queue": "night"])
