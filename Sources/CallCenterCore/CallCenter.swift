@@ -357,49 +357,4 @@ public struct CallCenter: Sendable {
             return complaints.isDue(complaint, at: deadline.at)
         }
     }
-
-    /// Live calls waiting in `queue`, in the order they will be served.
-    public func waitingCalls(in queue: QueueID) -> [Call] {
-        guard let line = lines[queue] else { return [] }
-        let isLive = isWaiting(in: queue)
-        return line.liveEntries { isLive($0) }.compactMap { calls[$0.call] }.filter { $0.queue == queue }
-    }
-
-    /// Whether a line entry of `queue` is a call waiting there (see `LineLiveness`).
-    func isWaiting(in queue: QueueID) -> LineLiveness {
-        #if DEBUG
-        LineLiveness(stamps: lineStamps, calls: calls, queue: queue)
-        #else
-        LineLiveness(stamps: lineStamps)
-        #endif
-    }
-
-    /// How many calls wait in `queue`.
-    public func waitingCount(in queue: QueueID) -> Int { waitingByQueue[queue] ?? 0 }
-    /// Calls waiting in all queues.
-    public var waitingCount: Int { waitingTotal }
-}
-
-/// Whether a line entry is a call waiting there. A call's stamp is set when it
-/// enters its lines and removed when it leaves them (rung, transferred, timed out,
-/// hung up), so a matching stamp is the whole test; debug builds check it against
-/// the call itself. A value, not a closure, so that a check allocates nothing.
-struct LineLiveness {
-    let stamps: IDMap<UInt64>
-    #if DEBUG
-    let calls: IDMap<Call>
-    let queue: QueueID
-    #endif
-
-    func callAsFunction(_ entry: WaitingLine.Entry) -> Bool {
-        let live = stamps[entry.call] == entry.stamp
-        #if DEBUG
-        if live {
-            let call = calls[entry.call]
-            assert(call.map { $0.state == .queued && ($0.queue == queue || $0.extraQueues.contains(queue)) } ?? false,
-                   "entry of \(entry.call) in \(queue) has the live stamp but the call is \(call.map { "\($0.state) in \($0.queue)" } ?? "gone")")
-        }
-        #endif
-        return live
-    }
 }

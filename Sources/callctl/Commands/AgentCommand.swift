@@ -67,13 +67,7 @@ struct AgentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The agent's id.") var id: String
 
-        func run() throws {
-            try reportingErrors {
-                let result = try global.call("agent.remove", ["agent": id])
-                if global.json { return printJSON(result) }
-                print("agent \(id) removed")
-            }
-        }
+        func run() throws { try global.remove("agent", id) }
     }
 
     /// `callctl agent login ID --seat S` → `agent.login {agent, seat}`.

@@ -16,13 +16,7 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The queue's name.") var name: String
 
-        func run() throws {
-            try reportingErrors {
-                let result = try global.call("queue.remove", ["queue": name])
-                if global.json { return printJSON(result) }
-                print("queue \(name) removed")
-            }
-        }
+        func run() throws { try global.remove("queue", name) }
     }
 
     /// `callctl queue set NAME …` → `queue.upsert`.

@@ -60,3 +60,14 @@ struct GlobalOptions: ParsableArguments {
 enum CallCtlVersion {
     static let current = "0.1.0"
 }
+
+extension GlobalOptions {
+    /// `callctl agent remove ID`, `callctl queue remove NAME`: `<kind>.remove {<kind>: id}`, then `<kind> <id> removed`.
+    func remove(_ kind: String, _ id: String) throws {
+        try reportingErrors {
+            let result = try call("\(kind).remove", [kind: id])
+            if json { return printJSON(result) }
+            print("\(kind) \(id) removed")
+        }
+    }
+}
