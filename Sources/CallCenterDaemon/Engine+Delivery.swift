@@ -65,6 +65,12 @@ extension Engine {
             let line = Encode.event(event, seq: seq, fields)
             for session in targets { outbox.event(session, line) }
         case let .agent(agent):
+            // A new token (a leaked one replaced) closes the sessions that proved
+            // themselves with the old one; those trusted by uid stay.
+            for session in agentSessions[agent.id] ?? [] where session.tokenHash != nil && session.tokenHash != agent.tokenHash {
+                outbox.event(session, Encode.event("agent.token_rotated", seq: seq, ["agent": .string(agent.id), "at": Encode.time(now)]))
+                outbox.close(session, causedByChange: true)
+            }
             guard let targets = subscribers[.agents], !targets.isEmpty else { return }
             var fields = Encode.agent(agent, work: core.workToday(of: agent, now: now))
             fields["at"] = Encode.time(now)

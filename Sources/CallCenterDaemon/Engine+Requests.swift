@@ -33,9 +33,14 @@ extension Engine {
     private func handle(_ request: Request, from session: Session, now: Instant, log: inout PassLog) {
         do {
             let command = try Command.decode(request, session: session.context)
-            if session.role == .agent, let agent = session.agent, core.agents[agent] == nil {
-                // Removed earlier in this pass: the close is on its way.
-                throw WireError(.forbidden, "agent '\(agent)' was removed (agent.remove); this session is being closed")
+            if session.role == .agent, let agent = session.agent {
+                // Removed, or its token replaced, earlier in this pass: the close is on its way.
+                guard let record = core.agents[agent] else {
+                    throw WireError(.forbidden, "agent '\(agent)' was removed (agent.remove); this session is being closed")
+                }
+                if let proved = session.tokenHash, proved != record.tokenHash {
+                    throw WireError(.forbidden, "agent '\(agent)' has a new token (agent.upsert with rotate_token); this session is being closed: say hello again with the new token")
+                }
             }
             switch command {
             case .ping:
@@ -150,6 +155,7 @@ extension Engine {
                 guard let expected = record.tokenHash, Self.constantTimeEqual(Self.hash(token), expected) else {
                     throw WireError(.forbidden, "the token does not match agent '\(agent)'; ask an admin for a new one (agent.upsert with rotate_token)")
                 }
+                session.tokenHash = expected
             } else if !trustedUser {
                 throw WireError(.forbidden, "agent '\(agent)' must prove who it is: send its 'token', or map this uid to it in [access.agent_uids]")
             }

@@ -17,6 +17,9 @@ final class Session: @unchecked Sendable, Hashable {
     // Engine thread only.
     var role: Role?
     var agent: AgentID?
+    /// The hash of the agent token this session proved itself with (nil: a user
+    /// trusted by uid): a session whose token was replaced is closed.
+    var tokenHash: String?
     var client: String?
     var topics: Set<Topic> = []
     var isOpen = true

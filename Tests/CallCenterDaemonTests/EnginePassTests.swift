@@ -80,6 +80,24 @@ final class EnginePassTests: XCTestCase {
         XCTAssertEqual(refused?["error"]?["message"], "agent 'a7' was removed (agent.remove); this session is being closed")
     }
 
+    /// A request on a session of a replaced token, in the pass that replaced it, is refused.
+    func testASessionOfAReplacedTokenIsRefusedInThePassThatReplacedIt() throws {
+        let h = try Harness(store: CallCenterStore())
+        XCTAssertEqual(try h.pass(as: .admin, [#"{"id":1,"op":"agent.upsert","agent":"a7","seat":"207"}"#]).first?["ok"], true)
+        let softphone = Session(id: 2, channel: EmbeddedChannel(), uid: 1000, gids: [], pid: 2)
+        softphone.role = .agent
+        softphone.agent = "a7"
+        softphone.tokenHash = h.engine.core.agents["a7"]?.tokenHash
+        let heard = NIOLockedValueBox<[UInt8]>([])
+        softphone.deliver = { bytes, _, _ in heard.withLockedValue { $0 += bytes } }
+        h.session.role = .admin
+        let rotate = try Request.parse(Array(#"{"id":2,"op":"agent.upsert","agent":"a7","rotate_token":true}"#.utf8)).get()
+        let ping = try Request.parse(Array(#"{"id":8,"op":"ping"}"#.utf8)).get()
+        h.engine.pass([.opened(softphone), .request(h.session, rotate), .request(softphone, ping)])
+        XCTAssertEqual(try reply(8, in: heard)?["error"]?["message"],
+                       "agent 'a7' has a new token (agent.upsert with rotate_token); this session is being closed: say hello again with the new token")
+    }
+
     /// The last reply with this id among what a session was sent.
     func reply(_ id: Int, in output: NIOLockedValueBox<[UInt8]>) throws -> JSONValue? {
         let text = String(decoding: output.withLockedValue { $0 }, as: UTF8.self)

@@ -63,4 +63,37 @@ final class AgentRemovalEndToEndTests: XCTestCase {
         let listed = try admin2.call("agent.list")["agents"] as? [[String: Any]]
         XCTAssertEqual(listed?.compactMap { $0["agent"] as? String }, ["a9"])
     }
+
+    /// A new token (a leaked one replaced) closes the sessions that proved
+    /// themselves with the old one; a session trusted by its uid stays, and the
+    /// new token opens a session.
+    func testANewTokenClosesTheSessionsOfTheOldOne() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        defer { daemon.stop() }
+        let admin = try daemon.session("admin")
+        let old = try XCTUnwrap(try admin.call("agent.upsert", ["agent": "a7", "seat": "207"])["token"] as? String)
+        let leaked = try daemon.session("agent", agent: "a7", token: old)
+        let trusted = try daemon.connect()  // root, as these tests run: trusted for any agent without a token
+        _ = try trusted.call("hello", ["role": "agent", "agent": "a7"])
+
+        let rotated = try admin.call("agent.upsert", ["agent": "a7", "rotate_token": true])
+        let new = try XCTUnwrap(rotated["token"] as? String)
+        XCTAssertNotEqual(new, old)
+        XCTAssertEqual(try leaked.event(named: "agent.token_rotated")["agent"] as? String, "a7")
+        XCTAssertThrowsError(try leaked.call("ping"), "the session of the old token is closed")
+        XCTAssertNotNil(try trusted.call("ping")["pong"], "the session trusted by uid stays")
+        XCTAssertEqual(try daemon.connect().failure("hello", ["role": "agent", "agent": "a7", "token": old])?.code, "forbidden")
+        let renewed = try daemon.session("agent", agent: "a7", token: new)
+        XCTAssertNotNil(try renewed.call("agent.login", [:])["state"])
+
+        _ = try admin.call("agent.upsert", ["agent": "a7", "name": "Wang Fang"])  // a change without a new token
+        XCTAssertNotNil(try renewed.call("ping")["pong"], "only a new token closes sessions")
+
+        // The CLI rotates too.
+        let cli = try runCommand(DaemonProcess.callctlBinary, ["agent", "add", "a7", "--seat", "207", "--rotate-token", "--socket", daemon.socketPath])
+        XCTAssertEqual(cli.status, 0, cli.stderr)
+        XCTAssertTrue(cli.stdout.hasPrefix("agent a7 saved; token: "), cli.stdout)
+        XCTAssertEqual(try renewed.event(named: "agent.token_rotated")["agent"] as? String, "a7")
+    }
 }

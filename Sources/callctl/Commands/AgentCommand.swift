@@ -34,6 +34,9 @@ struct AgentCommand: ParsableCommand {
         @Option(name: .customLong("tier"), help: ArgumentHelp("A customer tier the agent may serve (repeatable; none: all).", valueName: "tier"))
         var tiers: [String] = []
 
+        @Flag(name: .customLong("rotate-token"), help: "Issue a new token: the old one stops working and the sessions opened with it are closed.")
+        var rotateToken = false
+
         func validate() throws {
             _ = try KeyValue.skills(skills)
             if let bad = tiers.first(where: { !Import.tiers.contains($0) }) {
@@ -47,6 +50,7 @@ struct AgentCommand: ParsableCommand {
             if !skills.isEmpty { fields["skills"] = try KeyValue.skills(skills) }
             if !languages.isEmpty { fields["languages"] = languages }
             if !tiers.isEmpty { fields["tiers"] = tiers }
+            if rotateToken { fields["rotate_token"] = true }
             try reportingErrors {
                 let result = try global.call("agent.upsert", fields)
                 if global.json { return printJSON(result) }
