@@ -72,6 +72,8 @@ public struct CallCenter: Sendable {
     /// Where `rememberLastAgent` goes on forgetting callers not served for 30 days.
     var lastAgentSweep = 0
     var deadlines = Heap<Deadline>()
+    /// When waiting calls are next told their place in line (`announceEvery`).
+    var announceNext: Instant?
     /// Agents in `ready`, the only ones routing looks at.
     var readyAgents = IDSet()
     /// The ready agents of each queue (those with its skills), in the order its
@@ -355,6 +357,8 @@ public struct CallCenter: Sendable {
             return noAgentNext[queue] == deadline.at
         case let .complaintDue(complaint):
             return complaints.isDue(complaint, at: deadline.at)
+        case .announce:
+            return announceNext == deadline.at
         }
     }
 }

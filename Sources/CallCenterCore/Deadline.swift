@@ -17,6 +17,8 @@ struct Deadline: Comparable, Sendable {
         case noAgent(queue: QueueID)
         /// The complaint's SLA for reaching `action` runs out.
         case complaintDue(complaint: ComplaintID)
+        /// Time to tell the PBX where each waiting call stands (`RoutingPolicy.announceEvery`).
+        case announce
     }
 
     var at: Instant

@@ -10,6 +10,8 @@ public enum Effect: Sendable, Equatable {
     case timeout(call: CallID, queue: QueueID, action: TimeoutAction, reason: String)
     /// Tell the PBX to refuse a call (flagged-number policy).
     case rejected(call: CallID, reason: String)
+    /// Tell the PBX where a waiting call stands, for its announcement (1-based position, seconds).
+    case position(call: CallID, queue: QueueID, position: Int, ewt: Double)
     /// Tell supervisors about a call from a flagged number.
     case alert(call: CallID, flag: String)
     /// A change subscribers of a topic want to hear about.

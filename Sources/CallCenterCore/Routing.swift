@@ -330,6 +330,31 @@ extension CallCenter {
                 timeOutUnstaffed(queue, now: now)
             case let .complaintDue(complaint):
                 complaintDue(complaint, now: now)
+            case .announce:
+                announceNext = nil
+                announcePositions(now: now)
+                armAnnouncements(now: now)
+            }
+        }
+    }
+
+    /// Arms (or, with the setting gone, disarms) the periodic announcements of
+    /// waiting calls' places; the shell calls it at start and after a reload.
+    public mutating func armAnnouncements(now: Instant) {
+        guard let every = settings.routing.announceEvery, every > 0 else { announceNext = nil; return }
+        if let next = announceNext, next <= now.adding(seconds: every) { return }
+        announceNext = now.adding(seconds: every)
+        deadlines.insert(Deadline(at: now.adding(seconds: every), kind: .announce))
+    }
+
+    /// Each waiting call's place in its queue's line and estimated wait, one walk
+    /// of each line (calls waiting by overflow in another queue's line are told
+    /// their place in their own queue).
+    mutating func announcePositions(now: Instant) {
+        for id in queues.keys.sorted() where waitingCount(in: id) > 0 {
+            for (index, call) in waitingCalls(in: id).enumerated() {
+                effects.append(.position(call: call.id, queue: id, position: index + 1,
+                                         ewt: estimatedWait(position: index + 1, queue: id, now: now)))
             }
         }
     }

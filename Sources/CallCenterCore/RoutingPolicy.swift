@@ -52,6 +52,9 @@ public struct RoutingPolicy: Sendable, Equatable {
     public var flags: [String: FlagPolicy] = [:]
     /// Prefer the agent who last served the same caller, when ready.
     public var preferLastAgent = false
+    /// Every this many seconds, the PBX is told each waiting call's place in line
+    /// and estimated wait, for the announcement it plays (nil: never).
+    public var announceEvery: Double?
     /// Language or dialect code → the language its speakers are served in when
     /// nobody ready speaks it (Cantonese `yue` → `zh`); `""`: no fallback.
     /// Codes not listed fall back to their primary subtag (`zh-HK` → `zh`).

@@ -67,13 +67,19 @@ public struct ConfigParser {
             }
         }
         if let routing = try reader.table("routing") {
-            try routing.onlyKeys(["default_queue", "short_abandon", "default_handle_time", "aging_per_second", "prefer_last_agent",
+            try routing.onlyKeys(["default_queue", "short_abandon", "default_handle_time", "aging_per_second", "prefer_last_agent", "announce_every",
                                   "priority", "numbers", "intents", "flags", "language_fallback"])
             if let v = try routing.string("default_queue") { config.core.defaultQueue = v }
             if let v = try routing.seconds("short_abandon") { config.core.shortAbandon = v }
             if let v = try routing.seconds("default_handle_time") { config.core.defaultHandleTime = v }
             if let v = try routing.seconds("aging_per_second") { config.core.routing.agingPerSecond = v }
             if let v = try routing.bool("prefer_last_agent") { config.core.routing.preferLastAgent = v }
+            if let v = try routing.seconds("announce_every") {
+                guard v == 0 || (1...3600).contains(v) else {
+                    throw routing.error("announce_every", "expected seconds from 1 to 3600 between announcements, or 0 for none, got \(v)")
+                }
+                config.core.routing.announceEvery = v == 0 ? nil : v
+            }
             if let priority = try routing.table("priority") {
                 try priority.onlyKeys(CustomerTier.allCases.map(\.rawValue) + ["unknown"])
                 for tier in CustomerTier.allCases {

@@ -28,6 +28,11 @@ extension Engine {
                 toPBX(call: call, Encode.event("call.timeout", seq: seq, [
                     "call": .string(call), "queue": .string(queue), "action": .string(action.text), "reason": .string(reason),
                 ]))
+            case let .position(call, queue, position, ewt):
+                toPBX(call: call, Encode.event("call.position", seq: seq, [
+                    "call": .string(call), "queue": .string(queue), "position": .from(position), "ewt": Encode.seconds(ewt),
+                    "at": Encode.time(now),
+                ]), keep: false)
             case let .rejected(call, reason):
                 logger.notice("call rejected by the flagged-number policy", metadata: ["call": "\(call)", "flag": "\(reason)"])
                 toPBX(call: call, Encode.event("call.rejected", seq: seq, ["call": .string(call), "reason": .string(reason)]))
@@ -44,12 +49,14 @@ extension Engine {
         }
     }
 
-    private func toPBX(call: CallID, _ line: [UInt8]) {
+    /// `keep`: with no PBX connected, hold the line for the first that says hello
+    /// (a route must not be lost; a position announcement is stale by then).
+    private func toPBX(call: CallID, _ line: [UInt8], keep: Bool = true) {
         if let origin = callOrigin[call], origin.isOpen {
             outbox.event(origin, line)
         } else if !pbxSessions.isEmpty {
             for session in pbxSessions { outbox.event(session, line) }
-        } else {
+        } else if keep {
             pendingRoutes.append(line)
         }
     }

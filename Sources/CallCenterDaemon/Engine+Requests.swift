@@ -268,6 +268,7 @@ extension Engine {
         core.settings.shortAbandon = config.core.shortAbandon
         core.settings.defaultHandleTime = config.core.defaultHandleTime
         core.settings.routing = config.core.routing
+        core.armAnnouncements(now: now)
         core.settings.complaintSLA = config.core.complaintSLA  // applies to complaints opened from now on
         for queue in queuesFromConfig() {
             applyInput(.upsertQueue(queue), now: now, op: "queue.upsert", actor: "config", payload: JSONWriter.string(.object(Encode.queue(queue))),

@@ -114,6 +114,7 @@ final class Engine: @unchecked Sendable {
     /// Starts the engine thread after applying the configured queues (journaled).
     func start() throws {
         try applyConfiguredQueues(actor: "config")
+        core.armAnnouncements(now: max(clock(), lastNow))
         publishFigures()
         let thread = Thread { [self] in run() }
         thread.name = "callcenterd-engine"

@@ -4,7 +4,7 @@ import XCTest
 /// Table tests: each bad configuration and the exact error it gets (file, key, message).
 final class ConfigParserErrorTests: XCTestCase {
     static let rootKeys = "daemon, routing, access, queues, complaints, archive, retention"
-    static let routingKeys = "default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags, language_fallback"
+    static let routingKeys = "default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, announce_every, priority, numbers, intents, flags, language_fallback"
     static let daemonKeys = "socket, database, socket_mode, synchronous, max_line_bytes, max_output_bytes, max_in_flight, log_level"
     static let queueKeys = "skills, strategy, wrap_up, ring_timeout, max_wait, service_level, on_timeout, max_attempts, manager_wait, overflow, max_wait_no_agent"
     static let levels = #""trace", "debug", "info", "notice", "warning", "error", "critical""#
@@ -14,7 +14,7 @@ final class ConfigParserErrorTests: XCTestCase {
         ("foo = 1", "foo", "unknown key; expected one of: \(rootKeys)"),
         ("[logging]\nlevel = \"info\"", "logging", "unknown key; expected one of: \(rootKeys)"),
         ("[daemon]\nport = 8080", "daemon.port", "unknown key; expected one of: \(daemonKeys)"),
-        ("[routing]\ndefault = \"general\"", "routing.default", "unknown key; expected one of: default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, priority, numbers, intents, flags, language_fallback"),
+        ("[routing]\ndefault = \"general\"", "routing.default", "unknown key; expected one of: default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, announce_every, priority, numbers, intents, flags, language_fallback"),
         ("[access]\noperators = []", "access.operators", "unknown key; expected one of: pbx, agent, supervisor, admin, agent_uids"),
         ("[queues.general]\nringtimeout = 5", "queues.general.ringtimeout", "unknown key; expected one of: \(queueKeys)"),
 
@@ -61,6 +61,7 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[routing]\ndefault_handle_time = \"3m\"", "routing.default_handle_time", "expected seconds (a number ≥ 0), got \"3m\""),
         ("[routing]\naging_per_second = -0.5", "routing.aging_per_second", "expected seconds (a number ≥ 0), got -0.5"),
         ("[routing]\nprefer_last_agent = \"yes\"", "routing.prefer_last_agent", "expected true or false, got \"yes\""),
+        ("[routing]\nannounce_every = 0.5", "routing.announce_every", "expected seconds from 1 to 3600 between announcements, or 0 for none, got 0.5"),
         ("[routing.language_fallback]\nyue = 5", "routing.language_fallback.yue",
          "expected the language code its callers fall back to (e.g. \"zh\"), or \"\" for none, got 5"),
         ("[routing.language_fallback]\nyue = \"zh Hans\"", "routing.language_fallback.yue",
