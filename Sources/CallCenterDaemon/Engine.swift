@@ -255,6 +255,7 @@ final class Engine: @unchecked Sendable {
     private func reloadAfterFailedCommit() {
         do {
             core = CallCenter(settings: config.core, restoring: try store.loadSnapshot())
+            core.armAnnouncements(now: lastNow)  // not part of the snapshot
             nextSeq = try store.lastSequence() + 1
         } catch {
             logger.critical("cannot reload the state after a failed commit: stopping", metadata: ["error": "\(error)"])
