@@ -256,6 +256,7 @@ final class Engine: @unchecked Sendable {
         do {
             core = CallCenter(settings: config.core, restoring: try store.loadSnapshot())
             core.armAnnouncements(now: lastNow)  // not part of the snapshot
+            lastOffsetMinute = -1  // the local time's offset is looked up again at the next pass
             nextSeq = try store.lastSequence() + 1
         } catch {
             logger.critical("cannot reload the state after a failed commit: stopping", metadata: ["error": "\(error)"])
