@@ -351,11 +351,26 @@ extension CallCenter {
 
     /// Estimated seconds until a call at `position` is answered.
     func estimatedWait(position: Int, queue: QueueID, now: Instant) -> Double {
-        guard position > 0 else { return 0 }
+        waitTerms(queue: queue, now: now).wait(position)
+    }
+
+    /// What a queue's estimated waits are made of now: today's handle time (else
+    /// the default) and the agents who may take its calls and are working.
+    func waitTerms(queue: QueueID, now: Instant) -> WaitTerms {
         var handle = settings.defaultHandleTime
-        if let q = queues[queue], q.counters.day == day(of: now), let aht = q.counters.aht { handle = aht }
-        // Agents who may take this queue's calls and are working (not not_ready).
-        let staffed = staffedByQueue[queue] ?? 0
+        if let aht = queues.read(queue, { $0.counters.day == day(of: now) ? $0.counters.aht : nil }) ?? nil { handle = aht }
+        return WaitTerms(handle: handle, staffed: staffedByQueue[queue] ?? 0)
+    }
+}
+
+/// A queue's estimated wait per place in line (`CallCenter.waitTerms`).
+struct WaitTerms {
+    let handle: Double
+    let staffed: Int
+
+    /// Seconds for the call at 1-based `position` (0 at the head of nothing).
+    func wait(_ position: Int) -> Double {
+        guard position > 0 else { return 0 }
         return (Double(position) * handle / Double(max(1, staffed))).rounded()
     }
 }

@@ -16,6 +16,12 @@ public enum Effect: Sendable, Equatable {
     case alert(call: CallID, flag: String)
     /// A change subscribers of a topic want to hear about.
     case notice(Notice)
+
+    /// A `position` announcement: it changes nothing, so a tick of only these is not journaled.
+    public var isAnnouncement: Bool {
+        if case .position = self { return true }
+        return false
+    }
 }
 
 /// A published change: `calls`, `agents` and `queues` topics.

@@ -347,14 +347,20 @@ extension CallCenter {
         deadlines.insert(Deadline(at: now.adding(seconds: every), kind: .announce))
     }
 
-    /// Each waiting call's place in its queue's line and estimated wait, one walk
-    /// of each line (calls waiting by overflow in another queue's line are told
-    /// their place in their own queue).
+    /// Each waiting call's place in its queue's line and estimated wait, counted
+    /// as `placeInLine` does (calls that overflowed in from other queues count
+    /// where they stand), one walk of each line; a call is told its place in its
+    /// own queue only.
     mutating func announcePositions(now: Instant) {
         for id in queues.keys.sorted() where waitingCount(in: id) > 0 {
-            for (index, call) in waitingCalls(in: id).enumerated() {
-                effects.append(.position(call: call.id, queue: id, position: index + 1,
-                                         ewt: estimatedWait(position: index + 1, queue: id, now: now)))
+            guard let line = lines[id] else { continue }
+            let isLive = isWaiting(in: id)
+            let terms = waitTerms(queue: id, now: now)
+            var position = 0
+            for entry in line.liveEntries(isLive: { isLive($0) }) {
+                position += 1
+                guard calls.read(entry.call, { $0.queue == id }) == true else { continue }
+                effects.append(.position(call: entry.call, queue: id, position: position, ewt: terms.wait(position)))
             }
         }
     }

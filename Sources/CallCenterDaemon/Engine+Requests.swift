@@ -35,11 +35,18 @@ extension Engine {
             let command = try Command.decode(request, session: session.context)
             if session.role == .agent, let agent = session.agent {
                 // Removed, or its token replaced, earlier in this pass: the close is on its way.
-                guard let record = core.agents[agent] else {
-                    throw WireError(.forbidden, "agent '\(agent)' was removed (agent.remove); this session is being closed")
+                // The refusal stands or falls with that change (`unavailable` if its commit fails).
+                var refusal: String?
+                if let record = core.agents[agent] {
+                    if let proved = session.tokenHash, proved != record.tokenHash {
+                        refusal = "agent '\(agent)' has a new token (agent.upsert with rotate_token); this session is being closed: say hello again with the new token"
+                    }
+                } else {
+                    refusal = "agent '\(agent)' was removed (agent.remove); this session is being closed"
                 }
-                if let proved = session.tokenHash, proved != record.tokenHash {
-                    throw WireError(.forbidden, "agent '\(agent)' has a new token (agent.upsert with rotate_token); this session is being closed: say hello again with the new token")
+                if let refusal {
+                    outbox.reply(session, Encode.error(id: request.id, WireError(.forbidden, refusal)), change: request.id)
+                    return
                 }
             }
             switch command {
@@ -113,7 +120,11 @@ extension Engine {
                 outbox.reply(session, Encode.error(id: requestID, WireError(ErrorCode(rawValue: error.code.rawValue) ?? .badRequest, error.message)))
             }
         case let .success(applied):
-            if session == nil && applied.changes.isEmpty && applied.effects.isEmpty { return }  // a tick with nothing due
+            if session == nil && applied.changes.isEmpty && applied.effects.allSatisfy(\.isAnnouncement) {
+                // A tick with nothing due, or that only tells waiting calls their place: not journaled.
+                deliver(applied.effects, seq: nextSeq - 1, now: now)
+                return
+            }
             let seq = nextSeq
             nextSeq += 1
             log.entries.append(JournalEntry(seq: seq, at: now, op: op, actor: actor, payload: payload))

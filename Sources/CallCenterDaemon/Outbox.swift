@@ -66,6 +66,9 @@ struct Outbox {
         var order: [Session] = []
         var pending: [Session: (bytes: [UInt8], replies: Int, close: Bool)] = [:]
         func add(_ session: Session, _ bytes: [UInt8], _ replies: Int, _ close: Bool) {
+            // Nothing after a close: a session closed for a replaced token or a removed
+            // agent hears no later event of the pass (a screen pop among them).
+            if pending[session]?.close == true { return }
             if pending[session] == nil {
                 order.append(session)
                 pending[session] = ([], 0, false)

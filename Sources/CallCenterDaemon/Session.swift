@@ -17,8 +17,8 @@ final class Session: @unchecked Sendable, Hashable {
     // Engine thread only.
     var role: Role?
     var agent: AgentID?
-    /// The hash of the agent token this session proved itself with (nil: a user
-    /// trusted by uid): a session whose token was replaced is closed.
+    /// The hash of the agent token this session said hello with (nil: none, a
+    /// user trusted by uid): a session whose token was replaced is closed.
     var tokenHash: String?
     var client: String?
     var topics: Set<Topic> = []

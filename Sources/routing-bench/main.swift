@@ -221,3 +221,26 @@ report("call arrives → agent chosen", callArrival)
 report("call arrives, \(readyTarget) agents ready → agent chosen, decision only", quietDecision)
 report("call arrives, \(readyTarget) agents ready → agent chosen", quietArrival)
 print("calls routed by agents becoming ready: \(routed)")
+
+// The periodic announcement (`[routing] announce_every`): one tick that tells every
+// waiting call its place and estimated wait, one walk of each queue's line.
+// The calls wait in a queue nobody serves: one line of `waitingCount`, the longest walk.
+must(.upsertQueue(QueueConfig(id: "unserved", skills: ["nobody": 1], wrapUp: 0, ringTimeout: 3600)))
+for i in 0..<waitingCount {
+    now = now.adding(seconds: 0.01)
+    must(.offerCall(call: "w\(i)", from: "139\(i)", to: "400", queue: "unserved", attributes: [:],
+                    caller: CallerInfo(customer: "W\(i)", tier: tiers[i % 5])))
+}
+center.settings.routing.announceEvery = 30
+center.armAnnouncements(now: now)
+var sweep = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+var announced = 0
+for _ in 0..<20 {
+    now = now.adding(seconds: 30)
+    let start = DispatchTime.now().uptimeNanoseconds
+    let applied = timedApply(.tick)
+    sweep.record(DispatchTime.now().uptimeNanoseconds - start)
+    guard case let .success(a) = applied else { fatalError("tick: \(applied)") }
+    announced = a.effects.filter { if case .position = $0 { return true } else { return false } }.count
+}
+report("announcement to \(announced) waiting calls, one tick", sweep)

@@ -34,6 +34,26 @@ final class AnnouncementTests: XCTestCase {
         XCTAssertEqual(desk.center.nextDeadline(), desk.clock.after(30), "and the next announcement is still armed")
     }
 
+    /// Calls that overflowed in from another queue count where they stand in the
+    /// line, as `call.get` counts them; each call is told its place in its own queue.
+    func testPlacesCountCallsThatOverflowedIn() throws {
+        var settings = CallCenter.Settings()
+        settings.routing.announceEvery = 30
+        var desk = try Desk(settings: settings, queues: [
+            QueueConfig(id: "general"),
+            QueueConfig(id: "billing", skills: ["billing": 3], overflow: [OverflowStep(after: 5, addQueue: "general")]),
+        ])
+        desk.center.armAnnouncements(now: desk.now)
+        try desk.offer("b1", queue: "billing")
+        desk.advance(6)
+        try desk.tick()  // b1 now waits in general's line too, ahead of what comes next
+        try desk.offer("g1")
+        desk.advance(24)
+        let told = positions(try desk.tick())
+        XCTAssertEqual(told, ["b1 billing #1 180s", "g1 general #2 360s"])
+        XCTAssertEqual(desk.center.placeInLine(of: "g1", now: desk.now)?.position, 2, "as call.get counts it")
+    }
+
     func testNoAnnouncementsWithoutTheSettingOrOnceItIsGone() throws {
         var desk = try Desk()
         desk.center.armAnnouncements(now: desk.now)

@@ -1,4 +1,5 @@
 import CallCenterClient
+import CallCenterStore
 import Foundation
 import XCTest
 
@@ -29,5 +30,10 @@ final class AnnouncementEndToEndTests: XCTestCase {
             movedUp = next["call"] as? String == "w2" && next["position"] as? Int == 1
         }
         XCTAssertTrue(movedUp, "w2 is told it is first once w1 hung up")
+
+        // Announcements change nothing: no tick of theirs is in the journal.
+        XCTAssertEqual(daemon.stop(), 0)
+        let journal = try CallCenterStore(path: daemon.databasePath).journal()
+        XCTAssertEqual(journal.map(\.op), ["queue.upsert", "call.offer", "call.offer", "call.hangup"], "the default queue, the calls")
     }
 }
