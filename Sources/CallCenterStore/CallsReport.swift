@@ -16,9 +16,12 @@ public struct CallsReportQuery: Sendable, Equatable {
     public var queue: QueueID?
     /// Abandons within this many seconds are `short_abandoned` too.
     public var shortAbandon: Double
+    /// Rows per agent (the legs each answered) instead of per queue.
+    public var byAgent: Bool
 
     public init(from: Instant? = nil, until: Instant? = nil, utcOffsetSeconds: Int = 0, slotSeconds: Int = 86_400,
-                queue: QueueID? = nil, shortAbandon: Double = 5) {
+                queue: QueueID? = nil, shortAbandon: Double = 5, byAgent: Bool = false) {
+        self.byAgent = byAgent
         self.from = from
         self.until = until
         self.utcOffsetSeconds = utcOffsetSeconds
@@ -28,13 +31,15 @@ public struct CallsReportQuery: Sendable, Equatable {
     }
 }
 
-/// One queue's figures over one slot, by the definitions of `DOMAIN.md` §8
-/// (the live counters' own, `QueueCounters`, applied to the call log).
+/// One queue's (or agent's) figures over one slot, by the definitions of
+/// `DOMAIN.md` §8 (the live counters' own, `QueueCounters`, applied to the call log).
 public struct CallsReportRow: Sendable, Equatable {
     /// The slot's start, in local seconds since 1970 (local midnight or the hour).
     public var slot: Int64
-    public var queue: QueueID
-    /// The queue's service-level threshold T now (20 s for a queue that no longer exists).
+    /// The queue, or with `byAgent` the agent.
+    public var key: String
+    /// The queue's service-level threshold T now (20 s for a queue that no longer
+    /// exists); per agent, one of their queues' (each leg is measured against its own).
     public var serviceLevelThreshold: Double
     public var counters: QueueCounters
     /// Answered legs that have ended, and their talk and hold seconds.
@@ -51,7 +56,7 @@ extension CallCenterStore {
 
     /// Call legs offered in the range, per slot and queue: each leg counts where
     /// it was offered (a transfer's new leg in its new queue), in the slot of its
-    /// first offer. Computed by SQL on the call log (index `calls_by_offered`), on a
+    /// first offer. With `byAgent`, the legs answered, per slot and agent. Computed by SQL on the call log (index `calls_by_offered`), on a
     /// reader connection: safe to call from any thread.
     public func callsReport(_ query: CallsReportQuery) throws -> [CallsReportRow] {
         // A reader connection of the pool: the writer (the engine) is not held up.
@@ -66,8 +71,9 @@ extension CallCenterStore {
             // Counts are `coalesce(sum(…), 0)`: a comparison with a live leg's NULL
             // outcome is NULL, and a period of live legs only would sum to NULL.
             func count(_ condition: String) -> String { "coalesce(sum(\(condition)), 0)" }
+            let key = query.byAgent ? "c.agent" : "c.queue"
             var sql = """
-                SELECT (c.offered_at / 1000 + ?) / ? AS slot, c.queue, \(threshold),
+                SELECT (c.offered_at / 1000 + ?) / ? AS slot, \(key), \(threshold),
                   count(*), \(count(answered)), \(count("\(answered) AND c.wait <= \(threshold)")),
                   \(count(abandoned)), \(count("\(abandoned) AND c.wait <= ?")), \(count("\(abandoned) AND c.wait > \(threshold)")),
                   total(CASE WHEN \(answered) THEN c.wait END),
@@ -85,7 +91,8 @@ extension CallCenterStore {
                 sql += " AND c.queue = ?"
                 arguments += [queue]
             }
-            sql += " GROUP BY slot, c.queue ORDER BY slot, c.queue"
+            if query.byAgent { sql += " AND \(answered) AND c.agent IS NOT NULL" }
+            sql += " GROUP BY slot, \(key) ORDER BY slot, \(key)"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 var counters = QueueCounters()
                 counters.offered = row[3]
@@ -99,7 +106,7 @@ extension CallCenterStore {
                 counters.handleSeconds = row[11]
                 counters.timedOut = row[12]
                 counters.rejected = row[13]
-                return CallsReportRow(slot: (row[0] as Int64) * Int64(query.slotSeconds), queue: row[1], serviceLevelThreshold: row[2],
+                return CallsReportRow(slot: (row[0] as Int64) * Int64(query.slotSeconds), key: row[1], serviceLevelThreshold: row[2],
                                       counters: counters, talkedLegs: row[14], talkSeconds: row[15], holdSeconds: row[16])
             }
         }

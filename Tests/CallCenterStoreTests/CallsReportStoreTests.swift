@@ -37,10 +37,11 @@ final class CallsReportStoreTests: XCTestCase {
                 let at = day0 + offered * 1000
                 let answeredAt: Int64? = answered ? at + Int64((wait ?? 0) * 1000) : nil
                 try db.execute(sql: """
-                    INSERT INTO calls (serial, leg, call, caller, dialed, queue, state, ticket, offered_at, queued_at, answered_at,
+                    INSERT INTO calls (serial, leg, call, caller, dialed, queue, agent, state, ticket, offered_at, queued_at, answered_at,
                                        ended_at, wait, talk, hold, wrap_up, outcome, hangup_by)
-                    VALUES (?, 1, ?, '1', '2', ?, 'ended', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [serial, "c\(serial)", queue, serial, at, at, answeredAt, at + 300_000, wait, talk, hold, wrapUp, outcome, hangupBy])
+                    VALUES (?, 1, ?, '1', '2', ?, ?, 'ended', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [serial, "c\(serial)", queue, answered ? (serial % 2 == 0 ? "a2" : "a1") : nil, serial, at, at, answeredAt,
+                                      at + 300_000, wait, talk, hold, wrapUp, outcome, hangupBy])
             }
             // Live legs only, in a queue and hour of their own: one waiting, one connected.
             try db.execute(sql: """
@@ -53,7 +54,7 @@ final class CallsReportStoreTests: XCTestCase {
 
     func testDaysByQueue() throws {
         let rows = try store().callsReport(CallsReportQuery(from: Instant(milliseconds: day0), until: Instant(milliseconds: day0 + 2 * 86_400_000)))
-        XCTAssertEqual(rows.map { "\($0.slot) \($0.queue)" }, ["1764547200 general", "1764547200 late", "1764547200 vip", "1764633600 general"])
+        XCTAssertEqual(rows.map { "\($0.slot) \($0.key)" }, ["1764547200 general", "1764547200 late", "1764547200 vip", "1764633600 general"])
         let general = rows[0]
         XCTAssertEqual(general.serviceLevelThreshold, 20)
         var expected = QueueCounters()
@@ -91,6 +92,20 @@ final class CallsReportStoreTests: XCTestCase {
         let local = day0 / 1000 + 8 * 3600
         XCTAssertEqual(rows.map(\.slot), [local + 9 * 3600, local + 10 * 3600, local + 11 * 3600])
         XCTAssertEqual(rows.map(\.counters.offered), [2, 3, 4])
-        XCTAssertEqual(rows.map(\.queue), ["general", "general", "general"])
+        XCTAssertEqual(rows.map(\.key), ["general", "general", "general"])
+    }
+
+    /// Per agent: the legs each answered, each measured against its own queue's T.
+    func testDaysByAgent() throws {
+        let rows = try store().callsReport(CallsReportQuery(from: Instant(milliseconds: day0), until: Instant(milliseconds: day0 + 2 * 86_400_000),
+                                                            byAgent: true))
+        XCTAssertEqual(rows.map { "\($0.slot) \($0.key) \($0.counters.answered)" }, ["1764547200 a1 2", "1764547200 a2 1", "1764633600 a2 1"])
+        let a1 = rows[0]
+        XCTAssertEqual(a1.counters.answeredWithinThreshold, 1, "10 s in general (T 20 s) is within; 25 s in vip (T 20 s) is not")
+        XCTAssertEqual(a1.counters.handled, 2)
+        XCTAssertEqual(a1.counters.handleSeconds, 150 + 55)
+        XCTAssertEqual(a1.counters.answeredWaitSeconds, 35)
+        XCTAssertEqual(a1.talkSeconds, 140)
+        XCTAssertEqual(a1.holdSeconds, 30)
     }
 }

@@ -18,7 +18,8 @@ struct CallsReport: ParsableCommand {
         discussion: """
             One CSV row per period and queue, then a 'total' row per queue, from the call log: \
             the call legs offered from --from to --to (local days, both included), each in the \
-            period of its offer. Figures as DOMAIN.md §8 defines them (the same as 'callctl stats').
+            period of its offer. Figures as DOMAIN.md §8 defines them (the same as 'callctl stats'). \
+            With --group agent, one row per period and agent: the calls each answered.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -26,20 +27,23 @@ struct CallsReport: ParsableCommand {
     @Option(help: ArgumentHelp("Last local day, YYYY-MM-DD (default: today).", valueName: "date")) var to: String?
     @Option(help: ArgumentHelp("One queue (default: every queue).", valueName: "queue")) var queue: String?
     @Option(help: ArgumentHelp("Periods: day or hour.", valueName: "day|hour")) var by: String = "day"
+    @Option(help: ArgumentHelp("Rows per queue, or per agent (the calls each answered).", valueName: "queue|agent")) var group: String = "queue"
 
     static let columns = [
         "period", "queue", "offered", "answered", "abandoned", "short_abandoned", "answered_within_threshold",
         "abandoned_after_threshold", "service_level", "service_level_threshold", "abandon_rate", "asa", "aht", "handled",
         "mean_talk", "mean_hold", "timed_out", "rejected",
     ]
+    static let agentColumns = ["period", "agent", "answered", "answered_within_threshold", "asa", "handled", "aht", "mean_talk", "mean_hold"]
 
     func validate() throws {
         try ComplaintsReport.validateDates(from: from, to: to)
         guard by == "day" || by == "hour" else { throw ValidationError("--by must be day or hour, not '\(by)'") }
+        guard group == "queue" || group == "agent" else { throw ValidationError("--group must be queue or agent, not '\(group)'") }
     }
 
     func run() throws {
-        var fields: [String: Any] = ["by": by]
+        var fields: [String: Any] = ["by": by, "group": group]
         if let from { fields["from"] = from }
         if let to { fields["to"] = to }
         if let queue { fields["queue"] = queue }
@@ -47,7 +51,7 @@ struct CallsReport: ParsableCommand {
             let result = try global.call("calls.report", fields, defaultRole: "supervisor")
             if global.json { return printJSON(result) }
             let rows = (result["rows"] as? [[String: Any]] ?? []) + (result["totals"] as? [[String: Any]] ?? [])
-            print(ComplaintsReport.csv(rows, columns: Self.columns), terminator: "")
+            print(ComplaintsReport.csv(rows, columns: group == "agent" ? Self.agentColumns : Self.columns), terminator: "")
         }
     }
 }
