@@ -39,6 +39,7 @@ extension CallCenter {
         }
         recountStaffed()
         refreshNoAgentQueues()
+        staffingRestored = true
         calls.reserveCapacity(snapshot.calls.count)
         lineStamps.reserveCapacity(snapshot.calls.count)
         var maxTicket: UInt64 = 0
