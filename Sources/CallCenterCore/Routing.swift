@@ -338,33 +338,6 @@ extension CallCenter {
         }
     }
 
-    /// Arms (or, with the setting gone, disarms) the periodic announcements of
-    /// waiting calls' places; the shell calls it at start and after a reload.
-    public mutating func armAnnouncements(now: Instant) {
-        guard let every = settings.routing.announceEvery, every > 0 else { announceNext = nil; return }
-        if let next = announceNext, next <= now.adding(seconds: every) { return }
-        announceNext = now.adding(seconds: every)
-        deadlines.insert(Deadline(at: now.adding(seconds: every), kind: .announce))
-    }
-
-    /// Each waiting call's place in its queue's line and estimated wait, counted
-    /// as `placeInLine` does (calls that overflowed in from other queues count
-    /// where they stand), one walk of each line; a call is told its place in its
-    /// own queue only.
-    mutating func announcePositions(now: Instant) {
-        for id in queues.keys.sorted() where waitingCount(in: id) > 0 {
-            guard let line = lines[id] else { continue }
-            let isLive = isWaiting(in: id)
-            let terms = waitTerms(queue: id, now: now)
-            var position = 0
-            for entry in line.liveEntries(isLive: { isLive($0) }) {
-                position += 1
-                guard calls.read(entry.call, { $0.queue == id }) == true else { continue }
-                effects.append(.position(call: entry.call, queue: id, position: position, ewt: terms.wait(position)))
-            }
-        }
-    }
-
     /// Applies overflow step `stage` to a waiting call and (unless `placing` is
     /// false) tries to place it.
     mutating func applyOverflow(_ id: CallID, stage: Int, placing: Bool = true, now: Instant) {
