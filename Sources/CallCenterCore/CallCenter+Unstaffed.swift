@@ -10,31 +10,19 @@ extension CallCenter {
     /// lose their `unstaffedSince`; when a queue lost its last working agent, the
     /// queues with the setting look again at their waiting calls.
     mutating func watchStaffing(now: Instant) {
-        defer { staffingRestored = false }  // only the first look after a restart
         guard !staffingChanged.isEmpty else { return }
         var lostAgents = false
         for id in staffingChanged where staffingWatched.contains(id) {
             if (staffedByQueue[id] ?? 0) > 0 {
                 if unstaffedSince[id] != nil { unstaffedSince[id] = nil }
             } else if unstaffedSince[id] == nil, queues[id] != nil {
-                unstaffedSince[id] = staffingRestored ? lastWorked(id, now: now) : now
+                unstaffedSince[id] = now
                 lostAgents = true
             }
         }
         staffingChanged.removeAll(keepingCapacity: true)
         guard lostAgents else { return }
         for id in noAgentQueues where waitingCount(in: id) > 0 { rearmNoAgent(id) }
-    }
-
-    /// After a restart, when the last agent who may take `queue`'s calls stopped
-    /// working, as far as the agents show it: the latest state change among them
-    /// (not earlier than that, so no call leaves early); with no such agent at all,
-    /// never (calls count from their own queuing).
-    func lastWorked(_ queue: QueueID, now: Instant) -> Instant {
-        guard let skills = queues[queue]?.config.skills else { return now }
-        var latest = Instant(milliseconds: 0)
-        for agent in agents.values where agent.hasSkills(skills) { latest = max(latest, agent.since) }
-        return min(latest, now)
     }
 
     /// Arms a queue's no-agent deadline for the first of its waiting calls to come due.

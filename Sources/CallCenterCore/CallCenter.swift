@@ -64,9 +64,6 @@ public struct CallCenter: Sendable {
     var noAgentNext: IDMap<Instant> = [:]
     var staffingWatched = IDSet()
     var unstaffedSince: IDMap<Instant> = [:]
-    /// Rebuilt from a snapshot, staffing not yet looked at: the first look dates a
-    /// queue without agents from its agents' last state changes (`lastWorked`).
-    var staffingRestored = false
     var staffingChanged: [QueueID] = []
     /// Queues each agent serves by skills (a cache; see `servedQueues`).
     var servedCache: IDMap<[QueueID]> = [:]

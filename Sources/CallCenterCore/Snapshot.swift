@@ -39,7 +39,6 @@ extension CallCenter {
         }
         recountStaffed()
         refreshNoAgentQueues()
-        staffingRestored = true
         calls.reserveCapacity(snapshot.calls.count)
         lineStamps.reserveCapacity(snapshot.calls.count)
         var maxTicket: UInt64 = 0
