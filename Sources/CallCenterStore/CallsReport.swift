@@ -39,7 +39,7 @@ public struct CallsReportRow: Sendable, Equatable {
     /// The queue, or with `byAgent` the agent.
     public var key: String
     /// The queue's service-level threshold T now (20 s for a queue that no longer
-    /// exists); per agent, one of their queues' (each leg is measured against its own).
+    /// exists); 0 per agent (each leg is measured against its own queue's).
     public var serviceLevelThreshold: Double
     public var counters: QueueCounters
     /// Answered legs that have ended, and their talk and hold seconds.
@@ -68,12 +68,14 @@ extension CallCenterStore {
             // A timeout sent on to another queue closes the leg `transferred` by the system.
             let timedOut = "(c.outcome = 'timed_out' OR (c.outcome = 'transferred' AND c.hangup_by = 'system'))"
             let threshold = "coalesce(q.service_level, 20)"
+            // Per agent, each leg is measured against its own queue's T; no one T stands for the row.
+            let rowThreshold = query.byAgent ? "NULL" : threshold
             // Counts are `coalesce(sum(…), 0)`: a comparison with a live leg's NULL
             // outcome is NULL, and a period of live legs only would sum to NULL.
             func count(_ condition: String) -> String { "coalesce(sum(\(condition)), 0)" }
             let key = query.byAgent ? "c.agent" : "c.queue"
             var sql = """
-                SELECT (c.offered_at / 1000 + ?) / ? AS slot, \(key), \(threshold),
+                SELECT (c.offered_at / 1000 + ?) / ? AS slot, \(key), \(rowThreshold),
                   count(*), \(count(answered)), \(count("\(answered) AND c.wait <= \(threshold)")),
                   \(count(abandoned)), \(count("\(abandoned) AND c.wait <= ?")), \(count("\(abandoned) AND c.wait > \(threshold)")),
                   total(CASE WHEN \(answered) THEN c.wait END),
@@ -106,7 +108,7 @@ extension CallCenterStore {
                 counters.handleSeconds = row[11]
                 counters.timedOut = row[12]
                 counters.rejected = row[13]
-                return CallsReportRow(slot: (row[0] as Int64) * Int64(query.slotSeconds), key: row[1], serviceLevelThreshold: row[2],
+                return CallsReportRow(slot: (row[0] as Int64) * Int64(query.slotSeconds), key: row[1], serviceLevelThreshold: row[2] ?? 0,
                                       counters: counters, talkedLegs: row[14], talkSeconds: row[15], holdSeconds: row[16])
             }
         }
