@@ -161,7 +161,7 @@ extension CallCenter {
     /// call (nor lending its agents to one by overflow), and named by no other
     /// queue's `on_timeout` or overflow step nor by the routing rules (dialled
     /// numbers, IVR intents, flag policies). Its call log stays; today's figures go.
-    mutating func removeQueue(_ id: QueueID, now: Instant) throws -> Outcome {
+    mutating func removeQueue(_ id: QueueID) throws -> Outcome {
         guard queues[id] != nil else { throw CoreError.noSuchQueue(id) }
         if id == settings.defaultQueue {
             throw CoreError(.conflict, "queue '\(id)' is the default queue (default_queue in the config): calls offered without a queue go there")

@@ -168,7 +168,7 @@ public struct CallCenter: Sendable {
         case let .removeAgent(agent):
             return try removeAgent(agent, now: now)
         case let .removeQueue(queue):
-            return try removeQueue(queue, now: now)
+            return try removeQueue(queue)
         case let .openComplaint(call, agent, summary, caller):
             return try openComplaint(on: call, by: agent, summary: summary, caller: caller, now: now)
         case let .complaintStep(complaint, step, agent, note, call):

@@ -65,7 +65,7 @@ extension Engine {
             o["mean_hold"] = Encode.seconds(ended == 0 ? nil : row.holdSeconds / ended)
             return .object(o)
         }
-        var totals: [QueueID: CallsReportRow] = [:]
+        var totals: [String: CallsReportRow] = [:]  // by queue or agent
         for row in rows {
             guard var total = totals[row.key] else { totals[row.key] = row; continue }
             total.counters.add(row.counters)

@@ -46,22 +46,26 @@ final class SchemaCheckListTests: XCTestCase {
         }
     }
 
+    /// A database file migrated up to `migration`, with `rows` written in it; its path.
+    func earlierDatabase(upTo migration: String, _ rows: (Database) throws -> Void) throws -> String {
+        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: migration)
+        try queue.write(rows)
+        return path
+    }
+
     /// Agents removed before "v9" are found in the journal: their ids are not
     /// given out again either. An agent created again since keeps its id.
     func testRemovalsBeforeV9AreTakenFromTheJournal() throws {
-        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(queue, upTo: "v8: queues' maximum wait without agents")
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO journal (seq, at, op, actor, payload) VALUES
-                        (1, 100, 'agent.remove', 'admin', '{"id":1,"op":"agent.remove","agent":"a7"}'),
-                        (2, 200, 'agent.remove', 'admin', '{"id":2,"op":"agent.remove","agent":"a8"}'),
-                        (3, 300, 'agent.remove', 'admin', 'not json');
-                    INSERT INTO agents (agent, name, seat, state, since) VALUES ('a8', 'B', 's8', 'logged_out', 250);
-                    """)
-            }
+        let path = try earlierDatabase(upTo: "v8: queues' maximum wait without agents") { db in
+            try db.execute(sql: """
+                INSERT INTO journal (seq, at, op, actor, payload) VALUES
+                    (1, 100, 'agent.remove', 'admin', '{"id":1,"op":"agent.remove","agent":"a7"}'),
+                    (2, 200, 'agent.remove', 'admin', '{"id":2,"op":"agent.remove","agent":"a8"}'),
+                    (3, 300, 'agent.remove', 'admin', 'not json');
+                INSERT INTO agents (agent, name, seat, state, since) VALUES ('a8', 'B', 's8', 'logged_out', 250);
+                """)
         }
         let snapshot = try CallCenterStore(path: path).loadSnapshot()
         XCTAssertEqual(snapshot.removedAgents, ["a7": Instant(milliseconds: 100)])
@@ -72,19 +76,13 @@ final class SchemaCheckListTests: XCTestCase {
     /// passes integrity_check, and the rewritten constraints still refuse what the
     /// lists did not name.
     func testMigratingAnEarlierDatabaseKeepsRowsAndConstraints() throws {
-        let path = try Fixture.temporaryDirectory(for: self).appendingPathComponent("cc.sqlite").path
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(queue, upTo: "v4: open complaints by customer")
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO calls (serial, leg, call, caller, dialed, queue, state, ticket, offered_at, queued_at, ended_at, outcome, hangup_by)
-                    VALUES (1, 1, 'c1', '+8613800001111', '100', 'general', 'ended', 1, 10, 10, 20, 'completed', 'caller')
-                    """)
-                try db.execute(sql: "INSERT INTO agents (agent, name, seat, state, since) VALUES ('a1', 'A', 's1', 'ready', 5)")
-            }
-            XCTAssertFalse(try queue.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_schema WHERE name = 'calls'") ?? "" }
-                .contains("state = 'queued' OR"))
+        let path = try earlierDatabase(upTo: "v4: open complaints by customer") { db in
+            try db.execute(sql: """
+                INSERT INTO calls (serial, leg, call, caller, dialed, queue, state, ticket, offered_at, queued_at, ended_at, outcome, hangup_by)
+                VALUES (1, 1, 'c1', '+8613800001111', '100', 'general', 'ended', 1, 10, 10, 20, 'completed', 'caller')
+                """)
+            try db.execute(sql: "INSERT INTO agents (agent, name, seat, state, since) VALUES ('a1', 'A', 's1', 'ready', 5)")
+            XCTAssertFalse((try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'calls'") ?? "").contains("state = 'queued' OR"))
         }
 
         let store = try CallCenterStore(path: path)
