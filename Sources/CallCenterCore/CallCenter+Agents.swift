@@ -192,7 +192,6 @@ extension CallCenter {
         lines[id] = nil
         waitingByQueue[id] = nil
         noAgentNext[id] = nil
-        unstaffedSince[id] = nil
         recountStaffed()  // ready lines, staffing and the queues each agent serves, without it
         refreshNoAgentQueues()
         staffingWatched.remove(id)

@@ -4,7 +4,10 @@
 /// home, the whole team is on a break. Who may take a call is its queue's agents
 /// and those of the queues its overflow steps added; a call times out
 /// `max_wait_no_agent` after the later of its own queuing and the moment the last
-/// of them stopped working.
+/// of them stopped working. That moment is kept with each queue
+/// (`Queue.unstaffedSince`, in the store), so a restart does not start the count
+/// again: a call that has waited with nobody there is not kept waiting longer
+/// because the daemon restarted.
 extension CallCenter {
     /// After each input: the queues whose staffing went to or from nobody get or
     /// lose their `unstaffedSince`; when a queue lost its last working agent, the
@@ -14,14 +17,40 @@ extension CallCenter {
         var lostAgents = false
         for id in staffingChanged where staffingWatched.contains(id) {
             if (staffedByQueue[id] ?? 0) > 0 {
-                if unstaffedSince[id] != nil { unstaffedSince[id] = nil }
-            } else if unstaffedSince[id] == nil, queues[id] != nil {
-                unstaffedSince[id] = now
+                setUnstaffed(id, since: nil)
+            } else if queues[id] != nil, unstaffedSince(id) == nil {
+                setUnstaffed(id, since: now)
                 lostAgents = true
             }
         }
         staffingChanged.removeAll(keepingCapacity: true)
         guard lostAgents else { return }
+        for id in noAgentQueues where waitingCount(in: id) > 0 { rearmNoAgent(id) }
+    }
+
+    /// Since when nobody has been working in a watched queue (nil while someone is).
+    func unstaffedSince(_ queue: QueueID) -> Instant? {
+        queues.read(queue) { $0.unstaffedSince } ?? nil
+    }
+
+    /// Sets or clears a queue's `unstaffedSince`; a change is written with the queue.
+    mutating func setUnstaffed(_ queue: QueueID, since: Instant?) {
+        let changed: Bool? = queues.inPlace(queue) { q in
+            guard q.unstaffedSince != since else { return false }
+            q.unstaffedSince = since
+            return true
+        }
+        if changed == true { changes.queues.insert(queue) }
+    }
+
+    /// After a restore, once the calls are back in line: a queue keeps the moment
+    /// it lost its agents only while it is watched and still nobody works there,
+    /// and the waiting calls' no-agent deadlines are armed from that moment (a
+    /// call already past it times out at the first tick).
+    mutating func restoreStaffing() {
+        for id in queues.keys where unstaffedSince(id) != nil {
+            if !staffingWatched.contains(id) || (staffedByQueue[id] ?? 0) > 0 { setUnstaffed(id, since: nil) }
+        }
         for id in noAgentQueues where waitingCount(in: id) > 0 { rearmNoAgent(id) }
     }
 
@@ -35,9 +64,9 @@ extension CallCenter {
     /// Since when nobody who may take `call` has been working, or nil while
     /// someone is (its queue's agents and those of the queues overflow added).
     func unattendedSince(_ call: Call) -> Instant? {
-        guard var since = unstaffedSince[call.queue] else { return nil }
+        guard var since = unstaffedSince(call.queue) else { return nil }
         for extra in call.extraQueues {
-            guard let other = unstaffedSince[extra] else { return nil }
+            guard let other = unstaffedSince(extra) else { return nil }
             since = max(since, other)
         }
         return since
@@ -91,7 +120,7 @@ extension CallCenter {
             for call in waitingCalls(in: id) { for extra in call.extraQueues { watched.insert(extra) } }
         }
         if watched.isEmpty {
-            unstaffedSince = [:]
+            for id in staffingWatched { setUnstaffed(id, since: nil) }
             staffingChanged = []
         }
         // A queue newly watched learns whether it is staffed at the end of this input.

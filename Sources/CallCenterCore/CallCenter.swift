@@ -56,14 +56,12 @@ public struct CallCenter: Sendable {
     public internal(set) var staffedByQueue: IDMap<Int> = [:]
     /// The queues with `maxWaitNoAgent` and each one's pending no-agent deadline;
     /// the queues whose staffing matters to them (theirs and those their overflow
-    /// adds), since when each of those has had nobody working (in memory only:
-    /// after a restart the count starts at the first tick), and those whose
-    /// staffing may have gone to or from nobody in this input. All empty while no
-    /// queue has the setting (see CallCenter+Unstaffed.swift).
+    /// adds; each keeps since when it has had nobody working, `Queue.unstaffedSince`),
+    /// and those whose staffing may have gone to or from nobody in this input. All
+    /// empty while no queue has the setting (see CallCenter+Unstaffed.swift).
     var noAgentQueues: [QueueID] = []
     var noAgentNext: IDMap<Instant> = [:]
     var staffingWatched = IDSet()
-    var unstaffedSince: IDMap<Instant> = [:]
     var staffingChanged: [QueueID] = []
     /// Queues each agent serves by skills (a cache; see `servedQueues`).
     var servedCache: IDMap<[QueueID]> = [:]

@@ -214,6 +214,11 @@ public struct Queue: Sendable, Equatable, Codable {
     public var counters: QueueCounters
     /// The agent this queue routed to last (round-robin).
     public var lastRouted: AgentID?
+    /// Since when nobody who serves this queue has been working (ready, ringing,
+    /// busy, wrap-up), kept only while it matters to `max_wait_no_agent` (see
+    /// CallCenter+Unstaffed.swift); stored with the queue, so a restart goes on
+    /// counting from there instead of starting again.
+    public var unstaffedSince: Instant?
 
     public init(config: QueueConfig, counters: QueueCounters = QueueCounters()) {
         self.config = config

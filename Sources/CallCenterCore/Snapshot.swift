@@ -38,7 +38,6 @@ extension CallCenter {
             }
         }
         recountStaffed()
-        refreshNoAgentQueues()
         calls.reserveCapacity(snapshot.calls.count)
         lineStamps.reserveCapacity(snapshot.calls.count)
         var maxTicket: UInt64 = 0
@@ -69,6 +68,10 @@ extension CallCenter {
                 break
             }
         }
+        // Watched queues are worked out with the calls in line (overflow may have
+        // added queues to them), then each keeps or drops its stored moment.
+        refreshNoAgentQueues()
+        restoreStaffing()
         nextTicket = max(snapshot.nextTicket, maxTicket + 1)
         lastAgentByCaller = [:]
         for (number, agent) in snapshot.lastAgents { lastAgentByCaller[number] = agent }

@@ -46,7 +46,7 @@ enum Projections {
 
     static let queueColumns = """
         skills, strategy, wrap_up, ring_timeout, max_wait, service_level, on_timeout, max_attempts, manager_wait, overflow, \
-        max_wait_no_agent, last_routed, counters
+        max_wait_no_agent, last_routed, counters, unstaffed_since
         """
     static let updateQueueSQL = "UPDATE queues SET " + assignments(queueColumns) + " WHERE queue = ?"
     static let insertQueueSQL = insertSQL("queues", queueColumns + ", queue")
@@ -144,7 +144,7 @@ enum Projections {
                 func bind(_ row: inout FastStatement) {
                     row.bind(config.skills); row.bind(c.strategy.rawValue); row.bind(c.wrapUp); row.bind(c.ringTimeout); row.bind(c.maxWait)
                     row.bind(c.serviceLevel); row.bind(c.onTimeout.text); row.bind(c.maxAttempts); row.bind(c.managerWait); row.bind(config.overflow)
-                    row.bind(c.maxWaitNoAgent); row.bind(q.lastRouted); row.bind(counters); row.bind(c.id)
+                    row.bind(c.maxWaitNoAgent); row.bind(q.lastRouted); row.bind(counters); row.bind(q.unstaffedSince?.milliseconds); row.bind(c.id)
                 }
                 bind(&update)
                 if try update.run(db) > 0 { continue }
@@ -179,6 +179,7 @@ enum Projections {
             config.maxWaitNoAgent = row["max_wait_no_agent"]
             var queue = Queue(config: config, counters: try decode(QueueCounters.self, row["counters"]) ?? QueueCounters())
             queue.lastRouted = row["last_routed"]
+            queue.unstaffedSince = (row["unstaffed_since"] as Int64?).map(Instant.init(milliseconds:))
             return queue
         }
         snapshot.agents = try Row.fetchAll(db, sql: "SELECT * FROM agents ORDER BY agent").map { row in

@@ -140,6 +140,11 @@ enum Schema {
                     CHECK (on_hold_since IS NULL OR state = 'connected');               -- the hold in progress (ms)
                 """)
         }
+        migrator.registerMigration("v11: since when a queue has had nobody working") { db in
+            // Kept for the queues max_wait_no_agent watches, so a restart goes on
+            // counting from the moment the last agent stopped working.
+            try db.execute(sql: "ALTER TABLE queues ADD COLUMN unstaffed_since INTEGER")  // ms since 1970, or NULL
+        }
         return migrator
     }
 }

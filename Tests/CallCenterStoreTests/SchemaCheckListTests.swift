@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import CallCenterCore
 import XCTest
@@ -70,6 +71,28 @@ final class SchemaCheckListTests: XCTestCase {
         let snapshot = try CallCenterStore(path: path).loadSnapshot()
         XCTAssertEqual(snapshot.removedAgents, ["a7": Instant(milliseconds: 100)])
         XCTAssertEqual(snapshot.agents.map(\.id), ["a8"])
+    }
+
+    /// Queues stored before "v11" have no moment without agents: the count starts
+    /// at the first tick, as it did. The moment is kept from then on.
+    func testQueuesBeforeV11HaveNoMomentWithoutAgents() throws {
+        let path = try earlierDatabase(upTo: "v10: time on hold") { db in
+            let counters = String(decoding: try JSONEncoder().encode(QueueCounters()), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO queues (queue, strategy, wrap_up, ring_timeout, service_level, max_wait_no_agent, counters)
+                VALUES ('night', 'longest_idle', 0, 20, 20, 60, ?)
+                """, arguments: [counters])
+        }
+        let store = try CallCenterStore(path: path)
+        var night = try XCTUnwrap(try store.loadSnapshot().queues.first)
+        XCTAssertEqual(night.id, "night")
+        XCTAssertNil(night.unstaffedSince)
+        night.unstaffedSince = Instant(milliseconds: 1_700_000_000_000)
+        var batch = CommitBatch()
+        batch.entries = [JournalEntry(seq: 1, at: Instant(milliseconds: 1_700_000_000_000), op: "tick", actor: "daemon", payload: "")]
+        batch.queues = [night]
+        try store.commit(batch)
+        XCTAssertEqual(try CallCenterStore(path: path).loadSnapshot().queues.first?.unstaffedSince, Instant(milliseconds: 1_700_000_000_000))
     }
 
     /// A database at "v4" with rows in it: the migration keeps every row, the file

@@ -59,6 +59,29 @@ final class RecoveryTests: XCTestCase {
         daemon.stop()
     }
 
+    /// `max_wait_no_agent` goes on counting across kill -9: a caller who waited 2
+    /// of 3 s in a queue nobody staffs times out about 1 s after the restart, not
+    /// 3 s (the moment the queue lost its agents is stored with the queue).
+    func testTheWaitWithoutAgentsGoesOnAcrossKill9() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        _ = try daemon.session("admin").call("queue.upsert", ["queue": "night", "max_wait_no_agent": 3, "on_timeout": "voicemail"])
+        let offeredAt = Date()
+        _ = try daemon.session("pbx").call("call.offer", ["call": "n1", "from": "13800000001", "queue": "night"])
+        Thread.sleep(forTimeInterval: 2)
+        daemon.crash()
+
+        try daemon.start()
+        let restartedAt = Date()
+        let pbx = try daemon.session("pbx")
+        let timeout = try pbx.event(named: "call.timeout")
+        XCTAssertEqual(timeout["call"] as? String, "n1")
+        XCTAssertEqual(timeout["reason"] as? String, "no_agent")
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(offeredAt), 3)
+        XCTAssertLessThan(Date().timeIntervalSince(restartedAt), 2.5, "counted from the offer, not from the restart")
+        daemon.stop()
+    }
+
     /// A ringing and a connected call are still known after kill -9; the PBX reports their end.
     func testRingingAndConnectedCallsSurviveKill9() throws {
         let daemon = try DaemonProcess()

@@ -340,6 +340,12 @@ struct World {
         if center.agentCounts.filter({ $0.value != 0 }) != recounted || restored.agentCounts != center.agentCounts {
             return "agent counts \(center.agentCounts), restored \(restored.agentCounts), by the agents \(recounted)"
         }
+        if restored.snapshot.queues != center.snapshot.queues {
+            return "a restored core has other queues (counters, last routed, unstaffed since)"
+        }
+        if noAgentWait != nil, center.queues["vip"]?.unstaffedSince != unstaffedSince["vip"] {
+            return "vip has had nobody working since \(String(describing: center.queues["vip"]?.unstaffedSince)), by the model \(String(describing: unstaffedSince["vip"]))"
+        }
         let staffed = center.staffedByQueue.dictionary.filter { $0.value != 0 }
         let restoredStaffed = restored.staffedByQueue.dictionary.filter { $0.value != 0 }
         if restoredStaffed != staffed || restored.removedAgents != center.removedAgents {
