@@ -1,7 +1,16 @@
 /// Agents and queues: login, logout, ready / not ready, administration.
 extension CallCenter {
+    /// The refusal for an agent the core does not know; a removed one is told
+    /// apart, since its id cannot be created again.
+    func noSuchAgent(_ id: AgentID) -> CoreError {
+        guard removedAgents[id] == nil else {
+            return CoreError(.notFound, "agent '\(id)' was removed (agent.remove); its id is not given out again: create the agent under another id")
+        }
+        return CoreError(.notFound, "agent '\(id)' is not known; create it with agent.upsert")
+    }
+
     mutating func login(_ id: AgentID, seat: String?, now: Instant) throws -> Outcome {
-        guard var agent = agents[id] else { throw CoreError.noSuchAgent(id) }
+        guard var agent = agents[id] else { throw noSuchAgent(id) }
         let wanted = seat ?? agent.activeSeat ?? agent.profile.seat
         if let holder = seatHolders[wanted], holder != id, agents[holder]?.state.isLoggedIn == true {
             throw CoreError(.conflict, "seat '\(wanted)' is in use by agent '\(holder)'; log that agent out or pick another seat")
@@ -28,7 +37,7 @@ extension CallCenter {
     }
 
     mutating func logout(_ id: AgentID, now: Instant) throws -> Outcome {
-        guard var agent = agents[id] else { throw CoreError.noSuchAgent(id) }
+        guard var agent = agents[id] else { throw noSuchAgent(id) }
         switch agent.state {
         case .loggedOut:
             return .agent(agent)
@@ -51,7 +60,7 @@ extension CallCenter {
     }
 
     mutating func setState(_ id: AgentID, to state: AgentState, reason: String?, now: Instant) throws -> Outcome {
-        guard var agent = agents[id] else { throw CoreError.noSuchAgent(id) }
+        guard var agent = agents[id] else { throw noSuchAgent(id) }
         guard state == .ready || state == .notReady else {
             throw CoreError(.badRequest, "field 'state' must be \"ready\" or \"not_ready\", not \"\(state.rawValue)\"")
         }
@@ -115,7 +124,7 @@ extension CallCenter {
     /// agent that does not exist. The id is not given out again (`removedAgents`):
     /// a new agent under it would inherit those customers and that history.
     mutating func removeAgent(_ id: AgentID, now: Instant) throws -> Outcome {
-        guard let agent = agents[id] else { throw CoreError.noSuchAgent(id) }
+        guard let agent = agents[id] else { throw noSuchAgent(id) }
         guard agent.state == .loggedOut else {
             throw CoreError(.invalidTransition, "agent '\(id)' is \(agent.state.rawValue): log them out first (agent.logout); only a logged-out agent is removed")
         }
@@ -147,8 +156,14 @@ extension CallCenter {
         let linesChanged = queue.config.skills != config.skills || queue.config.strategy != config.strategy || queues[config.id] == nil
         let noAgentChanged = queue.config.maxWaitNoAgent != config.maxWaitNoAgent || queue.config.overflow != config.overflow
             || queues[config.id] == nil
+        // New timings apply to the calls waiting and ringing there, as after a restart.
+        let timersChanged = queues[config.id] != nil && (queue.config.maxWait != config.maxWait || queue.config.overflow != config.overflow
+            || queue.config.ringTimeout != config.ringTimeout)
         queue.config = config
         queues[config.id] = queue
+        if timersChanged {
+            for call in calls.values where call.queue == config.id { armQueueTimers(of: call) }
+        }
         if linesChanged { recountStaffed() }
         if noAgentChanged { refreshNoAgentQueues(changed: config.id) }
         changes.queues.insert(config.id)

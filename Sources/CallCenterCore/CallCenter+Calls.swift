@@ -2,7 +2,7 @@
 extension CallCenter {
     mutating func answer(_ id: CallID, by agentID: AgentID, now: Instant) throws -> Outcome {
         guard var call = calls[id] else { throw CoreError.noSuchCall(id) }
-        guard var agent = agents[agentID] else { throw CoreError.noSuchAgent(agentID) }
+        guard var agent = agents[agentID] else { throw noSuchAgent(agentID) }
         guard call.state == .ringing else {
             throw CoreError(.invalidTransition, "call '\(id)' is \(call.state.rawValue), not ringing: only a ringing call can be answered")
         }
@@ -29,7 +29,7 @@ extension CallCenter {
 
     mutating func noAnswer(_ id: CallID, agent agentID: AgentID, now: Instant) throws -> Outcome {
         guard let call = calls[id] else { throw CoreError.noSuchCall(id) }
-        guard agents[agentID] != nil else { throw CoreError.noSuchAgent(agentID) }
+        guard agents[agentID] != nil else { throw noSuchAgent(agentID) }
         guard call.state == .ringing, call.agent == agentID else {
             throw CoreError(.invalidTransition, "call '\(id)' is not ringing on agent '\(agentID)' (it is \(call.state.rawValue)\(call.agent.map { " on '\($0)'" } ?? ""))")
         }
@@ -108,7 +108,7 @@ extension CallCenter {
             guard queues[queueID] != nil else { throw CoreError.noSuchQueue(queueID) }
             targetQueue = queueID
         case let .agent(agentID):
-            guard let agent = agents[agentID] else { throw CoreError.noSuchAgent(agentID) }
+            guard let agent = agents[agentID] else { throw noSuchAgent(agentID) }
             guard agent.state == .ready else {
                 throw CoreError(.conflict, "agent '\(agentID)' is \(agent.state.rawValue), not ready: transfer to a queue instead")
             }
@@ -194,10 +194,14 @@ extension CallCenter {
         }) else { return }
         leaveLines(call)
         touch(id)
-        let timeout = queues.inPlace(call.queue) { queue in
+        // Round-robin goes on from the agent rung last, after a restart too (the
+        // queue's row keeps it); other strategies do not keep it.
+        let (timeout, moved) = queues.inPlace(call.queue) { queue -> (Double, Bool) in
+            guard queue.config.strategy == .roundRobin, queue.lastRouted != agentID else { return (queue.config.ringTimeout, false) }
             queue.lastRouted = agentID
-            return queue.config.ringTimeout
-        } ?? 20
+            return (queue.config.ringTimeout, true)
+        } ?? (20, false)
+        if moved { changes.queues.insert(call.queue) }
         agent.call = id
         transition(&agent, to: .ringing, now: now)
         deadlines.insert(Deadline(at: now.adding(seconds: timeout), kind: .ringTimeout(call: id, since: now)))

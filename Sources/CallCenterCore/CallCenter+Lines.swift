@@ -24,6 +24,30 @@ extension CallCenter {
         return position
     }
 
+    /// Arms the deadlines a call has from its queue's settings as they are now:
+    /// a waiting call's overflow steps still ahead and its maximum wait, a ringing
+    /// call's ring timeout. At a restore, and for a queue's calls when its timings
+    /// change (the deadlines armed before are stale then: `isLive`). One already
+    /// past fires at the next tick.
+    mutating func armQueueTimers(of call: Call) {
+        guard let queue = queues[call.queue]?.config else { return }
+        switch call.state {
+        case .queued:
+            for (stage, step) in queue.overflow.enumerated() where stage >= call.overflowStage {
+                deadlines.insert(Deadline(at: call.queuedAt.adding(seconds: step.after), kind: .overflow(call: call.id, leg: call.leg, stage: stage)))
+            }
+            if let maxWait = queue.maxWait {
+                deadlines.insert(Deadline(at: call.queuedAt.adding(seconds: maxWait), kind: .maxWait(call: call.id, leg: call.leg)))
+            }
+        case .ringing:
+            if let since = call.ringingAt {
+                deadlines.insert(Deadline(at: since.adding(seconds: queue.ringTimeout), kind: .ringTimeout(call: call.id, since: since)))
+            }
+        case .connected, .ended:
+            break
+        }
+    }
+
     /// Until when a call being queued for the first time waits for its account
     /// manager alone: the manager is busy (ringing, on a call, in wrap-up), the
     /// queue holds for managers and the manager may take the call. Nil: no hold.

@@ -336,9 +336,12 @@ public struct CallCenter: Sendable {
 
     func isLive(_ deadline: Deadline) -> Bool {
         switch deadline.kind {
+        // A call's deadline counts only while it is the one its leg and its queue's
+        // settings give now: a queue changed since, or a new call with a reused id,
+        // leaves it stale (the change arms the new one: `rearmCallDeadlines`).
         case let .ringTimeout(call, since):
-            guard let c = calls[call] else { return false }
-            return c.state == .ringing && c.ringingAt == since
+            guard let c = calls[call], c.state == .ringing, c.ringingAt == since else { return false }
+            return since.adding(seconds: queues[c.queue]?.config.ringTimeout ?? 20) == deadline.at
         case let .wrapUpEnd(agent):
             guard let a = agents[agent], a.state == .wrapUp, let wrap = a.wrapUp else { return false }
             return wrap.until == deadline.at && complaintHolding(a) == nil
@@ -346,11 +349,12 @@ public struct CallCenter: Sendable {
             guard let c = calls[call] else { return false }
             return c.state == .queued && c.leg == leg && c.holdUntil == deadline.at
         case let .overflow(call, leg, stage):
-            guard let c = calls[call] else { return false }
-            return c.state == .queued && c.leg == leg && c.overflowStage == stage
+            guard let c = calls[call], c.state == .queued, c.leg == leg, c.overflowStage == stage,
+                  let steps = queues[c.queue]?.config.overflow, stage < steps.count else { return false }
+            return c.queuedAt.adding(seconds: steps[stage].after) == deadline.at
         case let .maxWait(call, leg):
-            guard let c = calls[call] else { return false }
-            return c.state == .queued && c.leg == leg
+            guard let c = calls[call], c.state == .queued, c.leg == leg, let maxWait = queues[c.queue]?.config.maxWait else { return false }
+            return c.queuedAt.adding(seconds: maxWait) == deadline.at
         case let .noAgent(queue):
             return noAgentNext[queue] == deadline.at
         case let .complaintDue(complaint):

@@ -8,7 +8,7 @@ extension CallCenter {
     /// `caller` is the archive summary the shell found for a call that has ended
     /// (in wrap-up); a live call's own caller record wins.
     mutating func openComplaint(on callID: CallID, by agentID: AgentID, summary: String, caller: CallerInfo?, now: Instant) throws -> Outcome {
-        guard agents[agentID] != nil else { throw CoreError.noSuchAgent(agentID) }
+        guard agents[agentID] != nil else { throw noSuchAgent(agentID) }
         let (link, live) = try complaintLink(callID, agent: agentID, followUp: false, now: now)
         let who = live ?? caller
         let complaint = try complaints.open(
@@ -22,7 +22,7 @@ extension CallCenter {
 
     /// `complaint.step`: the next step, by any agent; `call` links a follow-up call.
     mutating func takeComplaintStep(_ step: ComplaintStep, on id: ComplaintID, by agentID: AgentID, note: String?, call: CallID?, now: Instant) throws -> Outcome {
-        guard agents[agentID] != nil else { throw CoreError.noSuchAgent(agentID) }
+        guard agents[agentID] != nil else { throw noSuchAgent(agentID) }
         guard let current = complaints.open[id] else { throw ComplaintDesk.notOpen(id) }
         try ComplaintDesk.check(step, on: current, note: note)
         var link: ComplaintCall?
@@ -36,7 +36,7 @@ extension CallCenter {
 
     /// `complaint.assign`: a supervisor hands the complaint to another agent.
     mutating func assignComplaint(_ id: ComplaintID, to agentID: AgentID, now: Instant) throws -> Outcome {
-        guard agents[agentID] != nil else { throw CoreError.noSuchAgent(agentID) }
+        guard agents[agentID] != nil else { throw noSuchAgent(agentID) }
         let complaint = try complaints.assign(id, to: agentID, at: now)
         record(complaint, "complaint.assigned")
         return .complaint(complaint)

@@ -22,9 +22,6 @@ public struct CoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { "\(code.rawValue): \(message)" }
 
     static func noSuchCall(_ id: CallID) -> CoreError { CoreError(.notFound, "call '\(id)' is not known") }
-    static func noSuchAgent(_ id: AgentID) -> CoreError {
-        CoreError(.notFound, "agent '\(id)' is not known; create it with agent.upsert")
-    }
     static func noSuchQueue(_ id: QueueID) -> CoreError {
         CoreError(.notFound, "queue '\(id)' is not configured; create it with queue.upsert or in the config file")
     }

@@ -44,29 +44,14 @@ extension CallCenter {
         for call in snapshot.calls.sorted(by: { $0.ticket < $1.ticket }) {
             calls[call.id] = call
             maxTicket = max(maxTicket, call.ticket, call.serial)
-            switch call.state {
-            case .queued:
+            if call.state == .queued {
                 insertInLines(call)
                 if let until = call.holdUntil, let manager = call.accountManager {
                     heldFor[manager, default: []].append(call.id)
                     deadlines.insert(Deadline(at: until, kind: .holdEnd(call: call.id, leg: call.leg)))
                 }
-                if let queue = queues[call.queue]?.config {
-                    for (stage, step) in queue.overflow.enumerated() where stage >= call.overflowStage {
-                        deadlines.insert(Deadline(at: call.queuedAt.adding(seconds: step.after), kind: .overflow(call: call.id, leg: call.leg, stage: stage)))
-                    }
-                    if let maxWait = queue.maxWait {
-                        deadlines.insert(Deadline(at: call.queuedAt.adding(seconds: maxWait), kind: .maxWait(call: call.id, leg: call.leg)))
-                    }
-                }
-            case .ringing:
-                if let since = call.ringingAt {
-                    let timeout = queues[call.queue]?.config.ringTimeout ?? 20
-                    deadlines.insert(Deadline(at: since.adding(seconds: timeout), kind: .ringTimeout(call: call.id, since: since)))
-                }
-            case .connected, .ended:
-                break
             }
+            armQueueTimers(of: call)
         }
         // Watched queues are worked out with the calls in line (overflow may have
         // added queues to them), then each keeps or drops its stored moment.

@@ -69,7 +69,7 @@ public struct ConfigParser {
         if let routing = try reader.table("routing") {
             try routing.onlyKeys(["default_queue", "short_abandon", "default_handle_time", "aging_per_second", "prefer_last_agent", "announce_every",
                                   "priority", "numbers", "intents", "flags", "language_fallback"])
-            if let v = try routing.string("default_queue") { config.core.defaultQueue = v }
+            if let v = try routing.identifier("default_queue") { config.core.defaultQueue = v }
             if let v = try routing.seconds("short_abandon") { config.core.shortAbandon = v }
             if let v = try routing.seconds("default_handle_time") { config.core.defaultHandleTime = v }
             if let v = try routing.seconds("aging_per_second") { config.core.routing.agingPerSecond = v }
@@ -88,10 +88,16 @@ public struct ConfigParser {
                 if let w = try priority.int("unknown", range: -100_000...100_000) { config.core.routing.unknownWeight = w }
             }
             if let numbers = try routing.table("numbers") {
-                for (number, _) in numbers.entries { config.core.routing.numbers[number] = try numbers.string(number) }
+                for (number, _) in numbers.entries {
+                    guard !number.isEmpty else { throw numbers.error(number, "a dialled number cannot be empty") }
+                    config.core.routing.numbers[number] = try numbers.string(number)
+                }
             }
             if let intents = try routing.table("intents") {
-                for (intent, _) in intents.entries { config.core.routing.intents[intent] = try intents.string(intent) }
+                for (intent, _) in intents.entries {
+                    guard !intent.isEmpty else { throw intents.error(intent, "an intent cannot be empty") }
+                    config.core.routing.intents[intent] = try intents.string(intent)
+                }
             }
             if let fallbacks = try routing.table("language_fallback") {
                 for (code, value) in fallbacks.entries.sorted(by: { $0.key < $1.key }) {
@@ -135,11 +141,13 @@ public struct ConfigParser {
             var declared: [QueueConfig] = []
             for (name, _) in queues.entries.sorted(by: { $0.key < $1.key }) {
                 guard let q = try queues.table(name) else { continue }
+                try queues.checkIdentifier(name, at: name, "a queue id")
                 try q.onlyKeys(["skills", "strategy", "wrap_up", "ring_timeout", "max_wait", "service_level",
                                 "on_timeout", "max_attempts", "manager_wait", "overflow", "max_wait_no_agent"])
                 var config = QueueConfig(id: name)
                 if let skills = try q.table("skills") {
                     for (skill, _) in skills.entries {
+                        try skills.checkIdentifier(skill, at: skill, "a skill name")
                         config.skills[skill] = try skills.int(skill, range: 1...10)
                     }
                 }
@@ -175,7 +183,10 @@ public struct ConfigParser {
                         var relax: [String: Int]?
                         if let table = try step.table("relax_skills") {
                             relax = [:]
-                            for (skill, _) in table.entries { relax![skill] = try table.int(skill, range: 1...10) }
+                            for (skill, _) in table.entries {
+                                try table.checkIdentifier(skill, at: skill, "a skill name")
+                                relax![skill] = try table.int(skill, range: 1...10)
+                            }
                         }
                         let add = try step.string("add_queue")
                         guard relax != nil || add != nil else { throw q.error("overflow[\(i)]", "needs relax_skills or add_queue") }
@@ -262,12 +273,12 @@ public struct ConfigParser {
         case .table:
             guard let table = value.table else { return .null }
             var out: [String: JSONValue] = [:]
-            for (key, element) in table { out[key] = convert(element) }
+            for (key, element) in table { out[JSONParser.nfc(key)] = convert(element) }  // one spelling, as from the wire
             return .object(out)
         case .array:
             guard let array = value.array else { return .null }
             return .array(array.map { convert($0) })
-        case .string: return .string(value.string ?? "")
+        case .string: return .string(JSONParser.nfc(value.string ?? ""))
         case .int: return .number(Double(value.int ?? 0))
         case .double: return .number(value.double ?? 0)
         case .bool: return .bool(value.bool ?? false)
@@ -313,8 +324,25 @@ public struct ConfigParser {
 
         func string(_ name: String) throws -> String? {
             guard let v = entries[name] else { return nil }
-            guard case let .string(s) = v, !s.isEmpty else { throw error(name, "expected a non-empty string, got \(Reader.kind(v))") }
+            guard case let .string(s) = v, !s.isEmpty else {
+                throw error(name, "expected a non-empty string, got \(v == .string("") ? "an empty string" : Reader.kind(v))")
+            }
             return s
+        }
+
+        /// A queue's id, as the protocol takes it (`Fields.isIdentifier`).
+        func identifier(_ name: String) throws -> String? {
+            guard let s = try string(name) else { return nil }
+            try checkIdentifier(s, at: name, "a queue id")
+            return s
+        }
+
+        /// Refuses `text` (a queue or skill id, at `name`) unless the protocol would take it.
+        func checkIdentifier(_ text: String, at name: String, _ what: String) throws {
+            guard Fields.isIdentifier(text[...]) else {
+                let shown = text.count > 80 ? "\(text.prefix(80))…" : text
+                throw error(name, "\(what) is 1 to \(Fields.maximumIDLength) characters without spaces or control characters, as in queue.upsert; got \(JSONWriter.string(.string(shown)))")
+            }
         }
 
         func int(_ name: String, range: ClosedRange<Int>) throws -> Int? {
@@ -333,7 +361,10 @@ public struct ConfigParser {
 
         func seconds(_ name: String) throws -> Double? {
             guard let v = entries[name] else { return nil }
-            guard let d = v.doubleValue, d >= 0, d.isFinite else { throw error(name, "expected seconds (a number ≥ 0), got \(JSONWriter.string(v))") }
+            guard let d = v.doubleValue, d >= 0, d.isFinite else {
+                let shown = v.doubleValue.map { $0.isFinite ? JSONWriter.string(v) : "\($0)" } ?? JSONWriter.string(v)  // nan, inf: not "null"
+                throw error(name, "expected seconds (a number ≥ 0), got \(shown)")
+            }
             return d
         }
 

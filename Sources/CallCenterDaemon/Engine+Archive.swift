@@ -90,9 +90,16 @@ extension Engine {
         var handledByAgent = false
         let asked: String  // how the request named the record, for a refusal
         let missing: String  // why there is no record to return
+        func refusal(_ agent: AgentID, _ asked: String) -> WireError {
+            WireError(.forbidden, "agent '\(agent)' may read only the record of a call assigned to it or of a customer it manages; \(asked) is neither")
+        }
         switch key {
         case let .call(id):
-            guard let found = try callRecord(id, pending: log) else { throw WireError(.notFound, "call '\(id)' is not known") }
+            guard let found = try callRecord(id, pending: log) else {
+                // An agent learns nothing of a call that is not theirs, not even whether there is one.
+                if session.role == .agent, let agent = session.agent { throw refusal(agent, "call '\(id)'") }
+                throw WireError(.notFound, "call '\(id)' is not known")
+            }
             asked = "call '\(id)'"
             missing = "call '\(id)' is from a number that matches no customer in the archive"
             customerID = try customer(of: found, view)
@@ -125,7 +132,7 @@ extension Engine {
         if session.role == .agent, let agent = session.agent, !handledByAgent {
             guard let profile, try profile.record.accountManager == agent || agentHasCall(agent, from: profile.record.id, pending: log) else {
                 logger.notice("customer record refused to an agent", metadata: ["agent": "\(agent)", "asked": "\(key.name)"])
-                throw WireError(.forbidden, "agent '\(agent)' may read only the record of a call assigned to it or of a customer it manages; \(asked) is neither")
+                throw refusal(agent, asked)
             }
         }
         guard let profile else { throw WireError(.notFound, missing) }

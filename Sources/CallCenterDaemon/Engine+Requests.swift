@@ -101,13 +101,19 @@ extension Engine {
             case let .archive(op):
                 try handleArchive(op, request, from: session, now: now, log: &log)
             }
-        } catch let error as WireError {
-            outbox.reply(session, Encode.error(id: request.id, error))
-        } catch let error as CoreError {
-            outbox.reply(session, Encode.error(id: request.id, WireError(ErrorCode(rawValue: error.code.rawValue) ?? .badRequest, error.message)))
         } catch {
-            logger.error("internal error handling a request", metadata: ["op": "\(request.op)", "error": "\(error)"])
-            outbox.reply(session, Encode.error(id: request.id, WireError(.internal, "internal error: \(error)")))
+            // A failed import drops the rows staged before it (docs/protocol.md), whatever
+            // failed: its fields, its rows or their commit.
+            if request.op == Operation.customerImport.rawValue { archive.staged[ObjectIdentifier(session)] = nil }
+            switch error {
+            case let error as WireError:
+                outbox.reply(session, Encode.error(id: request.id, error))
+            case let error as CoreError:
+                outbox.reply(session, Encode.error(id: request.id, WireError(ErrorCode(rawValue: error.code.rawValue) ?? .badRequest, error.message)))
+            default:
+                logger.error("internal error handling a request", metadata: ["op": "\(request.op)", "error": "\(error)"])
+                outbox.reply(session, Encode.error(id: request.id, WireError(.internal, "internal error: \(error)")))
+            }
         }
     }
 
@@ -252,7 +258,7 @@ extension Engine {
 
     func applyConfiguredQueues(actor: String) throws {
         var log = PassLog()
-        let now = max(clock(), lastNow)
+        let now = tickClock()  // the local day's offset too: a queue routing calls here rolls agents' daily counters
         for queue in queuesFromConfig() {
             applyInput(.upsertQueue(queue), now: now, op: "queue.upsert", actor: actor, payload: JSONWriter.string(.object(Encode.queue(queue))),
                        session: nil, requestID: nil, log: &log)

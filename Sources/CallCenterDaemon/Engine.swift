@@ -265,7 +265,7 @@ final class Engine: @unchecked Sendable {
     }
 
     /// The instant of this pass: the wall clock, never going backwards.
-    private func tickClock() -> Instant {
+    func tickClock() -> Instant {
         let now = max(clock(), lastNow)
         lastNow = now
         if now.milliseconds / 60_000 != lastOffsetMinute {

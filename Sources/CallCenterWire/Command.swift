@@ -92,7 +92,7 @@ extension Command {
             default: throw .badRequest("call.transfer needs exactly one of 'queue' or 'agent'")
             }
         case .agentLogin:
-            return .input(.agentLogin(agent: try actingAgent(f, session), seat: try f.optionalString("seat")))
+            return .input(.agentLogin(agent: try actingAgent(f, session), seat: try f.optionalIdentifier("seat")))
         case .agentLogout:
             return .input(.agentLogout(agent: try actingAgent(f, session)))
         case .agentState:

@@ -9,6 +9,14 @@ public struct JSONParser {
         public var description: String { "malformed JSON at byte \(offset): \(reason)" }
     }
 
+    /// `text` in Unicode NFC. Swift compares strings by canonical equivalence
+    /// ("Jos\u{E9}" == "Jose\u{301}") and SQLite by bytes: an id sent in two
+    /// spellings was one agent in memory and two rows in the store, so every
+    /// string from the wire is read in one spelling. ASCII is its own NFC.
+    public static func nfc(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text : String(decoding: text._nfcCodeUnits, as: UTF8.self)
+    }
+
     /// Deepest nesting accepted: deeper input is refused, not allowed to exhaust the stack.
     public static let maximumDepth = 64
 
@@ -164,6 +172,7 @@ public struct JSONParser {
             position += 1  // opening quote
             let start = position
             // Fast path: no escapes.
+            var ascii = true
             while position < bytes.count {
                 let c = bytes[position]
                 if c == UInt8(ascii: "\"") {
@@ -172,10 +181,11 @@ public struct JSONParser {
                     guard let s = String(validating: slice, as: UTF8.self) else {
                         throw Error(offset: start, reason: "a string is not valid UTF-8")
                     }
-                    return s
+                    return ascii ? s : JSONParser.nfc(s)
                 }
                 if c == UInt8(ascii: "\\") { break }
                 if c < 0x20 { throw error("control character in a string (escape it)") }
+                if c >= 0x80 { ascii = false }
                 position += 1
             }
             var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
@@ -187,7 +197,7 @@ public struct JSONParser {
                     guard let s = String(validating: scalars, as: UTF8.self) else {
                         throw Error(offset: start, reason: "a string is not valid UTF-8")
                     }
-                    return s
+                    return JSONParser.nfc(s)
                 case UInt8(ascii: "\\"):
                     position += 1
                     guard let e = current else { throw error("unexpected end of input in an escape") }

@@ -111,7 +111,7 @@ public struct Fields: Sendable, Equatable {
     /// A queue duration in seconds, from 0 to `QueueConfig.maximumSeconds` (one day).
     public func optionalSeconds(_ key: String) throws(WireError) -> Double? {
         guard let n = try optionalNumber(key) else { return nil }
-        guard n >= 0 else { throw .badRequest("field '\(name(key))' must be seconds ≥ 0, not \(n)") }
+        guard n >= 0 else { throw .badRequest("field '\(name(key))' must be seconds ≥ 0, not \(JSONWriter.string(.number(n)))") }
         guard n <= QueueConfig.maximumSeconds else {
             throw .badRequest("field '\(name(key))' must be seconds from 0 to \(Int(QueueConfig.maximumSeconds)) (one day), not \(JSONWriter.string(.number(n)))")
         }
@@ -222,7 +222,7 @@ public struct Fields: Sendable, Equatable {
         var out: [String] = []
         for (i, element) in a.enumerated() {
             guard case let .string(s) = element, !s.isEmpty else {
-                throw .badRequest("field '\(name(key))[\(i)]' must be a non-empty string, not \(element.typeDescription)")
+                throw .badRequest("field '\(name(key))[\(i)]' must be a non-empty string, not \(element == .string("") ? "an empty string" : element.typeDescription)")
             }
             out.append(s)
         }

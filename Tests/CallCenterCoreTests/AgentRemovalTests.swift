@@ -83,4 +83,14 @@ final class AgentRemovalTests: XCTestCase {
         }
         XCTAssertEqual(error, refusal)
     }
+
+    /// Acting on a removed agent says it was removed, not "create it with
+    /// agent.upsert" (which that id would be refused).
+    func testActingOnARemovedAgentSaysSo() throws {
+        var desk = try Desk(agents: [profile("a1")])
+        try desk.apply(.removeAgent(agent: "a1"))
+        let error = desk.refuse(.agentLogin(agent: "a1", seat: nil))
+        XCTAssertEqual(error, CoreError(.notFound, "agent 'a1' was removed (agent.remove); its id is not given out again: create the agent under another id"))
+        XCTAssertEqual(desk.refuse(.agentLogin(agent: "a9", seat: nil)), CoreError(.notFound, "agent 'a9' is not known; create it with agent.upsert"))
+    }
 }

@@ -34,7 +34,7 @@ final class ConfigParserErrorTests: XCTestCase {
 
         // [daemon]
         ("[daemon]\nsocket = 5", "daemon.socket", "expected a non-empty string, got a number"),
-        ("[daemon]\ndatabase = \"\"", "daemon.database", "expected a non-empty string, got a string"),
+        ("[daemon]\ndatabase = \"\"", "daemon.database", "expected a non-empty string, got an empty string"),
         ("[daemon]\nmax_line_bytes = \"64k\"", "daemon.max_line_bytes", "expected a whole number from 1024 to 16777216, got \"64k\""),
         ("[daemon]\nmax_line_bytes = 1023", "daemon.max_line_bytes", "expected a whole number from 1024 to 16777216, got 1023"),
         ("[daemon]\nmax_line_bytes = 16777217", "daemon.max_line_bytes", "expected a whole number from 1024 to 16777216, got 16777217"),
@@ -55,7 +55,7 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[daemon]\nlog_level = \"INFO\"", "daemon.log_level", "expected one of \(levels), got \"INFO\""),
 
         // [routing]
-        ("[routing]\ndefault_queue = \"\"", "routing.default_queue", "expected a non-empty string, got a string"),
+        ("[routing]\ndefault_queue = \"\"", "routing.default_queue", "expected a non-empty string, got an empty string"),
         ("[routing]\ndefault_queue = [\"general\"]", "routing.default_queue", "expected a non-empty string, got an array"),
         ("[routing]\nshort_abandon = -1", "routing.short_abandon", "expected seconds (a number ≥ 0), got -1"),
         ("[routing]\ndefault_handle_time = \"3m\"", "routing.default_handle_time", "expected seconds (a number ≥ 0), got \"3m\""),
@@ -74,7 +74,7 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[routing.priority]\nhigh_value = 100001", "routing.priority.high_value", "expected a whole number from -100000 to 100000, got 100001"),
         ("[routing.priority]\nunknown = 1.5", "routing.priority.unknown", "expected a whole number from -100000 to 100000, got 1.5"),
         ("[routing.numbers]\n\"4008001234\" = 5", "routing.numbers.4008001234", "expected a non-empty string, got a number"),
-        ("[routing.intents]\nbilling = \"\"", "routing.intents.billing", "expected a non-empty string, got a string"),
+        ("[routing.intents]\nbilling = \"\"", "routing.intents.billing", "expected a non-empty string, got an empty string"),
         ("[routing.flags]\nthreat = \"block\"", "routing.flags.threat", #"expected "reject", "alert" or "queue:NAME", got "block""#),
         ("[routing.flags]\nharassment = true", "routing.flags.harassment", "expected a non-empty string, got a boolean"),
 
@@ -99,6 +99,18 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[queues.general]\nskills = { sales = \"high\" }", "queues.general.skills.sales", "expected a whole number from 1 to 10, got \"high\""),
         ("[queues.general.skills]\nsales = 12", "queues.general.skills.sales", "expected a whole number from 1 to 10, got 12"),
         // Durations past one day (they would overflow deadlines).
+        ("[queues.general]\nring_timeout = nan", "queues.general.ring_timeout", "expected seconds (a number ≥ 0), got nan"),
+        ("[queues.general]\nmax_wait = inf", "queues.general.max_wait", "expected seconds (a number ≥ 0), got inf"),
+        // Ids as the protocol takes them (queue.upsert could not change a queue the file named otherwise).
+        ("[queues.\"a b\"]\nwrap_up = 0", "queues.a b", #"a queue id is 1 to 64 characters without spaces or control characters, as in queue.upsert; got "a b""#),
+        ("[queues.\(String(repeating: "q", count: 65))]\nwrap_up = 0", "queues.\(String(repeating: "q", count: 65))",
+         #"a queue id is 1 to 64 characters without spaces or control characters, as in queue.upsert; got "\#(String(repeating: "q", count: 65))""#),
+        ("[routing]\ndefault_queue = \"a b\"", "routing.default_queue", #"a queue id is 1 to 64 characters without spaces or control characters, as in queue.upsert; got "a b""#),
+        ("[queues.general]\nskills = { \"a b\" = 3 }", "queues.general.skills.a b", #"a skill name is 1 to 64 characters without spaces or control characters, as in queue.upsert; got "a b""#),
+        ("[queues.general]\noverflow = [{ after = 5, relax_skills = { \"\" = 1 } }]", "queues.general.overflow[0].relax_skills.",
+         #"a skill name is 1 to 64 characters without spaces or control characters, as in queue.upsert; got """#),
+        ("[routing.intents]\n\"\" = \"general\"", "routing.intents.", "an intent cannot be empty"),
+        ("[routing.numbers]\n\"\" = \"general\"", "routing.numbers.", "a dialled number cannot be empty"),
         ("[queues.general]\nring_timeout = 1e300", "queues.general.ring_timeout", "is 1e+300: durations are seconds from 0 to 86400 (one day)"),
         ("[queues.general]\nmax_wait = 86401", "queues.general.max_wait", "is 86401: durations are seconds from 0 to 86400 (one day)"),
         ("[queues.general]\noverflow = [{ after = 1e16, relax_skills = {} }]", "queues.general.overflow[0].after",

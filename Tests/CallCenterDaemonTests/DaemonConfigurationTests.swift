@@ -61,7 +61,7 @@ final class DaemonConfigurationTests: XCTestCase {
         let bad = dir.appendingPathComponent("bad.toml").path
         try "[daemon]\nsocket = \"\"\n".write(toFile: bad, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try DaemonService.configuration(.init(configFile: bad, socket: "/s"), environment: Self.environment)) { error in
-            XCTAssertEqual(error as? ConfigError, ConfigError(file: bad, key: "daemon.socket", message: "expected a non-empty string, got a string"))
+            XCTAssertEqual(error as? ConfigError, ConfigError(file: bad, key: "daemon.socket", message: "expected a non-empty string, got an empty string"))
         }
     }
 

@@ -185,6 +185,11 @@ final class CommandDecodeTests: XCTestCase {
         XCTAssertEqual(other.message, "this session is agent 'a1'; it cannot act for agent 'a2'")
         XCTAssertEqual(refusal("agent.logout", ["agent": "a2"], as: agentA1)?.code, .forbidden)
 
+        // The seat of a login is an id like agent.upsert's: it goes to the PBX in `route`.
+        XCTAssertEqual(refusal("agent.login", ["seat": "a\u{1}\nb"], as: agentA1)?.message,
+                       #"field 'seat' must be 1 to 64 characters without spaces or control characters, not "a\u0001\nb""#)
+        XCTAssertEqual(refusal("agent.login", ["seat": "s t"], as: agentA1)?.code, .badRequest)
+        XCTAssertEqual(refusal("agent.login", ["seat": .string(String(repeating: "8", count: 65))], as: agentA1)?.code, .badRequest)
         let unbound = try XCTUnwrap(refusal("agent.login", [:], as: SessionContext(role: .agent, agent: nil)))
         XCTAssertEqual(unbound.code, .unauthenticated)
     }
@@ -254,11 +259,11 @@ final class CommandDecodeTests: XCTestCase {
         let table: [([String: JSONValue], String, UInt)] = [
             ([:], "field 'queue' is missing: expected a non-empty string", #line),
             (["queue": "q", "wrap_up": "ten"], "field 'wrap_up' must be a number, not a string", #line),
-            (["queue": "q", "wrap_up": -1], "field 'wrap_up' must be seconds ≥ 0, not -1.0", #line),
+            (["queue": "q", "wrap_up": -1], "field 'wrap_up' must be seconds ≥ 0, not -1", #line),
             (["queue": "q", "ring_timeout": 0], "field 'ring_timeout' must be more than 0 seconds", #line),
             (["queue": "q", "ring_timeout": 1e300], "field 'ring_timeout' must be seconds from 0 to 86400 (one day), not 1e+300", #line),
             (["queue": "q", "max_wait": 86_400.5], "field 'max_wait' must be seconds from 0 to 86400 (one day), not 86400.5", #line),
-            (["queue": "q", "max_wait_no_agent": -5], "field 'max_wait_no_agent' must be seconds ≥ 0, not -5.0", #line),
+            (["queue": "q", "max_wait_no_agent": -5], "field 'max_wait_no_agent' must be seconds ≥ 0, not -5", #line),
             (["queue": "q", "max_wait_no_agent": "soon"], "field 'max_wait_no_agent' must be a number, not a string", #line),
             (["queue": "q", "overflow": [["after": 1e16, "add_queue": "general"]]],
              "field 'overflow[0].after' must be seconds from 0 to 86400 (one day), not 1e+16", #line),

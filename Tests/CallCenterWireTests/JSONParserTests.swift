@@ -91,6 +91,21 @@ final class JSONParserTests: XCTestCase {
         }
     }
 
+    /// Strings come out in NFC, escaped or not, keys too: Swift compares by
+    /// canonical equivalence and SQLite by bytes, so an id has one spelling.
+    func testStringsAreReadInNFC() throws {
+        let nfc = Array("Jos\u{E9}".utf8)  // C3 A9
+        for text in [#"{"Jose\#u{301}":"Jose\#u{301}"}"#, #"{"Jose\u0301":"Jose\u0301"}"#] {
+            guard case let .object(o) = try JSONParser.parse(text), let (key, value) = o.first, case let .string(s) = value else {
+                return XCTFail(text)
+            }
+            XCTAssertEqual(Array(key.utf8), nfc, text)
+            XCTAssertEqual(Array(s.utf8), nfc, text)
+        }
+        guard case let .string(ascii) = try JSONParser.parse(#""a1""#) else { return XCTFail() }
+        XCTAssertEqual(ascii, "a1")
+    }
+
     /// The error reads as "malformed JSON at byte N: reason".
     func testErrorDescription() {
         XCTAssertThrowsError(try JSONParser.parse("[1,]")) { error in

@@ -78,6 +78,10 @@ final class ArchivePrivacyTests: XCTestCase {
         let a2 = try agent("a2")
         XCTAssertEqual(try a2.call("caller.profile", ["customer": "C002"])["id"] as? String, "C002")  // a2 manages C002
         XCTAssertEqual(a2.failure("caller.profile", ["call": "p1"])?.code, "forbidden")
+        // A call that does not exist is refused the same way: an agent cannot probe for call ids.
+        let unknown = a2.failure("caller.profile", ["call": "no-such-call"])
+        XCTAssertEqual(unknown?.code, "forbidden")
+        XCTAssertEqual(unknown?.message, a2.failure("caller.profile", ["call": "p1"])?.message.replacingOccurrences(of: "'p1'", with: "'no-such-call'"))
         XCTAssertEqual(a2.failure("caller.profile", ["customer": "C001"])?.code, "forbidden")
         XCTAssertEqual(a2.failure("audit.list", [:])?.code, "forbidden")
         XCTAssertEqual(pbx.failure("caller.profile", ["customer": "C001"])?.code, "forbidden")

@@ -112,6 +112,19 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(try admin.call("caller.profile", ["number": "135 0000 0300"])["id"] as? String, "G1300")
     }
 
+    /// A chunk refused for its fields drops the rows staged before it, as a refused
+    /// last chunk does: the next import does not carry them.
+    func testARefusedChunkDropsWhatWasStaged() throws {
+        let admin = try daemon.session("admin")
+        XCTAssertEqual(try admin.call("customer.import", ["rows": [["id": "S1", "name": "staged"]], "more": true])["staged"] as? Int, 1)
+        let refused = admin.failure("customer.import", ["rows": [["id": "S2", "name": "s2", "r_score": "abc"]]])
+        XCTAssertEqual(refused?.code, "bad_request")
+        XCTAssertEqual(admin.failure("customer.import", ["rows": "x"])?.code, "bad_request")
+        let next = try admin.call("customer.import", ["rows": [["id": "S3", "name": "s3"]]])
+        XCTAssertEqual(next["imported"] as? Int, 1, "\(next)")
+        XCTAssertEqual(admin.failure("caller.profile", ["customer": "S1"])?.code, "not_found")
+    }
+
     /// Every spelling of issue 4's numbers finds its customer, in call.offer and in caller.profile.
     func testLookupsByEverySpelling() throws {
         try importSeed()

@@ -82,6 +82,60 @@ final class RecoveryTests: XCTestCase {
         daemon.stop()
     }
 
+    /// A configuration change that routes a call as the daemon starts does not
+    /// reset agents' counters for today, in a time zone whose date is not UTC's
+    /// (the local day was read only at the first pass, after the configured queues).
+    func testTodaysCountersSurviveARestartWithANewConfiguration() throws {
+        let hour = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).hour ?? 0
+        let zone = hour < 12 ? "Etc/GMT+12" : "Etc/GMT-14"  // yesterday or tomorrow, by the local date
+        func config(_ level: Int) -> String { "[queues.general]\nskills = { x = \(level) }\nwrap_up = 0\n\n[queues.other]\nwrap_up = 0\n" }
+        let daemon = try DaemonProcess(config: config(5))
+        try daemon.start(environment: ["TZ": zone])
+        let admin = try daemon.session("admin")
+        _ = try admin.call("agent.upsert", ["agent": "a1", "seat": "201", "skills": ["x": 1]])
+        _ = try admin.call("agent.login", ["agent": "a1"])
+        _ = try admin.call("agent.state", ["agent": "a1", "state": "ready"])
+        let pbx = try daemon.session("pbx")
+        _ = try pbx.call("call.offer", ["call": "c1", "from": "13800000001", "queue": "other"])
+        _ = try pbx.event(named: "route")
+        _ = try pbx.call("call.answered", ["call": "c1", "agent": "a1"])
+        _ = try pbx.call("call.hangup", ["call": "c1", "by": "agent"])
+        _ = try pbx.call("call.offer", ["call": "c2", "from": "13800000002", "queue": "general"])  // a1 lacks x = 5: it waits
+        func a1() throws -> [String: Any] {
+            try XCTUnwrap((try daemon.session("admin").call("agent.list")["agents"] as? [[String: Any]])?.first)
+        }
+        XCTAssertEqual(try a1()["answered_today"] as? Int, 1)
+        daemon.crash()
+
+        try config(1).write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        try daemon.start(environment: ["TZ": zone])
+        let agent = try a1()
+        XCTAssertEqual(agent["state"] as? String, "ringing", "c2 rang a1 as the new configuration applied")
+        XCTAssertEqual(agent["answered_today"] as? Int, 1, "\(agent)")
+        daemon.stop()
+    }
+
+    /// Two spellings of one id (NFC and NFD) are one agent, in memory and in the
+    /// store: an agent removed under one spelling stays removed after a restart.
+    func testAnIdInTwoSpellingsIsOneRowInTheStore() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        let admin = try daemon.session("admin")
+        _ = try admin.call("agent.upsert", ["agent": "jos\u{E9}", "seat": "j-1"])
+        _ = try admin.call("agent.upsert", ["agent": "jose\u{301}", "name": "Jose"])
+        _ = try admin.call("queue.upsert", ["queue": "caf\u{E9}"])
+        _ = try admin.call("queue.upsert", ["queue": "cafe\u{301}", "wrap_up": 5])
+        XCTAssertEqual(try admin.call("agent.remove", ["agent": "jos\u{E9}"])["removed"] as? Bool, true)
+        daemon.crash()
+        try daemon.start()
+        let again = try daemon.session("admin")
+        XCTAssertEqual((try again.call("agent.list")["agents"] as? [[String: Any]])?.count, 0)
+        let queues = try XCTUnwrap(again.call("queue.list")["queues"] as? [[String: Any]]).filter { ($0["queue"] as? String)?.hasPrefix("caf") ?? false }
+        XCTAssertEqual(queues.count, 1)
+        XCTAssertEqual(queues.first?["wrap_up"] as? Double, 5)
+        daemon.stop()
+    }
+
     /// A ringing and a connected call are still known after kill -9; the PBX reports their end.
     func testRingingAndConnectedCallsSurviveKill9() throws {
         let daemon = try DaemonProcess()
