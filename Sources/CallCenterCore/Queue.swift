@@ -126,7 +126,7 @@ public struct QueueConfig: Sendable, Equatable, Codable {
             let shown = value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
             return (field, "is \(shown): durations are seconds from 0 to \(Int(Self.maximumSeconds)) (one day)")
         }
-        if ringTimeout <= 0 { return ("ring_timeout", "must be more than 0 seconds") }
+        if ringTimeout < 0.001 { return ("ring_timeout", "must be at least 0.001 seconds (times are kept to the millisecond)") }
         return nil
     }
 

@@ -159,7 +159,7 @@ public struct ConfigParser {
                 }
                 if let v = try q.seconds("wrap_up") { config.wrapUp = v }
                 if let v = try q.seconds("ring_timeout") {
-                    guard v > 0 else { throw q.error("ring_timeout", "expected seconds > 0, got \(v)") }
+                    guard v >= 0.001 else { throw q.error("ring_timeout", "expected at least 0.001 seconds, got \(JSONWriter.string(.number(v)))") }
                     config.ringTimeout = v
                 }
                 if let v = try q.seconds("max_wait") { config.maxWait = v == 0 ? nil : v }

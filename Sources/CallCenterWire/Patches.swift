@@ -85,7 +85,8 @@ public struct QueuePatch: Sendable, Equatable {
             ? nil : try f.choice("strategy", RoutingStrategy.self, among: RoutingStrategy.allCases)
         wrapUp = try f.optionalSeconds("wrap_up")
         ringTimeout = try f.optionalSeconds("ring_timeout")
-        if ringTimeout == 0 { throw .badRequest("field 'ring_timeout' must be more than 0 seconds") }
+        // Times are kept to the millisecond: less would be shown (and stored) as 0.
+        if let r = ringTimeout, r < 0.001 { throw .badRequest("field 'ring_timeout' must be at least 0.001 seconds, not \(JSONWriter.string(.number(r)))") }
         if f["max_wait"] == .null { maxWait = .some(nil) } else if let m = try f.optionalSeconds("max_wait") { maxWait = .some(m == 0 ? nil : m) }
         serviceLevel = try f.optionalSeconds("service_level")
         if let text = try f.optionalString("on_timeout") {

@@ -87,7 +87,8 @@ final class ConfigParserErrorTests: XCTestCase {
 
         // [queues.NAME]
         ("[queues.general]\nstrategy = \"fastest\"", "queues.general.strategy", #"expected one of "longest_idle", "fewest_calls", "least_talk", "most_skilled", "round_robin", "random", got "fastest""#),
-        ("[queues.general]\nring_timeout = 0", "queues.general.ring_timeout", "expected seconds > 0, got 0.0"),
+        ("[queues.general]\nring_timeout = 0", "queues.general.ring_timeout", "expected at least 0.001 seconds, got 0"),
+        ("[queues.general]\nring_timeout = 1e-9", "queues.general.ring_timeout", "expected at least 0.001 seconds, got 1e-09"),
         ("[queues.general]\nring_timeout = -3", "queues.general.ring_timeout", "expected seconds (a number ≥ 0), got -3"),
         ("[queues.sales]\nwrap_up = -5", "queues.sales.wrap_up", "expected seconds (a number ≥ 0), got -5"),
         ("[queues.sales]\nwrap_up = \"30s\"", "queues.sales.wrap_up", "expected seconds (a number ≥ 0), got \"30s\""),
