@@ -323,8 +323,11 @@ extension CallCenter {
     /// gets to it: after a restart, the time the daemon was down is nobody's
     /// after-call work.
     mutating func endWrapUp(_ agent: inout Agent, now: Instant, due: Instant? = nil, next: AgentState? = nil, reason: String? = nil) {
+        // A wrap-up ends when it was due, even if the daemon was down then: the
+        // agent's handle time stops there and their next state (ready: their idle
+        // time) starts there, as without the restart.
+        let end = due.map { max(min($0, now), agent.since) } ?? now
         if let wrap = agent.wrapUp {
-            let end = due.map { min($0, now) } ?? now
             let wrapSeconds = max(0, end.seconds(since: wrap.start))
             // A wrap-up that ended on an earlier day (the daemon was down over
             // midnight) belongs to that day's figures, which have started again.
@@ -340,7 +343,7 @@ extension CallCenter {
         let why = next != nil ? reason : agent.pendingReason
         agent.pendingState = nil
         agent.pendingReason = nil
-        transition(&agent, to: state, reason: why, now: now)
+        transition(&agent, to: state, reason: why, now: end)
         if state == .ready { offerWork(to: agent.id, now: now) }
     }
 

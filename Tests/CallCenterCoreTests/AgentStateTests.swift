@@ -222,6 +222,30 @@ final class OccupancyTests: XCTestCase {
         XCTAssertEqual(later.available, 45, accuracy: 1e-9, "lunch counts nowhere")
     }
 
+    /// A wrap-up that ran out while the daemon was down ends when it was due: the
+    /// agent's handle time stops there and their ready time starts there, as
+    /// without the restart (the downtime is not counted as after-call work).
+    func testAWrapUpDueWhileDownEndsWhenItWasDue() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", wrapUp: 20)], agents: [profile("a1")])
+        try desk.loginReady("a1")
+        try desk.offer("c1")
+        try desk.answer("c1", by: "a1")
+        desk.advance(60)
+        try desk.hangup("c1")  // wrap-up until +20 s
+        let due = desk.now.adding(seconds: 20)
+        desk.center = CallCenter(settings: desk.center.settings, restoring: desk.center.snapshot)
+        desk.advance(300)  // down for five minutes
+        try desk.tick()
+        let a1 = try XCTUnwrap(desk.center.agents["a1"])
+        XCTAssertEqual(a1.state, .ready)
+        XCTAssertEqual(a1.since, due)
+        XCTAssertEqual(a1.idleSince, due, "idle since the wrap-up ended, for longest_idle")
+        let work = desk.center.workToday(of: a1, now: desk.now)
+        XCTAssertEqual(work.handle, 80, accuracy: 1e-9, "busy 60 + wrap-up 20, not 300")
+        XCTAssertEqual(work.available, 280, accuracy: 1e-9, "ready from the end of the wrap-up")
+        XCTAssertEqual(try desk.stats().counters.aht ?? 0, 80, accuracy: 1e-9)
+    }
+
     /// The figures restart at local midnight; a state that spans it counts from midnight.
     func testOccupancyRestartsAtLocalMidnight() throws {
         var desk = try Desk(agents: [profile("a1")])  // the clock starts at 22:13:20 UTC (offset 0)

@@ -116,7 +116,8 @@ final class RestoreTests: XCTestCase {
     }
 
     /// A wrap-up that ran out while the daemon was down counts its own length in
-    /// the handle time, not the downtime; the agent is ready from the restart.
+    /// the handle time, not the downtime; the agent is ready from when it was due,
+    /// as without the restart.
     func testWrapUpThatEndedWhileDownCountsItsOwnLength() throws {
         var desk = try wrappingUpAfterTalk20()
         desk.advance(10)
@@ -125,7 +126,7 @@ final class RestoreTests: XCTestCase {
         desk.advance(3600)  // down for an hour; the wrap-up was due 20 s after the crash
         let applied = try desk.tick()
         XCTAssertEqual(desk.state("a1"), .ready)
-        XCTAssertEqual(desk.center.agents["a1"]?.since, desk.now, "ready from the restart")
+        XCTAssertEqual(desk.center.agents["a1"]?.since, desk.now.adding(seconds: -3600 + 20), "ready from the end of the wrap-up")
         XCTAssertEqual(try desk.stats().counters.aht, 50, "talk 20 + wrap-up 30, not + 3600")
         XCTAssertEqual(applied.changes.wrapUpsEnded.first?.at, desk.now.adding(seconds: -3600 + 20), "the leg's wrap-up ended when due")
     }
