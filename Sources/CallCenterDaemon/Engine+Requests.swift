@@ -271,8 +271,9 @@ extension Engine {
     private func reload(_ newConfig: DaemonConfig, now: Instant, log: inout PassLog) -> [String] {
         var notes: [String] = []
         if newConfig.socket != config.socket || newConfig.database != config.database || newConfig.synchronous != config.synchronous
-            || newConfig.maxLineBytes != config.maxLineBytes || newConfig.core.defaultQueue != config.core.defaultQueue {
-            notes.append("socket, database, synchronous, max_line_bytes and default_queue change only at restart")
+            || newConfig.maxLineBytes != config.maxLineBytes || newConfig.core.defaultQueue != config.core.defaultQueue
+            || newConfig.socketMode != config.socketMode || newConfig.logLevel != config.logLevel {
+            notes.append("socket, socket_mode, database, synchronous, max_line_bytes, log_level and default_queue change only at restart")
         }
         if newConfig.archive != config.archive { notes.append("[archive] changes only at restart") }
         if newConfig.retention != config.retention {
@@ -318,9 +319,4 @@ extension Engine {
         for i in 0..<x.count { diff |= x[i] ^ y[i] }
         return diff == 0
     }
-}
-
-/// The daemon's version, reported by `hello`.
-public enum DaemonVersion {
-    public static let string = "0.1.0"
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallCenterDaemon
+import CallCenterWire
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CallCenterWire
 
 /// `callctl`: the command-line client of `callcenterd`.
 ///
@@ -19,6 +20,7 @@ struct CallCtl: ParsableCommand {
             65 a bad CSV file or an unwritable output file, 69 cannot reach the daemon, \
             75 tail was dropped (overflow), 76 protocol error.
             """,
+        version: DaemonVersion.string,
         subcommands: [
             Ping.self, Tail.self, Stats.self, Agents.self,
             QueueCommand.self, AgentCommand.self, CallCommand.self, Bench.self,

@@ -104,4 +104,16 @@ final class RetentionEngineTests: XCTestCase {
         XCTAssertEqual(notes.withLockedValue { $0 }, ["history is kept for ever"])
         XCTAssertNil(h.engine.retentionDue)
     }
+
+    /// A key that changes only at restart is named in the reload's note, log_level too.
+    func testARestartOnlyKeyIsNamedAtAReload() throws {
+        let h = try Harness(retention: RetentionPolicy())
+        var next = h.engine.config
+        next.logLevel = .error
+        let notes = NIOLockedValueBox<[String]>([])
+        h.engine.pass([.reload(next, { got in notes.withLockedValue { $0 = got } })])
+        XCTAssertEqual(notes.withLockedValue { $0 },
+                       ["socket, socket_mode, database, synchronous, max_line_bytes, log_level and default_queue change only at restart"])
+        XCTAssertEqual(h.engine.config.logLevel, .info, "the running value stays")
+    }
 }

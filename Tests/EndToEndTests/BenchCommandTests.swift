@@ -28,4 +28,22 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("--count and --window must be at least 1"), refused.stderr)
     }
+
+    /// `bench routes --json`: every offer routed, the offer → route figures, and
+    /// the offers' own duration (not the wait for the last routes after them).
+    func testBenchRoutesReportsInJSON() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        defer { daemon.stop() }
+        let run = try runCommand(DaemonProcess.callctlBinary, ["bench", "routes", "--rate", "50", "--seconds", "1", "--agents", "5", "--json",
+                                                               "--socket", daemon.socketPath])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], run.stdout)
+        XCTAssertEqual(report["sent"] as? Int, 50)
+        XCTAssertEqual(report["routed"] as? Int, 50)
+        XCTAssertEqual(report["errors"] as? Int, 0)
+        XCTAssertLessThan(try XCTUnwrap(report["seconds"] as? Double), 1.9)
+        let latency = try XCTUnwrap(report["latency_us"] as? [String: Any])
+        XCTAssertGreaterThan(try XCTUnwrap(latency["p50"] as? Int), 0)
+    }
 }

@@ -81,9 +81,19 @@ extension Bench {
                     _ = try pbx.send("call.offer", ["call": call, "from": String(format: "+1555%07d", sent % 10_000_000), "to": "+15550100"])
                     sent += 1
                 }
+                let elapsed = Double(monotonicNow() - start) / 1e9  // the offers' time, not the last routes' wait
                 try drain(until: monotonicNow() + 2_000_000_000)
-                let elapsed = Double(monotonicNow() - start) / 1e9
                 func us(_ q: Double) -> String { String(format: "%.0f µs", Double(latency.valueAtPercentile(q))) }
+                if global.json {
+                    let percentiles: [String: Any] = [
+                        "p50": latency.valueAtPercentile(50), "p90": latency.valueAtPercentile(90), "p99": latency.valueAtPercentile(99),
+                        "p99_9": latency.valueAtPercentile(99.9), "max": latency.max,
+                    ]
+                    return print(Format.compactJSON([
+                        "sent": sent, "rate": rate, "seconds": elapsed, "agents": agents, "routed": routed, "errors": errors,
+                        "latency_us": percentiles,  // offer → route
+                    ]))
+                }
                 print("""
                     offers sent   \(sent) at \(rate)/s over \(String(format: "%.1f", elapsed)) s, \(agents) agents
                     routed        \(routed) (\(sent - routed) not routed: no agent free), errors \(errors)

@@ -33,7 +33,7 @@ struct CallCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A unique call id.") var call: String
         @Option(help: ArgumentHelp("The caller's number as the PBX saw it.", valueName: "number")) var from: String
-        @Option(help: ArgumentHelp("The number dialled.", valueName: "number")) var to: String
+        @Option(help: ArgumentHelp("The number dialled (optional, as in call.offer; it may choose the queue: [routing.numbers]).", valueName: "number")) var to: String?
         @Option(help: ArgumentHelp("The queue to enter (default: the daemon chooses).", valueName: "queue")) var queue: String?
         @Option(name: .customLong("attr"), help: ArgumentHelp(
             "A call attribute such as language=fr or intent=billing (repeatable).", valueName: "key=value"))
@@ -44,7 +44,8 @@ struct CallCommand: ParsableCommand {
         }
 
         func run() throws {
-            var fields: [String: Any] = ["call": call, "from": from, "to": to]
+            var fields: [String: Any] = ["call": call, "from": from]
+            if let to { fields["to"] = to }
             if let queue { fields["queue"] = queue }
             if !attributes.isEmpty { fields["attributes"] = try KeyValue.attributes(attributes) }
             try reportingErrors {

@@ -18,7 +18,7 @@ struct CallsReport: ParsableCommand {
         discussion: """
             One CSV row per period and queue, then a 'total' row per queue, from the call log: \
             the call legs offered from --from to --to (local days, both included), each in the \
-            period of its offer. Figures as DOMAIN.md §8 defines them (the same as 'callctl stats'). \
+            period of its offer. The figures are those of 'callctl stats' (docs/protocol.md, stats). \
             With --group agent, one row per period and agent: the calls each answered.
             """)
 

@@ -128,8 +128,11 @@ enum Format {
     /// Prints `key: value` lines, keys aligned, `first` keys in that order then the rest sorted.
     /// Timestamps (`…_at` fields) come last, in time order.
     static func record(_ object: [String: Any], first: [String] = []) -> String {
+        // Moments of the same millisecond in the order a call lives them, then by name.
+        let lifecycle = ["offered_at", "queued_at", "ringing_at", "answered_at", "ended_at"]
+        func rank(_ key: String) -> Int { lifecycle.firstIndex(of: key) ?? lifecycle.count }
         let timestamps = object.keys.filter { $0.hasSuffix("_at") && !first.contains($0) && date(object[$0]) != nil }
-            .sorted { date(object[$0])! < date(object[$1])! }
+            .sorted { (date(object[$0])!, rank($0), $0) < (date(object[$1])!, rank($1), $1) }
         let keys = orderedKeys(object, first: first, skipping: Set(timestamps)) + timestamps
         let width = keys.map(\.count).max() ?? 0
         return keys.map { key in

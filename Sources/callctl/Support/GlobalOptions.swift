@@ -11,7 +11,7 @@ struct GlobalOptions: ParsableArguments {
     var socket: String?
 
     @Option(help: ArgumentHelp(
-        "Role to say hello as: admin, supervisor, pbx or agent (default: admin; pbx for 'call offer' and 'bench').",
+        "Role to say hello as: admin, supervisor, pbx or agent (default: the least role the command needs: pbx for 'call offer' and 'bench offers'; supervisor for reports, complaints, audit, number flags, 'bench ping' and 'bench profiles'; admin for the rest).",
         valueName: "role"))
     var role: String?
 
