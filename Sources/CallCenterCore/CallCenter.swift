@@ -338,7 +338,7 @@ public struct CallCenter: Sendable {
         switch deadline.kind {
         // A call's deadline counts only while it is the one its leg and its queue's
         // settings give now: a queue changed since, or a new call with a reused id,
-        // leaves it stale (the change arms the new one: `rearmCallDeadlines`).
+        // leaves it stale (the change arms the new one: `armQueueTimers`).
         case let .ringTimeout(call, since):
             guard let c = calls[call], c.state == .ringing, c.ringingAt == since else { return false }
             return since.adding(seconds: queues[c.queue]?.config.ringTimeout ?? 20) == deadline.at
