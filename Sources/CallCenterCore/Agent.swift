@@ -93,6 +93,8 @@ public struct Agent: Sendable, Equatable, Codable {
     public var wrapUp: WrapUp?
     /// The state the agent asked for while busy; applied when the call and wrap-up end.
     public var pendingState: AgentState?
+    /// The agent asked to stop taking calls once the one in hand is over.
+    var leavesAfterCall: Bool { pendingState.map { $0 != .ready } ?? false }
     public var pendingReason: String?
     /// Calls answered today and their connected seconds, talk and hold (reset at local midnight).
     public var answeredToday: Int = 0

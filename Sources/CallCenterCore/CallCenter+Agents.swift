@@ -168,7 +168,7 @@ extension CallCenter {
         if noAgentChanged { refreshNoAgentQueues(changed: config.id) }
         changes.queues.insert(config.id)
         effects.append(.notice(.queue(config.id)))
-        rebalance(now: now)
+        rebalance(config.id, now: now)
         return .queue(queue)
     }
 

@@ -53,7 +53,7 @@ extension CallCenter {
     /// queue holds for managers and the manager may take the call. Nil: no hold.
     func managerHold(for call: Call, now: Instant) -> Instant? {
         guard call.attempts == 0, call.holdUntil == nil, let manager = call.accountManager, let agent = agents[manager],
-              [.ringing, .busy, .wrapUp].contains(agent.state), let queue = queues[call.queue]?.config, queue.managerWait > 0,
+              [.ringing, .busy, .wrapUp].contains(agent.state), !agent.leavesAfterCall, let queue = queues[call.queue]?.config, queue.managerWait > 0,
               isEligible(agent, for: call, now: now) else { return nil }
         return now.adding(seconds: queue.managerWait)
     }
@@ -74,6 +74,21 @@ extension CallCenter {
         return position
     }
 
+    /// Sets the routing policy. A new `aging_per_second` puts every waiting call
+    /// back in its lines with keys on the new scale, as a restart would: an old
+    /// key and a new one do not compare (a caller could jump the line).
+    public mutating func setRoutingPolicy(_ policy: RoutingPolicy) {
+        let rescaled = policy.agingPerSecond != settings.routing.agingPerSecond
+        settings.routing = policy
+        guard rescaled else { return }
+        let waiting = calls.values.filter { $0.state == .queued }.sorted { $0.ticket < $1.ticket }
+        lines = [:]
+        waitingByQueue = [:]
+        waitingTotal = 0
+        lineStamps = [:]
+        for call in waiting { insertInLines(call) }
+    }
+
     /// Records that a waiting call left its lines: its entries become stale (those
     /// at the front of a line are dropped now, the others when they reach it).
     mutating func leaveLines(_ call: Call) {
@@ -91,7 +106,9 @@ extension CallCenter {
     mutating func releaseHoldsOfAbsentManagers(now: Instant) {
         guard !heldFor.isEmpty else { return }
         for manager in heldFor.keys.sorted() {
-            guard agents[manager].map({ $0.state == .notReady || $0.state == .loggedOut }) ?? true else { continue }
+            // Away, or going away after the call in hand (a not_ready asked while busy):
+            // the callers held for them go to anyone now, not when that call ends.
+            guard agents[manager].map({ $0.state == .notReady || $0.state == .loggedOut || $0.leavesAfterCall }) ?? true else { continue }
             for id in heldFor.removeValue(forKey: manager) ?? [] {
                 guard var call = calls[id], call.state == .queued, call.holdUntil != nil else { continue }
                 call.holdUntil = nil

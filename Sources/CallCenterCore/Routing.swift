@@ -227,9 +227,16 @@ extension CallCenter {
         return h
     }
 
-    /// Offers waiting work to every ready agent (after settings change).
-    mutating func rebalance(now: Instant) {
-        for id in readyAgents.sorted() { offerWork(to: id, now: now) }
+    /// After a queue's settings changed (new skills may let ready agents take its
+    /// calls): each call in its line, in their order, gets the agent the queue's
+    /// strategy and the caller's language choose, as an arriving call does.
+    mutating func rebalance(_ queue: QueueID, now: Instant) {
+        guard let line = lines[queue], !readyAgents.isEmpty else { return }
+        let isLive = isWaiting(in: queue)
+        for entry in line.liveEntries(isLive: { isLive($0) }) {
+            if readyAgents.isEmpty { break }
+            place(entry.call, now: now)
+        }
     }
 
     /// Tries to place one waiting call now.
@@ -272,7 +279,7 @@ extension CallCenter {
             if best == nil || entry.precedes(best!.entry) { best = (entry, nil) }
         }
         guard let best else { return nil }
-        return (best.entry.call, best.queue.map { "longest waiting of " + $0 + " (priority order)" } ?? "overflow: relaxed skills")
+        return (best.entry.call, best.queue.map { "first in line of " + $0 + " (priority, then arrival)" } ?? "overflow: relaxed skills")
     }
 
     /// The calls still waiting and still held for `agentID` as their account manager.

@@ -285,7 +285,7 @@ extension Engine {
         outbox.heldLimit = Self.heldLimit(config)
         core.settings.shortAbandon = config.core.shortAbandon
         core.settings.defaultHandleTime = config.core.defaultHandleTime
-        core.settings.routing = config.core.routing
+        core.setRoutingPolicy(config.core.routing)  // a new aging rebuilds the waiting lines
         core.armAnnouncements(now: now)
         core.settings.complaintSLA = config.core.complaintSLA  // applies to complaints opened from now on
         for queue in queuesFromConfig() {

@@ -156,7 +156,7 @@ final class RoutingRulesTests: XCTestCase {
         let before = desk.center.snapshot
         let next = desk.center.nextCall(for: "a1", now: desk.now)
         XCTAssertEqual(next?.call, "stable", "stable outranks risk; vip and held are not a1's to take")
-        XCTAssertEqual(next?.reason, "longest waiting of general (priority order)")
+        XCTAssertEqual(next?.reason, "first in line of general (priority, then arrival)")
         XCTAssertEqual(desk.center.snapshot, before, "nextCall changed the state")
         XCTAssertNil(desk.center.nextCall(for: "nobody", now: desk.now))
 
@@ -662,6 +662,29 @@ final class RoutingRulesTests: XCTestCase {
             XCTAssertEqual(left.routes.first?.agent, "a1", leave)
             XCTAssertEqual(desk.call("c1")?.state, .ringing, leave)
         }
+    }
+
+    /// A manager on a call who asks for not_ready (kept pending until the call ends)
+    /// will not take the held caller: the hold ends at once, and a later caller of
+    /// theirs is not held at all.
+    func testNoHoldForAManagerLeavingAfterTheCall() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", managerWait: 30)], agents: [agent("am"), agent("a1")])
+        try desk.loginReady("am")
+        _ = try desk.offer("first")
+        try desk.answer("first", by: "am")
+        try desk.loginReady("a1")
+        try desk.notReady("a1")
+        _ = try offer(&desk, "c1", caller: CallerInfo(customer: "C1", accountManager: "am"))
+        XCTAssertNotNil(desk.call("c1")?.holdUntil)
+        try desk.ready("a1")
+        XCTAssertEqual(desk.call("c1")?.state, .queued, "held for am")
+        desk.advance(2)
+        let asked = try desk.notReady("am", reason: "lunch")
+        XCTAssertEqual(desk.agent("am").pendingState, .notReady)
+        XCTAssertEqual(asked.routes.first?.agent, "a1")
+        XCTAssertEqual(desk.call("c1")?.state, .ringing)
+        _ = try offer(&desk, "c2", caller: CallerInfo(customer: "C1", accountManager: "am"))
+        XCTAssertNil(desk.call("c2")?.holdUntil, "am is leaving: nobody waits for them")
     }
 
     /// fewest_calls counts today's calls: an agent who answered many yesterday is not
