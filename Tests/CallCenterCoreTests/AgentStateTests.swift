@@ -233,7 +233,7 @@ final class OccupancyTests: XCTestCase {
         desk.advance(60)
         try desk.hangup("c1")  // wrap-up until +20 s
         let due = desk.now.adding(seconds: 20)
-        desk.center = CallCenter(settings: desk.center.settings, restoring: desk.center.snapshot)
+        desk.restart()
         desk.advance(300)  // down for five minutes
         try desk.tick()
         let a1 = try XCTUnwrap(desk.center.agents["a1"])

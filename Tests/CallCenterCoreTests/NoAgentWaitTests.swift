@@ -271,10 +271,6 @@ final class NoAgentWaitTests: XCTestCase {
         XCTAssertNil(desk.call("k1"), "c → b → a → voicemail")
     }
 
-    func restart(_ desk: inout Desk) {
-        desk.center = CallCenter(settings: desk.center.settings, restoring: desk.center.snapshot)
-    }
-
     /// A restart does not start the count again: the moment the queue lost its
     /// agents is kept with the queue, so a call that waited 40 of its 60 s times
     /// out 20 s after the restart.
@@ -284,7 +280,7 @@ final class NoAgentWaitTests: XCTestCase {
         try desk.offer("c1")
         desk.advance(40)
         XCTAssertEqual(desk.center.queues["general"]?.unstaffedSince, start)
-        restart(&desk)
+        desk.restart()
         try expectTimeouts(["c1"], after: 20, &desk)
     }
 
@@ -328,7 +324,7 @@ final class NoAgentWaitTests: XCTestCase {
         try desk.hangup("c0")
         let left = desk.now
         desk.advance(30)
-        restart(&desk)
+        desk.restart()
         XCTAssertEqual(desk.center.queues["other"]?.unstaffedSince, left)
         try expectTimeouts(["c1"], after: 30, &desk)
     }

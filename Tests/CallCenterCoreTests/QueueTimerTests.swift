@@ -6,13 +6,6 @@ import XCTest
 /// the queue: the same inputs give the same decisions with or without a restart
 /// in between.
 final class QueueTimerTests: XCTestCase {
-    /// The same desk, once going on and once restarted from its snapshot.
-    func twins(_ desk: Desk) -> [Desk] {
-        var restarted = desk
-        restarted.center = CallCenter(settings: desk.center.settings, restoring: desk.center.snapshot)
-        return [desk, restarted]
-    }
-
     func timeouts(_ applied: CallCenter.Applied) -> [CallID] {
         applied.effects.compactMap { if case let .timeout(call, _, _, _) = $0 { return call } else { return nil } }
     }
@@ -30,7 +23,7 @@ final class QueueTimerTests: XCTestCase {
         XCTAssertEqual(desk.center.queues["general"]?.lastRouted, "a2")
         try desk.ready("a1")
         try desk.ready("a3")
-        for var twin in twins(desk) {
+        for var twin in desk.withRestarted() {
             XCTAssertEqual(try twin.offer("c2").position, 0)
             XCTAssertEqual(twin.call("c2")?.agent, "a3")
         }
@@ -54,7 +47,7 @@ final class QueueTimerTests: XCTestCase {
         try desk.offer("m1")
         try desk.offer("m2")
         try desk.apply(.upsertQueue(QueueConfig(id: "general", maxWait: 10, onTimeout: .callback)))
-        for var twin in twins(desk) {
+        for var twin in desk.withRestarted() {
             twin.advance(5)
             XCTAssertEqual(timeouts(try twin.tick()), [], "not at the old 4 s")
             twin.advance(5)
@@ -63,7 +56,7 @@ final class QueueTimerTests: XCTestCase {
         var unlimited = try Desk(queues: [QueueConfig(id: "general", maxWait: 4, onTimeout: .callback)])
         try unlimited.offer("m1")
         try unlimited.apply(.upsertQueue(QueueConfig(id: "general", onTimeout: .callback)))
-        for var twin in twins(unlimited) {
+        for var twin in unlimited.withRestarted() {
             twin.advance(3600)
             XCTAssertEqual(timeouts(try twin.tick()), [])
             XCTAssertEqual(twin.call("m1")?.state, .queued)
@@ -86,7 +79,7 @@ final class QueueTimerTests: XCTestCase {
         var desk = try Desk(queues: [QueueConfig(id: "general", skills: ["x": 1], overflow: [OverflowStep(after: 3, addQueue: "other")]), other])
         try desk.offer("c1")
         try desk.apply(.upsertQueue(QueueConfig(id: "general", skills: ["x": 1], overflow: [OverflowStep(after: 60, addQueue: "other")])))
-        for var twin in twins(desk) {
+        for var twin in desk.withRestarted() {
             twin.advance(4)
             XCTAssertEqual(try twin.tick().callEvents, [])
             XCTAssertEqual(twin.call("c1")?.extraQueues, [])
@@ -103,7 +96,7 @@ final class QueueTimerTests: XCTestCase {
         try desk.offer("c1")
         XCTAssertEqual(desk.call("c1")?.state, .ringing)
         try desk.apply(.upsertQueue(QueueConfig(id: "general", ringTimeout: 2)))
-        for var twin in twins(desk) {
+        for var twin in desk.withRestarted() {
             twin.advance(3)
             XCTAssertEqual(try twin.tick().callEvents, ["call.requeued"])
             XCTAssertEqual(twin.state("a1"), .notReady)

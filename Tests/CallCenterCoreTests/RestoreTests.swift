@@ -3,13 +3,6 @@ import CallCenterCore
 
 /// `CallCenter(settings:restoring:)` from `snapshot`: a restart keeps lines, agents and deadlines.
 final class RestoreTests: XCTestCase {
-    /// Restarts the desk's core from its own snapshot.
-    private func restart(_ desk: inout Desk) {
-        let snapshot = desk.center.snapshot
-        desk.center = CallCenter(settings: desk.center.settings, restoring: snapshot)
-        XCTAssertEqual(desk.center.snapshot, snapshot, "restoring then snapshotting gives the same state")
-    }
-
     /// Five waiting calls (one of them requeued after a no-answer) are served in the same order after a restart.
     func testWaitingOrderSurvivesRestart() throws {
         var desk = try Desk(agents: [profile("a1")])
@@ -23,7 +16,7 @@ final class RestoreTests: XCTestCase {
         let before = desk.waiting()
         XCTAssertEqual(before, ["c1", "c2", "c3", "c4", "c5"])
 
-        restart(&desk)
+        desk.restart()
         XCTAssertEqual(desk.waiting(), before)
         XCTAssertEqual(desk.center.waitingCount(in: "general"), 5)
 
@@ -54,7 +47,7 @@ final class RestoreTests: XCTestCase {
         try desk.login("a5")
         let counts = desk.center.agentCounts.filter { $0.value != 0 }
 
-        restart(&desk)
+        desk.restart()
         XCTAssertEqual(desk.state("a1"), .notReady)
         XCTAssertEqual(desk.agent("a1").reason, "break")
         XCTAssertEqual(desk.agent("a1").seat, "hot-1")
@@ -79,7 +72,7 @@ final class RestoreTests: XCTestCase {
         let rangAt = desk.now
         desk.advance(6)
 
-        restart(&desk)
+        desk.restart()
         XCTAssertEqual(desk.center.nextDeadline(), rangAt.adding(seconds: 15))
         desk.advance(9)
         let applied = try desk.tick()
@@ -106,7 +99,7 @@ final class RestoreTests: XCTestCase {
         let until = desk.now.adding(seconds: 30)
         desk.advance(10)
 
-        restart(&desk)
+        desk.restart()
         XCTAssertEqual(desk.state("a1"), .wrapUp)
         XCTAssertEqual(desk.center.nextDeadline(), until)
         desk.advance(20)
@@ -122,7 +115,7 @@ final class RestoreTests: XCTestCase {
         var desk = try wrappingUpAfterTalk20()
         desk.advance(10)
 
-        restart(&desk)
+        desk.restart()
         desk.advance(3600)  // down for an hour; the wrap-up was due 20 s after the crash
         let applied = try desk.tick()
         XCTAssertEqual(desk.state("a1"), .ready)
@@ -135,7 +128,7 @@ final class RestoreTests: XCTestCase {
     /// that day's figures, not in those of the day of the restart.
     func testWrapUpThatEndedBeforeMidnightWhileDownIsNotCountedToday() throws {
         var desk = try wrappingUpAfterTalk20()  // the clock starts at 22:13:20 UTC (offset 0)
-        restart(&desk)
+        desk.restart()
         desk.advance(3 * 3600)  // back at 01:13, the next day
         let applied = try desk.tick()
         XCTAssertEqual(desk.state("a1"), .ready)
@@ -150,7 +143,7 @@ final class RestoreTests: XCTestCase {
         try desk.offer("c1")
         try desk.offer("c2")
         let next = desk.center.nextTicket
-        restart(&desk)
+        desk.restart()
         XCTAssertEqual(desk.center.nextTicket, next)
         try desk.offer("c3")
         XCTAssertEqual(desk.waiting(), ["c1", "c2", "c3"])

@@ -5,12 +5,6 @@ import XCTest
 /// as a restart would: the line keeps its order, and the queue's rules choose
 /// who takes them.
 final class SettingsChangeTests: XCTestCase {
-    func restarted(_ desk: Desk) -> Desk {
-        var copy = desk
-        copy.center = CallCenter(settings: desk.center.settings, restoring: desk.center.snapshot)
-        return copy
-    }
-
     /// A new aging_per_second keeps first in, first out among equals, for the
     /// callers already waiting and those after them, with or without a restart.
     func testANewAgingKeepsTheLineInOrder() throws {
@@ -24,7 +18,7 @@ final class SettingsChangeTests: XCTestCase {
         desk.advance(1)
         XCTAssertEqual(try desk.offer("c3").position, 3)
         XCTAssertEqual(desk.waiting(), ["c1", "c2", "c3"])
-        XCTAssertEqual(restarted(desk).waiting(), ["c1", "c2", "c3"])
+        XCTAssertEqual(desk.withRestarted()[1].waiting(), ["c1", "c2", "c3"])
 
         var faster = slower
         faster.agingPerSecond = 2

@@ -40,6 +40,21 @@ struct Desk {
 
     mutating func advance(_ seconds: Double) { clock.advance(seconds) }
 
+    /// A restart: the core rebuilt from its own snapshot (the store's part is
+    /// tested apart), which must snapshot the same again.
+    mutating func restart(file: StaticString = #filePath, line: UInt = #line) {
+        let snapshot = center.snapshot
+        center = CallCenter(settings: center.settings, restoring: snapshot)
+        XCTAssertEqual(center.snapshot, snapshot, "restoring then snapshotting gives the same state", file: file, line: line)
+    }
+
+    /// This desk as it goes on, and a copy of it restarted.
+    func withRestarted() -> [Desk] {
+        var restarted = self
+        restarted.restart()
+        return [self, restarted]
+    }
+
     /// Applies an input at the clock's time; throws the core's refusal.
     @discardableResult
     mutating func apply(_ input: Input) throws -> CallCenter.Applied {
