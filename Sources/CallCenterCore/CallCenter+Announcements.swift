@@ -15,15 +15,9 @@ extension CallCenter {
     /// where they stand), one walk of each line; a call is told its place in its
     /// own queue only.
     mutating func announcePositions(now: Instant) {
-        for id in queues.keys.sorted() where waitingCount(in: id) > 0 {
-            guard let line = lines[id] else { continue }
-            let isLive = isWaiting(in: id)
-            let terms = waitTerms(queue: id, now: now)
-            var position = 0
-            for entry in line.liveEntries(isLive: { isLive($0) }) {
-                position += 1
-                guard calls.read(entry.call, { $0.queue == id }) == true else { continue }
-                effects.append(.position(call: entry.call, queue: id, position: position, ewt: terms.wait(position)))
+        for id in queues.keys.sorted() {
+            for place in placesInLine(of: id, now: now) {
+                effects.append(.position(call: place.call, queue: id, position: place.position, ewt: place.ewt))
             }
         }
     }

@@ -37,7 +37,7 @@ extension CallCenter {
                 handle += work.handle
                 available += work.available
             }
-            let oldest = waitingCalls(in: id).map(\.queuedAt).min()
+            let oldest = oldestWaiting(in: id)
             return QueueStats(
                 queue: id,
                 waiting: waitingCount(in: id),
@@ -57,10 +57,43 @@ extension CallCenter {
     /// A waiting call's 1-based place in its line and its estimated wait; nil when it is not waiting.
     /// Counted as `call.offer` counts it: every call ahead in the line, calls that
     /// overflowed in from other queues too (this queue's agents take them in turn).
+    /// O(its place), nothing copied.
     public func placeInLine(of id: CallID, now: Instant) -> (position: Int, ewt: Double)? {
-        guard let call = calls[id], call.state == .queued, let line = lines[call.queue] else { return nil }
-        let isLive = isWaiting(in: call.queue)
-        guard let index = line.liveEntries(isLive: { isLive($0) }).firstIndex(where: { $0.call == id }) else { return nil }
-        return (index + 1, estimatedWait(position: index + 1, queue: call.queue, now: now))
+        guard let queue = calls.read(id, { $0.state == .queued ? $0.queue : nil }) ?? nil, let line = lines[queue] else { return nil }
+        let isLive = isWaiting(in: queue)
+        var position = 0
+        for entry in line.entries where isLive(entry) {
+            position += 1
+            if entry.call == id { return (position, estimatedWait(position: position, queue: queue, now: now)) }
+        }
+        return nil
+    }
+
+    /// The place and estimated wait of every call waiting in `queue` (its own
+    /// calls, counted as `placeInLine` counts), in line order: one walk of the line.
+    public func placesInLine(of queue: QueueID, now: Instant) -> [(call: CallID, position: Int, ewt: Double)] {
+        guard waitingCount(in: queue) > 0, let line = lines[queue] else { return [] }
+        let isLive = isWaiting(in: queue)
+        let terms = waitTerms(queue: queue, now: now)
+        var places: [(call: CallID, position: Int, ewt: Double)] = []
+        var position = 0
+        for entry in line.entries where isLive(entry) {
+            position += 1
+            guard calls.read(entry.call, { $0.queue == queue }) == true else { continue }
+            places.append((entry.call, position, terms.wait(position)))
+        }
+        return places
+    }
+
+    /// When the call waiting longest in `queue` (its own calls) was queued.
+    func oldestWaiting(in queue: QueueID) -> Instant? {
+        guard waitingCount(in: queue) > 0, let line = lines[queue] else { return nil }
+        let isLive = isWaiting(in: queue)
+        var oldest: Instant?
+        for entry in line.entries where isLive(entry) {
+            guard let at = calls.read(entry.call, { $0.queue == queue ? $0.queuedAt : nil }) ?? nil else { continue }
+            if oldest.map({ at < $0 }) ?? true { oldest = at }
+        }
+        return oldest
     }
 }

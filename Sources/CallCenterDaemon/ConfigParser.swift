@@ -41,7 +41,7 @@ public struct ConfigParser {
         let reader = Reader(file: file, path: "", value: root)
         try reader.onlyKeys(["daemon", "routing", "access", "queues", "complaints", "archive", "retention"])
         if let daemon = try reader.table("daemon") {
-            try daemon.onlyKeys(["socket", "database", "socket_mode", "synchronous", "max_line_bytes", "max_output_bytes", "max_in_flight", "log_level"])
+            try daemon.onlyKeys(["socket", "database", "socket_mode", "synchronous", "max_line_bytes", "max_output_bytes", "max_in_flight", "max_connections", "hello_timeout", "log_level"])
             if let v = try daemon.string("socket") { config.socket = v }
             if let v = try daemon.string("database") { config.database = v }
             if let v = try daemon.string("socket_mode") {
@@ -59,6 +59,8 @@ public struct ConfigParser {
             if let v = try daemon.int("max_line_bytes", range: 1024...(16 * 1024 * 1024)) { config.maxLineBytes = v }
             if let v = try daemon.int("max_output_bytes", range: 4096...(1024 * 1024 * 1024)) { config.maxOutputBytes = v }
             if let v = try daemon.int("max_in_flight", range: 1...1_000_000) { config.maxInFlight = v }
+            if let v = try daemon.int("max_connections", range: 1...1_000_000) { config.maxConnections = v }
+            if let v = try daemon.seconds("hello_timeout") { config.helloTimeout = v }
             if let v = try daemon.string("log_level") {
                 guard let level = Logger.Level(rawValue: v) else {
                     throw daemon.error("log_level", "expected one of \(Logger.Level.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(v)\"")

@@ -18,10 +18,17 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var inFlight = 0
     private var readPaused = false
     private var readPending = false
+    /// A close was asked for: it happens once what was written before it is sent.
+    private var closing = false
+    /// The last write handed to the channel (writes complete in order).
+    private var lastWrite: EventLoopFuture<Void>?
+    private var helloDeadline: Scheduled<Void>?
 
     struct Limits {
         var maxOutputBytes: () -> Int
         var maxInFlight: () -> Int
+        /// A connection that has not said hello by then is closed (nil: never).
+        var helloTimeout: () -> TimeAmount? = { nil }
     }
 
     init(engine: Engine, limits: Limits, logger: Logger) {
@@ -33,20 +40,32 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     func channelActive(context: ChannelHandlerContext) {
         let cred = PeerCredentials.of(context.channel) ?? PeerCredentials(pid: 0, uid: UInt32.max, gid: UInt32.max, groups: [])
         let session = Session(id: engine.nextSessionID(), channel: context.channel, uid: cred.uid, gids: cred.groups, pid: cred.pid)
-        session.deliver = { [weak self] bytes, replies, bounded in self?.deliver(bytes, replies: replies, bounded: bounded) }
+        let engine = engine
+        session.deliver = { [weak self, weak session] delivery in
+            guard let session else { return }
+            if let self {
+                self.deliver(delivery, to: session)
+            } else if !delivery.kept.isEmpty {
+                engine.submit(.undelivered(session, delivery.kept))
+            }
+        }
         self.session = session
+        if let timeout = limits.helloTimeout() {
+            helloDeadline = context.eventLoop.scheduleTask(in: timeout) { [self] in closeUnlessGreeted(session, after: timeout) }
+        }
         engine.submit(.opened(session))
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        helloDeadline?.cancel()
         if let session { engine.submit(.closed(session)) }
         session = nil
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let session else { return }
+        guard let session, !closing else { return }
         switch unwrapInboundIn(data) {
         case let .line(buffer):
             let bytes = buffer.readableBytesView
@@ -67,6 +86,16 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
+    /// The client shut down its side (`shutdown(SHUT_WR)`, `nc -N`): it sends no
+    /// more, but its requests are answered; the engine closes the connection after
+    /// the last reply unless the session subscribes to events.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed, let session {
+            engine.submit(.inputClosed(session))
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func read(context: ChannelHandlerContext) {
         if readPaused { readPending = true } else { context.read() }
     }
@@ -77,44 +106,86 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     /// Called by the engine (hops to the event loop): writes replies and events.
-    private func deliver(_ bytes: [UInt8], replies: Int, bounded: Bool) {
-        guard let session else { return }
+    private func deliver(_ delivery: Delivery, to session: Session) {
         let channel = session.channel
         channel.eventLoop.execute { [self] in
-            guard !session.overflowed, channel.isActive else { return }
-            if bytes.isEmpty {
-                // A request to close after what was sent (too_large).
-                channel.close(promise: nil)
+            guard !session.overflowed, !closing, channel.isActive else {
+                handBack(delivery.kept, of: session)
                 return
             }
             // Over the bound only if what we wrote before is still unsent: one large
-            // pass of replies to a reader that keeps up never trips it.
-            if bounded && session.unsentBytes > limits.maxOutputBytes() {
+            // pass of replies to a reader that keeps up never trips it. A session's own
+            // replies are held by back-pressure instead, unless it subscribes to events.
+            if session.unsentBytes > limits.maxOutputBytes() && (delivery.subscriber || delivery.replies == 0) {
                 session.overflowed = true
-                logger.warning("session output passed its bound: sent overflow and closed", metadata: ["session": "\(session.id)"])
+                logger.warning("session output passed its bound: sent overflow and closed", metadata: [
+                    "session": "\(session.id)", "unsent": "\(session.unsentBytes)",
+                ])
+                handBack(delivery.kept, of: session)
                 var notice = channel.allocator.buffer(capacity: 24)
                 notice.writeString("{\"event\":\"overflow\"}\n")
-                channel.writeAndFlush(notice).whenComplete { _ in channel.close(promise: nil) }
+                write(notice, on: channel)
+                closeAfterWrites(channel)
                 return
             }
-            session.unsentBytes += bytes.count
-            var buffer = channel.allocator.buffer(capacity: bytes.count)
-            buffer.writeBytes(bytes)
-            let count = bytes.count
-            channel.writeAndFlush(buffer).whenComplete { [self] _ in
-                session.unsentBytes -= count
-                resumeIfDrained(channel, session)
+            if !delivery.bytes.isEmpty {
+                session.unsentBytes += delivery.bytes.count
+                var buffer = channel.allocator.buffer(capacity: delivery.bytes.count)
+                buffer.writeBytes(delivery.bytes)
+                let count = delivery.bytes.count
+                write(buffer, on: channel).whenComplete { [self] result in
+                    session.unsentBytes -= count
+                    if case .failure = result { handBack(delivery.kept, of: session) }
+                    resumeIfDrained(channel, session)
+                }
             }
-            inFlight -= replies
+            inFlight -= delivery.replies
+            if delivery.close { closeAfterWrites(channel) }
             resumeIfDrained(channel, session)
         }
+    }
+
+    @discardableResult
+    private func write(_ buffer: ByteBuffer, on channel: any Channel) -> EventLoopFuture<Void> {
+        let future = channel.writeAndFlush(buffer)
+        lastWrite = future
+        return future
+    }
+
+    /// Closes the connection once everything written so far has been sent (a close
+    /// of a channel drops its unsent writes). Returns when it is closed.
+    @discardableResult
+    func closeAfterWrites(_ channel: any Channel) -> EventLoopFuture<Void> {
+        channel.eventLoop.assertInEventLoop()
+        closing = true
+        let sent = lastWrite ?? channel.eventLoop.makeSucceededVoidFuture()
+        return sent.flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }.flatMap {
+            channel.close().flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }
+        }
+    }
+
+    /// Lines that had to reach a PBX but were not written go back to the engine.
+    private func handBack(_ kept: [[UInt8]], of session: Session) {
+        if !kept.isEmpty { engine.submit(.undelivered(session, kept)) }
+    }
+
+    private func closeUnlessGreeted(_ session: Session, after timeout: TimeAmount) {
+        guard !session.hasSaidHello.withLockedValue({ $0 }), !closing, session.channel.isActive else { return }
+        let seconds = Double(timeout.nanoseconds) / 1e9
+        logger.info("closing a connection that did not say hello", metadata: ["session": "\(session.id)", "uid": "\(session.uid)"])
+        let shown = seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"
+        let message = "no hello within \(shown) s; the connection is closed (send hello first, then your requests)"
+        var buffer = session.channel.allocator.buffer(capacity: 160)
+        buffer.writeBytes(Encode.error(id: .null, WireError(.unauthenticated, message)))
+        write(buffer, on: session.channel)
+        closeAfterWrites(session.channel)
     }
 
     /// Reading resumes once half the requests in flight are answered and half the
     /// unsent output is taken: a client that sends without reading its replies is
     /// held by its own socket instead of growing the daemon's memory.
     private func resumeIfDrained(_ channel: any Channel, _ session: Session) {
-        guard readPaused, inFlight < max(1, limits.maxInFlight() / 2), session.unsentBytes <= limits.maxOutputBytes() / 2 else { return }
+        guard readPaused, !closing, inFlight < max(1, limits.maxInFlight() / 2), session.unsentBytes <= limits.maxOutputBytes() / 2 else { return }
         readPaused = false
         if readPending {
             readPending = false

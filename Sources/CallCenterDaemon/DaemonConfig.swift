@@ -18,6 +18,11 @@ public struct DaemonConfig: Equatable, Sendable {
     public var maxOutputBytes = 1024 * 1024
     /// Requests a connection may have in flight before the daemon stops reading from it.
     public var maxInFlight = 4096
+    /// Connections open at once; more are refused with `unavailable` (also held
+    /// below the process's descriptor limit, see `Gateway.connectionLimit`).
+    public var maxConnections = 4096
+    /// Seconds a connection may stay without a successful `hello` (0: no limit).
+    public var helloTimeout = 10.0
     public var logLevel: Logger.Level = .info
     public var core = CallCenter.Settings()
     /// Queues declared in the file, created or updated at start and on reload,
@@ -43,6 +48,8 @@ public struct DaemonConfig: Equatable, Sendable {
         var next = self
         next.maxOutputBytes = other.maxOutputBytes
         next.maxInFlight = other.maxInFlight
+        next.maxConnections = other.maxConnections
+        next.helloTimeout = other.helloTimeout
         next.access = other.access
         next.queues = other.queues
         next.declaresDefaultQueue = other.declaresDefaultQueue

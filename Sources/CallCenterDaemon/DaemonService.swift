@@ -3,6 +3,7 @@ import CallCenterWire
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import ServiceLifecycle
 import SystemdSupport
 import UnixSignals
@@ -57,12 +58,18 @@ public final class DaemonService: Service, @unchecked Sendable {
         }
         let engine = try Engine(config: config, store: store, logger: logger, daemonUID: UInt32(getuid()))
         try engine.start()
-        let limitsBox = LimitsBox(maxOutputBytes: config.maxOutputBytes, maxInFlight: config.maxInFlight)
+        let limitsBox = LimitsBox(config)
         let gateway = Gateway(
             engine: engine, maxLineBytes: config.maxLineBytes,
-            limits: .init(maxOutputBytes: { limitsBox.maxOutputBytes }, maxInFlight: { limitsBox.maxInFlight }),
-            logger: logger
+            limits: .init(maxOutputBytes: { limitsBox.maxOutputBytes }, maxInFlight: { limitsBox.maxInFlight },
+                          helloTimeout: { limitsBox.helloTimeout }),
+            maxConnections: { limitsBox.maxConnections }, logger: logger
         )
+        if limitsBox.maxConnections < config.maxConnections {
+            logger.warning("fewer connections than max_connections: the descriptor limit is lower (raise LimitNOFILE)", metadata: [
+                "max_connections": "\(config.maxConnections)", "admitted": "\(limitsBox.maxConnections)",
+            ])
+        }
         let inherited = options.socket == nil ? SocketActivation.listenFileDescriptors().first : nil
         do {
             try await gateway.start(inherited.map { .inherited(fd: $0) } ?? .path(config.socket, mode: config.socketMode))
@@ -134,8 +141,7 @@ public final class DaemonService: Service, @unchecked Sendable {
                 let notes: [String] = await withCheckedContinuation { continuation in
                     engine.submit(.reload(next, { continuation.resume(returning: $0) }))
                 }
-                limits.maxOutputBytes = next.maxOutputBytes
-                limits.maxInFlight = next.maxInFlight
+                limits.update(next)
                 logger.info("configuration reloaded", metadata: ["notes": "\(notes.joined(separator: "; "))"])
             } catch {
                 logger.error("configuration not reloaded; keeping the running one", metadata: ["error": "\(error)"])
@@ -145,22 +151,33 @@ public final class DaemonService: Service, @unchecked Sendable {
     }
 }
 
-/// Limits the connections read on every message; SIGHUP may change them.
+/// Limits the connections read when they need them; SIGHUP may change them.
 final class LimitsBox: Sendable {
-    private let outputBytes: NIOLockedValueBox<Int>
-    private let inFlight: NIOLockedValueBox<Int>
-    init(maxOutputBytes: Int, maxInFlight: Int) {
-        outputBytes = NIOLockedValueBox(maxOutputBytes)
-        inFlight = NIOLockedValueBox(maxInFlight)
+    private struct Values {
+        var maxOutputBytes: Int
+        var maxInFlight: Int
+        var maxConnections: Int
+        var helloTimeout: TimeAmount?
     }
-    var maxOutputBytes: Int {
-        get { outputBytes.withLockedValue { $0 } }
-        set { outputBytes.withLockedValue { $0 = newValue } }
+    private let values: NIOLockedValueBox<Values>
+
+    init(_ config: DaemonConfig) {
+        values = NIOLockedValueBox(Values(maxOutputBytes: 0, maxInFlight: 0, maxConnections: 0, helloTimeout: nil))
+        update(config)
     }
-    var maxInFlight: Int {
-        get { inFlight.withLockedValue { $0 } }
-        set { inFlight.withLockedValue { $0 = newValue } }
+
+    func update(_ config: DaemonConfig) {
+        let connections = Gateway.connectionLimit(configured: config.maxConnections)
+        let hello = config.helloTimeout > 0 ? TimeAmount.nanoseconds(Int64(config.helloTimeout * 1e9)) : nil
+        values.withLockedValue {
+            $0 = Values(maxOutputBytes: config.maxOutputBytes, maxInFlight: config.maxInFlight, maxConnections: connections, helloTimeout: hello)
+        }
     }
+
+    var maxOutputBytes: Int { values.withLockedValue { $0.maxOutputBytes } }
+    var maxInFlight: Int { values.withLockedValue { $0.maxInFlight } }
+    var maxConnections: Int { values.withLockedValue { $0.maxConnections } }
+    var helloTimeout: TimeAmount? { values.withLockedValue { $0.helloTimeout } }
 }
 
 /// Why the daemon could not start, in words for the operator.

@@ -53,11 +53,37 @@ extension Engine {
     /// (a route must not be lost; a position announcement is stale by then).
     private func toPBX(call: CallID, _ line: [UInt8], keep: Bool = true) {
         if let origin = callOrigin[call], origin.isOpen {
-            outbox.event(origin, line)
+            outbox.event(origin, line, keep: keep)
         } else if !pbxSessions.isEmpty {
-            for session in pbxSessions { outbox.event(session, line) }
+            for session in pbxSessions { outbox.event(session, line, keep: keep) }
         } else if keep {
-            pendingRoutes.append(line)
+            passRoutes.append(line)
+        }
+    }
+
+    /// Committed lines a PBX connection could not take: to every PBX connected
+    /// now, else to the next that says hello.
+    func reroute(_ lines: [[UInt8]]) {
+        guard !lines.isEmpty else { return }
+        logger.notice("PBX lines not delivered to their connection: sent to another PBX or kept for the next", metadata: [
+            "lines": "\(lines.count)", "pbx_sessions": "\(pbxSessions.count)",
+        ])
+        if pbxSessions.isEmpty {
+            pendingRoutes += lines
+        } else {
+            for line in lines {
+                for session in pbxSessions { outbox.event(session, line, causedByChange: false, keep: true) }
+            }
+        }
+    }
+
+    /// Sends what the pass produced; lines for a PBX whose session closed during
+    /// the pass go to another.
+    func sendOutbox() {
+        var orphans = outbox.send()
+        while !orphans.isEmpty {
+            reroute(orphans)
+            orphans = outbox.send()
         }
     }
 
@@ -110,7 +136,7 @@ extension Engine {
         guard let targets = subscribers[.queues], !targets.isEmpty, !changedQueues.isEmpty else { return }
         let now = lastNow
         for id in changedQueues.sorted() {
-            guard let stats = try? core.stats(queue: id, now: now).first else { continue }
+            guard let stats = try? stats(queue: id, now: now).first else { continue }
             var fields = Encode.stats(stats)
             fields["at"] = Encode.time(now)
             let line = Encode.event("queue.changed", seq: seq, fields)

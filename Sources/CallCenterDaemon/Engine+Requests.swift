@@ -27,6 +27,13 @@ extension Engine {
         case let .deferredReply(session, bytes):
             session.reportRunning = false
             outbox.release(session, reply: bytes)
+        case let .inputClosed(session):
+            // Its requests are all answered before this (they came first); a
+            // subscriber keeps hearing its topics until it closes.
+            if session.topics.isEmpty { outbox.close(session) }
+        case let .undelivered(session, lines):
+            forget(session)  // its connection is gone or going; `.closed` may come later
+            reroute(lines)
         }
     }
 
@@ -55,10 +62,13 @@ extension Engine {
             case let .hello(role, agent, token, client):
                 let result = try hello(session, role: role, agent: agent, token: token, client: client)
                 outbox.reply(session, Encode.ok(id: request.id, result: result))
-                if role == .pbx && !pendingRoutes.isEmpty {
-                    // Routes that found no PBX go to the first one that says hello, after its reply.
-                    for line in pendingRoutes { outbox.event(session, line, causedByChange: false) }
+                if role == .pbx {
+                    // Routes that found no PBX go to the first one that says hello, after its reply;
+                    // those of this pass's changes only if they are committed.
+                    for line in pendingRoutes { outbox.event(session, line, causedByChange: false, keep: true) }
+                    for line in passRoutes { outbox.event(session, line, keep: true) }
                     pendingRoutes = []
+                    passRoutes = []
                 }
             case let .input(decoded):
                 if case let .removeQueue(queue) = decoded, queue != core.settings.defaultQueue, config.queues.contains(where: { $0.id == queue }) {
@@ -120,6 +130,7 @@ extension Engine {
     /// Applies a state change: on success journal it, queue its reply and effects.
     func applyInput(_ input: Input, now: Instant, op: String, actor: String, payload: String, session: Session?,
                     requestID: JSONValue?, token: String? = nil, callerNumber: String? = nil, log: inout PassLog) {
+        readMemo = ReadMemo()
         switch core.apply(input, at: now) {
         case let .failure(error):
             if let session, let requestID {
@@ -177,13 +188,14 @@ extension Engine {
                 throw WireError(.forbidden, "agent '\(agent)' must prove who it is: send its 'token', or map this uid to it in [access.agent_uids]")
             }
             boundAgent = agent
-            agentSessions[agent, default: []].append(session)
+            if session.isOpen { agentSessions[agent, default: []].append(session) }
         }
         session.role = role
         session.agent = boundAgent
         session.client = client
         logger.info("hello", metadata: ["session": "\(session.id)", "role": "\(role.rawValue)", "uid": "\(session.uid)", "agent": "\(boundAgent ?? "-")", "client": "\(client ?? "-")"])
-        if role == .pbx { pbxSessions.append(session) }
+        if role == .pbx && session.isOpen { pbxSessions.append(session) }
+        session.hasSaidHello.withLockedValue { $0 = true }
         var result: [String: JSONValue] = [
             "server": "callcenterd", "version": .string(DaemonVersion.string), "protocol": 1, "role": .string(role.rawValue),
             "session": .from(session.id),
@@ -205,6 +217,25 @@ extension Engine {
 
     // MARK: - Queries
 
+    /// `core.stats`, once per state (`ReadMemo`).
+    func stats(queue: QueueID?, now: Instant) throws -> [QueueStats] {
+        if let known = readMemo.stats[queue ?? ""] { return known }
+        let stats = try core.stats(queue: queue, now: now)
+        readMemo.stats[queue ?? ""] = stats
+        return stats
+    }
+
+    /// A waiting call's place in its line, from one walk of the line per state (`ReadMemo`).
+    private func placeInLine(of call: Call, now: Instant) -> (position: Int, ewt: Double)? {
+        guard call.state == .queued else { return nil }
+        if readMemo.places[call.queue] == nil {
+            var places: [CallID: (position: Int, ewt: Double)] = [:]
+            for place in core.placesInLine(of: call.queue, now: now) { places[place.call] = (place.position, place.ewt) }
+            readMemo.places[call.queue] = places
+        }
+        return readMemo.places[call.queue]?[call.id]
+    }
+
     /// Answers a read from the live state (and, for ended calls, the call log,
     /// including what this pass is about to commit).
     private func answer(_ query: Query, now: Instant, pending: PassLog) throws -> JSONValue {
@@ -216,7 +247,7 @@ extension Engine {
         case let .callGet(id):
             if let call = core.calls[id] {
                 var o = Encode.call(call, now: now)
-                if let place = core.placeInLine(of: id, now: now) {
+                if let place = placeInLine(of: call, now: now) {
                     o["position"] = .from(place.position)
                     o["ewt"] = Encode.seconds(place.ewt)
                 }
@@ -232,7 +263,7 @@ extension Engine {
             o["wrap_up"] = Encode.seconds(entry.wrapUp)
             return .object(o)
         case let .stats(queue):
-            return .object(["queues": .array(try core.stats(queue: queue, now: now).map { .object(Encode.stats($0)) })])
+            return .object(["queues": .array(try stats(queue: queue, now: now).map { .object(Encode.stats($0)) })])
         case .queueList:
             return .object(["queues": .array(core.queues.values.sorted { $0.id < $1.id }.map { .object(Encode.queue($0.config)) })])
         case .complaintList, .complaintGet, .complaintReport:
@@ -265,7 +296,9 @@ extension Engine {
         }
         guard !log.entries.isEmpty else { return }
         try store.commit(commitBatch(log))
-        outbox.send()
+        pendingRoutes += passRoutes
+        passRoutes = []
+        sendOutbox()
     }
 
     private func reload(_ newConfig: DaemonConfig, now: Instant, log: inout PassLog) -> [String] {
@@ -283,6 +316,7 @@ extension Engine {
         }
         config = config.reloadable(from: newConfig)
         outbox.heldLimit = Self.heldLimit(config)
+        readMemo = ReadMemo()
         core.settings.shortAbandon = config.core.shortAbandon
         core.settings.defaultHandleTime = config.core.defaultHandleTime
         core.setRoutingPolicy(config.core.routing)  // a new aging rebuilds the waiting lines

@@ -23,6 +23,11 @@ final class Engine: @unchecked Sendable {
         /// A reply computed off the engine thread (`calls.report`), to send before
         /// what the session was sent meanwhile.
         case deferredReply(Session, [UInt8])
+        /// The client shut down its sending side: close after the replies to what it sent.
+        case inputClosed(Session)
+        /// Lines for a PBX (routes) its connection could not take (closed, failed
+        /// write, overflow): they go to another PBX or wait for the next.
+        case undelivered(Session, [[UInt8]])
     }
 
     /// Live figures for `STATUS=` and logs.
@@ -66,9 +71,13 @@ final class Engine: @unchecked Sendable {
     var subscribers: [Topic: Set<Session>] = [:]
     /// The PBX session that offered each live call (where its `route` goes).
     var callOrigin: [CallID: Session] = [:]
-    /// Route commands that found no PBX session; sent to the next PBX that says hello.
+    /// Route commands (committed) that found no PBX session; sent to the next PBX that says hello.
     var pendingRoutes: [[UInt8]] = []
+    /// Route commands of this pass's changes that found no PBX: pending once committed.
+    var passRoutes: [[UInt8]] = []
     var outbox = Outbox()
+    /// Reads of the same state share their walks of the waiting lines.
+    var readMemo = ReadMemo()
     /// Queues whose figures moved in this pass.
     var changedQueues: Set<QueueID> = []
     /// When the next slice of history past `[retention]` is due (nil: keep everything),
@@ -202,7 +211,7 @@ final class Engine: @unchecked Sendable {
     /// One pass: apply, commit once, then send.
     func pass(_ items: [Submission]) {
         let now = tickClock()
-        let heldRoutes = pendingRoutes
+        readMemo = ReadMemo()
         var log = PassLog()
 
         if let due = core.nextDeadline(), due <= now {
@@ -222,12 +231,14 @@ final class Engine: @unchecked Sendable {
             } catch {
                 logger.error("cannot commit the journal: answering unavailable and reloading the last committed state", metadata: ["error": "\(error)"])
                 outbox.failUncommitted()
-                pendingRoutes = heldRoutes  // routes of changes that were not accepted must never reach a PBX
+                passRoutes = []  // routes of changes that were not accepted must never reach a PBX
                 reloadAfterFailedCommit()
             }
         }
+        pendingRoutes += passRoutes
+        passRoutes = []
         publishQueueChanges(seq: nextSeq - 1)
-        outbox.send()
+        sendOutbox()
         if !entries.isEmpty || items.contains(where: { if case .heartbeat = $0 { return true } else { return false } }) {
             publishFigures(committed: entries.count)
         }
@@ -255,6 +266,7 @@ final class Engine: @unchecked Sendable {
     private func reloadAfterFailedCommit() {
         do {
             core = CallCenter(settings: config.core, restoring: try store.loadSnapshot())
+            readMemo = ReadMemo()
             core.armAnnouncements(now: lastNow)  // not part of the snapshot
             lastOffsetMinute = -1  // the local time's offset is looked up again at the next pass
             nextSeq = try store.lastSequence() + 1
@@ -289,6 +301,16 @@ final class Engine: @unchecked Sendable {
             $0.lastSequence = last
         }
     }
+}
+
+/// Answers of reads that stay true until the state changes (`Engine.applyInput`
+/// and every pass start clear it): a supervisor pipelining thousands of
+/// `call.get` or `stats` costs one walk of each waiting line, not one per read.
+struct ReadMemo {
+    /// `stats`, by the queue asked for ("" for all).
+    var stats: [String: [QueueStats]] = [:]
+    /// Each waiting call's place and estimated wait, by queue.
+    var places: [QueueID: [CallID: (position: Int, ewt: Double)]] = [:]
 }
 
 /// What one pass accepted: journal entries and projection changes.

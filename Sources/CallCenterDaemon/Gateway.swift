@@ -1,3 +1,4 @@
+import CallCenterWire
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -22,12 +23,17 @@ final class Gateway: @unchecked Sendable {
     let group: MultiThreadedEventLoopGroup
     private let limits: ConnectionHandler.Limits
     private let maxLineBytes: Int
+    /// Connections beyond this many are told so and closed at once: the daemon
+    /// keeps descriptors for its database and for a reconnecting PBX.
+    let maxConnections: () -> Int
     private var server: (any Channel)?
+    private let refused = NIOLockedValueBox(0)
     private let children = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
     private(set) var boundPath: String?
 
-    init(engine: Engine, maxLineBytes: Int, limits: ConnectionHandler.Limits, logger: Logger, threads: Int = 2) {
+    init(engine: Engine, maxLineBytes: Int, limits: ConnectionHandler.Limits, maxConnections: @escaping () -> Int, logger: Logger, threads: Int = 2) {
         self.engine = engine
+        self.maxConnections = maxConnections
         self.maxLineBytes = maxLineBytes
         self.limits = limits
         self.logger = logger
@@ -38,9 +44,17 @@ final class Gateway: @unchecked Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            // A client that shuts down its sending side still gets its replies.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { [self] channel in
                 let id = ObjectIdentifier(channel)
-                children.withLockedValue { $0[id] = channel }
+                let limit = maxConnections()
+                let admitted = children.withLockedValue { children in
+                    guard children.count < limit else { return false }
+                    children[id] = channel
+                    return true
+                }
+                guard admitted else { return refuse(channel, limit: limit) }
                 channel.closeFuture.whenComplete { [children] _ in _ = children.withLockedValue { $0.removeValue(forKey: id) } }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer(maximumLength: maxLineBytes)))
@@ -59,6 +73,23 @@ final class Gateway: @unchecked Sendable {
             logger.info("listening", metadata: ["socket": "\(path)"])
         }
     }
+
+    /// The connections the daemon admits: `configured`, but never so many that it
+    /// would run out of descriptors (its database, journal and listening socket
+    /// need some, and a full table makes accept fail in a loop). Raises the soft
+    /// descriptor limit to the hard one first.
+    static func connectionLimit(configured: Int) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return configured }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        guard limit.rlim_cur != rlim_t.max else { return configured }  // RLIM_INFINITY
+        return max(1, min(configured, Int(clamping: limit.rlim_cur) - reservedDescriptors))
+    }
+    static let reservedDescriptors = 64
 
     /// Makes the socket's directory and refuses to steal a socket another daemon serves.
     static func prepare(path: String) throws {
@@ -92,13 +123,51 @@ final class Gateway: @unchecked Sendable {
         try? await server?.close()
     }
 
-    /// Closes every client connection (after what was written is flushed) and the event loops.
-    func closeAll() async {
+    /// One connection too many: an error line, then closed.
+    private func refuse(_ channel: any Channel, limit: Int) -> EventLoopFuture<Void> {
+        let count = refused.withLockedValue { $0 += 1; return $0 }
+        if count == 1 || count % 1000 == 0 {
+            logger.warning("refused a connection: at max_connections", metadata: ["max_connections": "\(limit)", "refused": "\(count)"])
+        }
+        let line = Encode.error(id: .null, WireError(.unavailable, "the daemon has \(limit) connections open, its limit ([daemon] max_connections); retry later, or close idle connections"))
+        return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RefusalHandler(line: line)) }
+    }
+
+    /// Closes every client connection once what was written to it is sent (up to
+    /// `grace`: a client that does not read is cut then), then the event loops.
+    func closeAll(grace: TimeAmount = .seconds(10)) async {
         let channels = children.withLockedValue { Array($0.values) }
-        for channel in channels { try? await channel.close() }
+        await withTaskGroup(of: Void.self) { group in
+            for channel in channels {
+                group.addTask {
+                    let deadline = channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
+                    let closed = channel.pipeline.handler(type: ConnectionHandler.self).flatMap { handler in
+                        handler.closeAfterWrites(channel)
+                    }
+                    _ = try? await closed.get()
+                    try? await channel.close()
+                    deadline.cancel()
+                }
+            }
+        }
         if let boundPath { unlink(boundPath) }
         try? await group.shutdownGracefully()
     }
+}
+
+/// Says why the connection is refused, then closes it.
+private final class RefusalHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    let line: [UInt8]
+    init(line: [UInt8]) { self.line = line }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: line))).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // nothing it sends is read
 }
 
 struct GatewayError: Error, CustomStringConvertible {

@@ -13,6 +13,9 @@ struct Outbox {
         /// A pushed event caused by a change: dropped if the commit fails.
         var causedByChange: Bool
         var closeAfter: Bool
+        /// A line that must reach a PBX (a route, its cancel, a timeout): if the
+        /// session cannot take it, it goes back to the engine (`Delivery.kept`).
+        var keep = false
         /// A report's place in the session's output (`calls.report`): what follows
         /// `startHold` waits in the session until `release` brings the report's reply.
         var hold: Hold = .none
@@ -39,8 +42,9 @@ struct Outbox {
         items.append(Item(session: session, bytes: bytes, replies: 1, changeID: id, causedByChange: false, closeAfter: false))
     }
 
-    mutating func event(_ session: Session, _ bytes: [UInt8], causedByChange: Bool = true) {
-        items.append(Item(session: session, bytes: bytes, replies: 0, changeID: nil, causedByChange: causedByChange, closeAfter: false))
+    /// `keep`: a line for a PBX that must not be lost (see `Item.keep`).
+    mutating func event(_ session: Session, _ bytes: [UInt8], causedByChange: Bool = true, keep: Bool = false) {
+        items.append(Item(session: session, bytes: bytes, replies: 0, changeID: nil, causedByChange: causedByChange, closeAfter: false, keep: keep))
     }
 
     /// Closes the session after what is queued for it; `causedByChange`: not if the commit fails.
@@ -61,55 +65,101 @@ struct Outbox {
 
     /// Hands each session its bytes in one write, in order; a session behind a
     /// running report keeps them (`Session.heldOutput`) until its reply.
-    mutating func send() {
-        guard !items.isEmpty else { return }
+    /// Returns the lines to keep that found their session closed or closing: the
+    /// engine gives them to another PBX (they are committed by now).
+    mutating func send() -> [[UInt8]] {
+        guard !items.isEmpty else { return [] }
         var order: [Session] = []
-        var pending: [Session: (bytes: [UInt8], replies: Int, close: Bool)] = [:]
-        func add(_ session: Session, _ bytes: [UInt8], _ replies: Int, _ close: Bool) {
+        var pending: [Session: Delivery] = [:]
+        var orphans: [[UInt8]] = []
+        func add(_ session: Session, _ d: Delivery) {
             // Nothing after a close: a session closed for a replaced token or a removed
             // agent hears no later event of the pass (a screen pop among them).
-            if pending[session]?.close == true { return }
+            if pending[session]?.close == true {
+                orphans += d.kept
+                return
+            }
             if pending[session] == nil {
                 order.append(session)
-                pending[session] = ([], 0, false)
+                pending[session] = Delivery()
             }
-            pending[session]!.bytes.append(contentsOf: bytes)
-            pending[session]!.replies += replies
-            if close { pending[session]!.close = true }
+            pending[session]!.append(d)
         }
         for item in items {
             let session = item.session
+            let d = Delivery(item)
             switch item.hold {
             case .start:
-                session.heldOutput = ([], 0, false)
+                session.heldOutput = Delivery()
             case .release:
-                let held = session.heldOutput ?? ([], 0, false)
+                var held = session.heldOutput ?? Delivery()
                 session.heldOutput = nil
-                add(session, item.bytes + held.bytes, item.replies + held.replies, held.close)
+                held.bytes = item.bytes + held.bytes
+                held.replies += item.replies
+                add(session, held)
             case .none:
-                guard session.isOpen || item.replies > 0 else { continue }
-                guard var held = session.heldOutput else {
-                    add(session, item.bytes, item.replies, item.closeAfter)
+                guard session.isOpen || item.replies > 0 else {
+                    orphans += d.kept
                     continue
                 }
-                guard !held.close else { continue }  // closing, or overflowed: nothing more
-                held.bytes += item.bytes
-                held.replies += item.replies
-                held.close = item.closeAfter
+                guard var held = session.heldOutput else {
+                    add(session, d)
+                    continue
+                }
+                guard !held.close else {  // closing, or overflowed: nothing more
+                    orphans += d.kept
+                    continue
+                }
+                held.append(d)
                 if held.bytes.count > heldLimit && !session.topics.isEmpty {
                     // A subscriber's events piled up behind a long report: overflow, as a slow reader would.
                     held.bytes = Array("{\"event\":\"overflow\"}\n".utf8)
                     held.close = true
+                    orphans += held.kept
+                    held.kept = []
                 }
                 session.heldOutput = held
             }
         }
         items = []
         for session in order {
-            guard let p = pending[session] else { continue }
-            let bounded = !session.topics.isEmpty
-            if !p.bytes.isEmpty || p.replies > 0 { session.deliver(p.bytes, p.replies, bounded) }
-            if p.close { session.deliver([], 0, bounded) }
+            guard var d = pending[session] else { continue }
+            d.subscriber = !session.topics.isEmpty
+            if !d.isEmpty { session.deliver(d) }
         }
+        return orphans
     }
+}
+
+/// What one session is handed at once (`Session.deliver`).
+struct Delivery: Sendable {
+    var bytes: [UInt8] = []
+    /// Replies among the bytes (back-pressure accounting); the rest are pushed events.
+    var replies = 0
+    /// The lines among the bytes that must reach a PBX: handed back to the engine
+    /// (`Engine.Submission.undelivered`) if the connection cannot take them.
+    var kept: [[UInt8]] = []
+    /// Close the connection once the bytes are written.
+    var close = false
+    /// The session subscribes to topics: any output past the bound overflows it
+    /// (another session overflows only on events it did not ask for).
+    var subscriber = false
+
+    init() {}
+
+    init(_ item: Outbox.Item) {
+        bytes = item.bytes
+        replies = item.replies
+        kept = item.keep ? [item.bytes] : []
+        close = item.closeAfter
+    }
+
+    mutating func append(_ other: Delivery) {
+        bytes += other.bytes
+        replies += other.replies
+        kept += other.kept
+        if other.close { close = true }
+    }
+
+    var isEmpty: Bool { bytes.isEmpty && replies == 0 && !close }
 }

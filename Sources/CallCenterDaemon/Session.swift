@@ -27,13 +27,13 @@ final class Session: @unchecked Sendable, Hashable {
     var reportRunning = false
     /// Meanwhile, what the session is sent after it, held so that replies stay in
     /// request order (`Outbox`).
-    var heldOutput: (bytes: [UInt8], replies: Int, close: Bool)?
+    var heldOutput: Delivery?
 
-    /// Hands bytes to the connection (any thread): replies count toward back-pressure.
-    /// `bounded`: the session subscribes to topics, so its unsent output is held to
-    /// the output bound (a PBX or agent session is bounded by back-pressure instead:
-    /// it is not read from while its requests or its unsent output pass their limits). Empty bytes ask the connection to close after what was sent.
-    var deliver: @Sendable ([UInt8], _ replies: Int, _ bounded: Bool) -> Void = { _, _, _ in }
+    /// Hands output to the connection (any thread); see `Delivery`.
+    var deliver: @Sendable (Delivery) -> Void = { _ in }
+
+    /// Set by the engine at a successful `hello`; read by the connection's hello deadline.
+    let hasSaidHello = NIOLockedValueBox(false)
 
     // Event loop only.
     var unsentBytes = 0

@@ -5,7 +5,7 @@ import XCTest
 final class ConfigParserErrorTests: XCTestCase {
     static let rootKeys = "daemon, routing, access, queues, complaints, archive, retention"
     static let routingKeys = "default_queue, short_abandon, default_handle_time, aging_per_second, prefer_last_agent, announce_every, priority, numbers, intents, flags, language_fallback"
-    static let daemonKeys = "socket, database, socket_mode, synchronous, max_line_bytes, max_output_bytes, max_in_flight, log_level"
+    static let daemonKeys = "socket, database, socket_mode, synchronous, max_line_bytes, max_output_bytes, max_in_flight, max_connections, hello_timeout, log_level"
     static let queueKeys = "skills, strategy, wrap_up, ring_timeout, max_wait, service_level, on_timeout, max_attempts, manager_wait, overflow, max_wait_no_agent"
     static let levels = #""trace", "debug", "info", "notice", "warning", "error", "critical""#
 
@@ -44,6 +44,8 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[daemon]\nmax_in_flight = 0", "daemon.max_in_flight", "expected a whole number from 1 to 1000000, got 0"),
         ("[daemon]\nmax_in_flight = -1", "daemon.max_in_flight", "expected a whole number from 1 to 1000000, got -1"),
         ("[daemon]\nmax_in_flight = true", "daemon.max_in_flight", "expected a whole number from 1 to 1000000, got true"),
+        ("[daemon]\nmax_connections = 0", "daemon.max_connections", "expected a whole number from 1 to 1000000, got 0"),
+        ("[daemon]\nhello_timeout = -1", "daemon.hello_timeout", "expected seconds (a number ≥ 0), got -1"),
         ("[daemon]\nsocket_mode = \"rw-rw----\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "rw-rw----""#),
         ("[daemon]\nsocket_mode = \"0999\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "0999""#),
         ("[daemon]\nsocket_mode = \"1777\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "1777""#),

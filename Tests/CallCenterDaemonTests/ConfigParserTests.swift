@@ -46,6 +46,8 @@ final class ConfigParserTests: XCTestCase {
             max_line_bytes = 1024
             max_output_bytes = 1073741824
             max_in_flight = 1
+            max_connections = 10
+            hello_timeout = 2.5
             log_level = "debug"
 
             [routing]
@@ -58,6 +60,8 @@ final class ConfigParserTests: XCTestCase {
         XCTAssertEqual(c.socketMode, 0o600)
         XCTAssertEqual(c.synchronous, .normal)
         XCTAssertEqual(c.maxLineBytes, 1024)
+        XCTAssertEqual(c.maxConnections, 10)
+        XCTAssertEqual(c.helloTimeout, 2.5)
         XCTAssertEqual(c.maxOutputBytes, 1_073_741_824)
         XCTAssertEqual(c.maxInFlight, 1)
         XCTAssertEqual(c.logLevel, .debug)

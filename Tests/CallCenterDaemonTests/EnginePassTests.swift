@@ -26,7 +26,7 @@ final class EnginePassTests: XCTestCase {
             try engine.applyConfiguredQueues(actor: "config")  // what start() does before the engine thread runs
             session = Session(id: 1, channel: EmbeddedChannel(), uid: 0, gids: [], pid: 1)
             let output = output
-            session.deliver = { bytes, _, _ in output.withLockedValue { $0 += bytes } }
+            session.deliver = { d in output.withLockedValue { $0 += d.bytes } }
         }
 
         /// Runs these request lines (as `role`) in one pass and returns their replies, in order.
@@ -67,7 +67,7 @@ final class EnginePassTests: XCTestCase {
         softphone.role = .agent
         softphone.agent = "a7"
         let heard = NIOLockedValueBox<[UInt8]>([])
-        softphone.deliver = { bytes, _, _ in heard.withLockedValue { $0 += bytes } }
+        softphone.deliver = { d in heard.withLockedValue { $0 += d.bytes } }
         let read = try Request.parse(Array(#"{"id":7,"op":"caller.profile","customer":"C001"}"#.utf8)).get()
         h.engine.pass([.opened(softphone), .request(softphone, read)])
         XCTAssertEqual(try reply(7, in: heard)?["ok"], true, "the manager reads their customer's record")
@@ -89,13 +89,35 @@ final class EnginePassTests: XCTestCase {
         softphone.agent = "a7"
         softphone.tokenHash = h.engine.core.agents["a7"]?.tokenHash
         let heard = NIOLockedValueBox<[UInt8]>([])
-        softphone.deliver = { bytes, _, _ in heard.withLockedValue { $0 += bytes } }
+        softphone.deliver = { d in heard.withLockedValue { $0 += d.bytes } }
         h.session.role = .admin
         let rotate = try Request.parse(Array(#"{"id":2,"op":"agent.upsert","agent":"a7","rotate_token":true}"#.utf8)).get()
         let ping = try Request.parse(Array(#"{"id":8,"op":"ping"}"#.utf8)).get()
         h.engine.pass([.opened(softphone), .request(h.session, rotate), .request(softphone, ping)])
         XCTAssertEqual(try reply(8, in: heard)?["error"]?["message"],
                        "agent 'a7' has a new token (agent.upsert with rotate_token); this session is being closed: say hello again with the new token")
+    }
+
+    /// Reads in one pass share their walks of the lines (`ReadMemo`), and still see
+    /// every change made before them in the pass.
+    func testReadsInOnePassSeeTheChangesBeforeThem() throws {
+        let h = try Harness(store: CallCenterStore())
+        let replies = try h.pass(as: .admin, [
+            #"{"id":1,"op":"call.offer","call":"c1","from":"13800001111"}"#,
+            #"{"id":2,"op":"call.offer","call":"c2","from":"13800002222"}"#,
+            #"{"id":3,"op":"call.get","call":"c2"}"#,
+            #"{"id":4,"op":"stats","queue":"general"}"#,
+            #"{"id":5,"op":"call.get","call":"c2"}"#,
+            #"{"id":6,"op":"call.hangup","call":"c1","by":"caller"}"#,
+            #"{"id":7,"op":"call.get","call":"c2"}"#,
+            #"{"id":8,"op":"stats","queue":"general"}"#,
+        ])
+        XCTAssertEqual(replies.map { $0["ok"] }, Array(repeating: true, count: 8), "\(replies)")
+        XCTAssertEqual(replies[2]["result"]?["position"], 2)
+        XCTAssertEqual(replies[3]["result"]?["queues"]?.arrayValue?.first?["waiting"], 2)
+        XCTAssertEqual(replies[4]["result"]?["position"], 2)
+        XCTAssertEqual(replies[6]["result"]?["position"], 1, "the hang-up ahead moved it up")
+        XCTAssertEqual(replies[7]["result"]?["queues"]?.arrayValue?.first?["waiting"], 1)
     }
 
     /// The last reply with this id among what a session was sent.

@@ -38,7 +38,7 @@ final class ExampleConfigTests: XCTestCase {
         func documented(_ key: String) -> Bool {
             lines.contains { $0.hasPrefix("\(key) =") || $0.hasPrefix("#\(key) =") }
         }
-        let keys = ["socket", "database", "socket_mode", "synchronous", "max_line_bytes", "max_output_bytes", "max_in_flight", "log_level",
+        let keys = ["socket", "database", "socket_mode", "synchronous", "max_line_bytes", "max_output_bytes", "max_in_flight", "max_connections", "hello_timeout", "log_level",
                     "default_queue", "short_abandon", "default_handle_time", "aging_per_second", "prefer_last_agent",
                     "high_value", "potential", "stable", "risk", "unknown", "threat", "harassment", "yue", "nan",
                     "pbx", "agent", "supervisor", "admin",

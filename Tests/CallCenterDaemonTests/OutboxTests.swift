@@ -10,7 +10,12 @@ final class OutboxTests: XCTestCase {
     func session() -> (Session, NIOLockedValueBox<[String]>) {
         let session = Session(id: 1, channel: EmbeddedChannel(), uid: 0, gids: [], pid: 1)
         let writes = NIOLockedValueBox<[String]>([])
-        session.deliver = { bytes, _, _ in writes.withLockedValue { $0.append(bytes.isEmpty ? "<close>" : String(decoding: bytes, as: UTF8.self)) } }
+        session.deliver = { d in
+            writes.withLockedValue {
+                if !d.bytes.isEmpty { $0.append(String(decoding: d.bytes, as: UTF8.self)) }
+                if d.close { $0.append("<close>") }
+            }
+        }
         return (session, writes)
     }
 
@@ -20,7 +25,7 @@ final class OutboxTests: XCTestCase {
         outbox.event(s, Array("rotated\n".utf8))
         outbox.close(s, causedByChange: true)
         outbox.event(s, Array("call.assigned\n".utf8))
-        outbox.send()
+        _ = outbox.send()
         XCTAssertEqual(writes.withLockedValue { $0 }, ["rotated\n", "<close>"])
     }
 
@@ -30,14 +35,14 @@ final class OutboxTests: XCTestCase {
         outbox.reply(s, Array("p0\n".utf8))
         outbox.startHold(s)  // the report r1 starts
         outbox.reply(s, Array("p2\n".utf8))
-        outbox.send()
+        _ = outbox.send()
         XCTAssertEqual(writes.withLockedValue { $0 }, ["p0\n"], "what came before the report goes out; what came after waits")
         outbox.event(s, Array("e3\n".utf8))
-        outbox.send()
+        _ = outbox.send()
         XCTAssertEqual(writes.withLockedValue { $0 }, ["p0\n"])
         outbox.release(s, reply: Array("r1\n".utf8))
         outbox.reply(s, Array("p4\n".utf8))
-        outbox.send()
+        _ = outbox.send()
         XCTAssertEqual(writes.withLockedValue { $0 }, ["p0\n", "r1\np2\ne3\np4\n"])
         XCTAssertNil(s.heldOutput)
     }
@@ -50,9 +55,9 @@ final class OutboxTests: XCTestCase {
         outbox.startHold(s)
         outbox.event(s, Array("0123456789abc\n".utf8))
         outbox.event(s, Array("later\n".utf8))
-        outbox.send()
+        _ = outbox.send()
         outbox.release(s, reply: Array("r\n".utf8))
-        outbox.send()
+        _ = outbox.send()
         XCTAssertEqual(writes.withLockedValue { $0 }, ["r\n{\"event\":\"overflow\"}\n", "<close>"])
     }
 }

@@ -29,7 +29,7 @@ final class RetentionEngineTests: XCTestCase {
             try engine.applyConfiguredQueues(actor: "config")
             session = Session(id: 1, channel: EmbeddedChannel(), uid: 0, gids: [], pid: 1)
             let output = output
-            session.deliver = { bytes, _, _ in output.withLockedValue { $0 += bytes } }
+            session.deliver = { d in output.withLockedValue { $0 += d.bytes } }
         }
 
         func advance(days: Int64) { now.withLockedValue { $0 = Instant(milliseconds: $0.milliseconds + days * RetentionEngineTests.day) } }

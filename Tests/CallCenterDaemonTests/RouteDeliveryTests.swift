@@ -1,0 +1,88 @@
+@testable import CallCenterDaemon
+import CallCenterStore
+import CallCenterWire
+import NIOConcurrencyHelpers
+import NIOEmbedded
+import XCTest
+
+/// A route must reach a PBX: when the connection it was given to cannot take it
+/// (closed, failed write, overflow), it goes to another PBX or the next to say hello.
+final class RouteDeliveryTests: XCTestCase {
+    typealias Harness = EnginePassTests.Harness
+
+    /// A PBX connection and everything it was handed.
+    struct Link {
+        let session: Session
+        let heard = NIOLockedValueBox<[Delivery]>([])
+
+        init(id: Int) {
+            session = Session(id: id, channel: EmbeddedChannel(), uid: 0, gids: [], pid: Int32(id))
+            let heard = heard
+            session.deliver = { d in heard.withLockedValue { $0.append(d) } }
+        }
+
+        func request(_ line: String) throws -> Engine.Submission {
+            .request(session, try Request.parse(Array(line.utf8)).get())
+        }
+
+        /// What it was sent, one JSON object per line.
+        var lines: [JSONValue] {
+            let text = String(decoding: heard.withLockedValue { $0.flatMap(\.bytes) }, as: UTF8.self)
+            return text.split(separator: "\n").compactMap { try? JSONParser.parse(Array($0.utf8)) }
+        }
+
+        var routes: [JSONValue] { lines.filter { $0["event"] == "route" } }
+    }
+
+    func harnessWithCallWaiting(from pbx: Link) throws -> Harness {
+        let h = try Harness(store: CallCenterStore())
+        h.engine.pass([.opened(pbx.session), try pbx.request(#"{"id":1,"op":"hello","role":"pbx"}"#),
+                       try pbx.request(#"{"id":2,"op":"call.offer","call":"c1","from":"13800001111"}"#)])
+        XCTAssertEqual(pbx.lines.map { $0["ok"] }, [true, true])
+        return h
+    }
+
+    let makeReady = [
+        #"{"id":10,"op":"agent.upsert","agent":"a1","seat":"201"}"#,
+        #"{"id":11,"op":"agent.login","agent":"a1"}"#,
+        #"{"id":12,"op":"agent.state","agent":"a1","state":"ready"}"#,
+    ]
+
+    func testARouteItsConnectionCouldNotTakeGoesToTheNextPBXThatSaysHello() throws {
+        let a = Link(id: 2)
+        let h = try harnessWithCallWaiting(from: a)
+        XCTAssertEqual(try h.pass(as: .admin, makeReady).map { $0["ok"] }, [true, true, true])
+        XCTAssertEqual(a.routes.first?["call"], "c1")
+        let kept = a.heard.withLockedValue { $0.last?.kept ?? [] }
+        XCTAssertEqual(kept.count, 1, "the route is marked as a line to keep")
+
+        h.engine.pass([.undelivered(a.session, kept)])  // its connection was gone
+        let b = Link(id: 3)
+        h.engine.pass([.opened(b.session), try b.request(#"{"id":1,"op":"hello","role":"pbx"}"#)])
+        XCTAssertEqual(b.lines.first?["ok"], true, "the hello's reply first")
+        XCTAssertEqual(b.routes.map { $0["call"] }, ["c1"])
+        XCTAssertEqual(b.heard.withLockedValue { $0.flatMap(\.kept).count }, 1, "still a line to keep, should B fail too")
+    }
+
+    func testARouteForAConnectionThatClosedInThePassGoesToAnotherPBX() throws {
+        let a = Link(id: 2)
+        let h = try harnessWithCallWaiting(from: a)
+        let b = Link(id: 3)
+        h.engine.pass([.opened(b.session), try b.request(#"{"id":1,"op":"hello","role":"pbx"}"#)])
+        h.session.role = .admin
+        let requests = try makeReady.map { Engine.Submission.request(h.session, try Request.parse(Array($0.utf8)).get()) }
+        // The route is given to A (its call's PBX), then A's close arrives in the same pass.
+        h.engine.pass(requests + [.closed(a.session)])
+        XCTAssertEqual(a.routes, [], "nothing is handed to a closed connection")
+        XCTAssertEqual(b.routes.map { $0["call"] }, ["c1"])
+    }
+
+    func testAPositionAnnouncementIsNotKept() throws {
+        var outbox = Outbox()
+        let a = Link(id: 2)
+        a.session.isOpen = false
+        outbox.event(a.session, Array("{\"event\":\"call.position\"}\n".utf8))
+        outbox.event(a.session, Array("{\"event\":\"route\"}\n".utf8), keep: true)
+        XCTAssertEqual(outbox.send(), [Array("{\"event\":\"route\"}\n".utf8)], "only the route comes back")
+    }
+}
