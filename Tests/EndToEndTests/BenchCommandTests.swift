@@ -29,6 +29,24 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("--count and --window must be at least 1"), refused.stderr)
     }
 
+    /// `bench reads`: every read answered while the calls waited, and the calls hung up after.
+    func testBenchReadsTimesABurstWhileCallsWait() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        defer { daemon.stop() }
+        for op in ["call.get", "stats"] {
+            let run = try runCommand(DaemonProcess.callctlBinary, ["bench", "reads", "--op", op, "--waiting", "30", "--count", "100", "--window", "50",
+                                                                   "--json", "--socket", daemon.socketPath])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], run.stdout)
+            XCTAssertEqual(report["op"] as? String, op)
+            XCTAssertEqual(report["ok"] as? Int, 100)
+            XCTAssertEqual(report["hung_up"] as? Int, 30, "\(report)")
+        }
+        let stats = try daemon.session("supervisor").call("stats", ["queue": "general"])
+        XCTAssertEqual((stats["queues"] as? [[String: Any]])?.first?["waiting"] as? Int, 0, "the bench's calls are gone")
+    }
+
     /// `bench routes --json`: every offer routed, the offer → route figures, and
     /// the offers' own duration (not the wait for the last routes after them).
     func testBenchRoutesReportsInJSON() throws {
