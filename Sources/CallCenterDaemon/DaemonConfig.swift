@@ -20,7 +20,8 @@ public struct DaemonConfig: Equatable, Sendable {
     public var maxInFlight = 4096
     /// Connections open at once; more are refused with `unavailable` (also held
     /// below the process's descriptor limit, see `Gateway.connectionLimit`).
-    public var maxConnections = 4096
+    public var maxConnections = DaemonConfig.defaultMaxConnections
+    public static let defaultMaxConnections = 65536
     /// Seconds a connection may stay without a successful `hello` (0: no limit).
     public var helloTimeout = 10.0
     public var logLevel: Logger.Level = .info

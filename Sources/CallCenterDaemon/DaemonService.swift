@@ -66,7 +66,9 @@ public final class DaemonService: Service, @unchecked Sendable {
             maxConnections: { limitsBox.maxConnections }, logger: logger
         )
         if limitsBox.maxConnections < config.maxConnections {
-            logger.warning("fewer connections than max_connections: the descriptor limit is lower (raise LimitNOFILE)", metadata: [
+            // A warning when the operator asked for more; the default just follows the limit.
+            let asked = config.maxConnections != DaemonConfig.defaultMaxConnections
+            logger.log(level: asked ? .warning : .info, "connections admitted: fewer than max_connections, the descriptor limit is lower (raise LimitNOFILE for more)", metadata: [
                 "max_connections": "\(config.maxConnections)", "admitted": "\(limitsBox.maxConnections)",
             ])
         }
