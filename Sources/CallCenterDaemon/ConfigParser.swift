@@ -60,7 +60,10 @@ public struct ConfigParser {
             if let v = try daemon.int("max_output_bytes", range: 4096...(1024 * 1024 * 1024)) { config.maxOutputBytes = v }
             if let v = try daemon.int("max_in_flight", range: 1...1_000_000) { config.maxInFlight = v }
             if let v = try daemon.int("max_connections", range: 1...1_000_000) { config.maxConnections = v }
-            if let v = try daemon.seconds("hello_timeout") { config.helloTimeout = v }
+            if let v = try daemon.seconds("hello_timeout") {
+                guard v <= 86_400 else { throw daemon.error("hello_timeout", "expected seconds from 0 to 86400 (0: no deadline), got \(v)") }
+                config.helloTimeout = v
+            }
             if let v = try daemon.string("log_level") {
                 guard let level = Logger.Level(rawValue: v) else {
                     throw daemon.error("log_level", "expected one of \(Logger.Level.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(v)\"")

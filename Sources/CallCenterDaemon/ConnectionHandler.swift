@@ -20,9 +20,22 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var readPending = false
     /// A close was asked for: it happens once what was written before it is sent.
     private var closing = false
+    /// The daemon is stopping: nothing more is read (`stopReading`).
+    private var stopped = false
     /// The last write handed to the channel (writes complete in order).
     private var lastWrite: EventLoopFuture<Void>?
     private var helloDeadline: Scheduled<Void>?
+    /// When the client last sent a `hello` (the hello deadline counts from there:
+    /// a hello still waiting for a busy engine, or a refused one being retried).
+    private var lastHelloAttempt: NIODeadline?
+    /// How long a close waits for the client to take what was written before it.
+    static let closeGrace = TimeAmount.seconds(5)
+    /// A client that takes nothing for this long while its unsent output is past
+    /// the bound is cut: a hung PBX must not sit on routes.
+    static let stallTimeout = TimeAmount.seconds(10)
+    /// Bytes handed to the channel so far (what it has sent is this less what it still buffers).
+    private var queuedTotal = 0
+    private var stallWatch: Scheduled<Void>?
 
     struct Limits {
         var maxOutputBytes: () -> Int
@@ -59,13 +72,14 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         helloDeadline?.cancel()
+        stallWatch?.cancel()
         if let session { engine.submit(.closed(session)) }
         session = nil
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let session, !closing else { return }
+        guard let session, !closing, !stopped else { return }
         switch unwrapInboundIn(data) {
         case let .line(buffer):
             let bytes = buffer.readableBytesView
@@ -73,6 +87,7 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
             inFlight += 1
             switch Request.parse(bytes) {
             case var .success(request):
+                if request.op == "hello" { lastHelloAttempt = .now() }
                 request.raw = String(decoding: bytes, as: UTF8.self)
                 engine.archive.attachCaller(to: &request)  // call.offer: the screen pop, read here, off the engine thread
                 engine.submit(.request(session, request))
@@ -84,6 +99,13 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
             inFlight += 1
             engine.submit(.tooLarge(session))
         }
+    }
+
+    /// The daemon is stopping: what is read from now on is not handed to the engine
+    /// (the client gets no reply to it; nothing of it is committed), so that the
+    /// engine's last pass comes however fast clients send.
+    func stopReading() {
+        stopped = true
     }
 
     /// The client shut down its side (`shutdown(SHUT_WR)`, `nc -N`): it sends no
@@ -115,8 +137,10 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
             }
             // Over the bound only if what we wrote before is still unsent: one large
             // pass of replies to a reader that keeps up never trips it. A session's own
-            // replies are held by back-pressure instead, unless it subscribes to events.
-            if session.unsentBytes > limits.maxOutputBytes() && (delivery.subscriber || delivery.replies == 0) {
+            // replies are held by back-pressure instead, unless it subscribes to events:
+            // another session overflows when the events alone pile up past the bound.
+            let piled = delivery.subscriber ? session.unsentBytes : (delivery.replies == 0 ? session.unsentEventBytes : 0)
+            if piled > limits.maxOutputBytes() {
                 session.overflowed = true
                 logger.warning("session output passed its bound: sent overflow and closed", metadata: [
                     "session": "\(session.id)", "unsent": "\(session.unsentBytes)",
@@ -133,11 +157,15 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
                 var buffer = channel.allocator.buffer(capacity: delivery.bytes.count)
                 buffer.writeBytes(delivery.bytes)
                 let count = delivery.bytes.count
+                let events = delivery.replies == 0 ? count : 0
+                session.unsentEventBytes += events
                 write(buffer, on: channel).whenComplete { [self] result in
                     session.unsentBytes -= count
+                    session.unsentEventBytes -= events
                     if case .failure = result { handBack(delivery.kept, of: session) }
                     resumeIfDrained(channel, session)
                 }
+                if session.unsentBytes > limits.maxOutputBytes() { watchForStall(channel, session) }
             }
             inFlight -= delivery.replies
             if delivery.close { closeAfterWrites(channel) }
@@ -145,19 +173,45 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
+    /// Checks every `stallTimeout` while the output is past the bound that the
+    /// client took something; if not, closes the connection at once (its unsent
+    /// writes fail, and the routes among them are handed back to the engine).
+    private func watchForStall(_ channel: any Channel, _ session: Session) {
+        guard stallWatch == nil else { return }
+        let sentBefore = sent(channel)
+        stallWatch = channel.eventLoop.scheduleTask(in: Self.stallTimeout) { [self] in
+            stallWatch = nil
+            guard channel.isActive, session.unsentBytes > limits.maxOutputBytes() else { return }
+            guard sent(channel) == sentBefore else { return watchForStall(channel, session) }
+            session.overflowed = true
+            logger.warning("client took nothing of its output for 10 s, past the bound: closed", metadata: [
+                "session": "\(session.id)", "unsent": "\(session.unsentBytes)",
+            ])
+            channel.close(promise: nil)
+        }
+    }
+
+    private func sent(_ channel: any Channel) -> Int {
+        queuedTotal - ((try? channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0)
+    }
+
     @discardableResult
     private func write(_ buffer: ByteBuffer, on channel: any Channel) -> EventLoopFuture<Void> {
+        queuedTotal += buffer.readableBytes
         let future = channel.writeAndFlush(buffer)
         lastWrite = future
         return future
     }
 
     /// Closes the connection once everything written so far has been sent (a close
-    /// of a channel drops its unsent writes). Returns when it is closed.
+    /// of a channel drops its unsent writes), or after `grace` if the client does
+    /// not take it (its unsent routes are then handed back). Returns when it is closed.
     @discardableResult
-    func closeAfterWrites(_ channel: any Channel) -> EventLoopFuture<Void> {
+    func closeAfterWrites(_ channel: any Channel, grace: TimeAmount = ConnectionHandler.closeGrace) -> EventLoopFuture<Void> {
         channel.eventLoop.assertInEventLoop()
         closing = true
+        let cut = channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
+        channel.closeFuture.whenComplete { _ in cut.cancel() }
         let sent = lastWrite ?? channel.eventLoop.makeSucceededVoidFuture()
         return sent.flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }.flatMap {
             channel.close().flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }
@@ -165,12 +219,17 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     /// Lines that had to reach a PBX but were not written go back to the engine.
-    private func handBack(_ kept: [[UInt8]], of session: Session) {
+    private func handBack(_ kept: [KeptLine], of session: Session) {
         if !kept.isEmpty { engine.submit(.undelivered(session, kept)) }
     }
 
     private func closeUnlessGreeted(_ session: Session, after timeout: TimeAmount) {
         guard !session.hasSaidHello.withLockedValue({ $0 }), !closing, session.channel.isActive else { return }
+        if let attempt = lastHelloAttempt, attempt + timeout > .now() {
+            // A hello came since: it may still be waiting for the engine, or be a retry.
+            helloDeadline = session.channel.eventLoop.scheduleTask(deadline: attempt + timeout) { [self] in closeUnlessGreeted(session, after: timeout) }
+            return
+        }
         let seconds = Double(timeout.nanoseconds) / 1e9
         logger.info("closing a connection that did not say hello", metadata: ["session": "\(session.id)", "uid": "\(session.uid)"])
         let shown = seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"

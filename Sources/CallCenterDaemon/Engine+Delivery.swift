@@ -52,29 +52,38 @@ extension Engine {
     /// `keep`: with no PBX connected, hold the line for the first that says hello
     /// (a route must not be lost; a position announcement is stale by then).
     private func toPBX(call: CallID, _ line: [UInt8], keep: Bool = true) {
-        if let origin = callOrigin[call], origin.isOpen {
-            outbox.event(origin, line, keep: keep)
+        if let origin = callOrigin[call], takesRoutes(origin) {
+            outbox.event(origin, line, keep: keep ? [origin] : nil)
         } else if !pbxSessions.isEmpty {
-            for session in pbxSessions { outbox.event(session, line, keep: keep) }
+            for session in pbxSessions { outbox.event(session, line, keep: keep ? pbxSessions : nil) }
         } else if keep {
             passRoutes.append(line)
         }
     }
 
-    /// Committed lines a PBX connection could not take: to every PBX connected
-    /// now, else to the next that says hello.
-    func reroute(_ lines: [[UInt8]]) {
-        guard !lines.isEmpty else { return }
-        logger.notice("PBX lines not delivered to their connection: sent to another PBX or kept for the next", metadata: [
-            "lines": "\(lines.count)", "pbx_sessions": "\(pbxSessions.count)",
-        ])
-        if pbxSessions.isEmpty {
-            pendingRoutes += lines
-        } else {
-            for line in lines {
-                for session in pbxSessions { outbox.event(session, line, causedByChange: false, keep: true) }
+    /// A PBX session still taking route commands (not closed, not closing after a half-close).
+    func takesRoutes(_ session: Session) -> Bool {
+        session.isOpen && !session.closing && pbxSessions.contains { $0 === session }
+    }
+
+    /// Committed lines a PBX connection (`from`) could not take: unless another
+    /// session they were given to can still take them, to every PBX connected now,
+    /// else to the next that says hello. Never twice to a connection that has them.
+    func reroute(_ lines: [KeptLine], from: Session) {
+        var sent = 0
+        for line in lines where !line.recipients.contains(where: { $0 !== from && takesRoutes($0) }) {
+            sent += 1
+            let targets = pbxSessions.filter { $0 !== from && takesRoutes($0) }
+            if targets.isEmpty {
+                pendingRoutes.append(line.bytes)
+            } else {
+                for session in targets { outbox.event(session, line.bytes, causedByChange: false, keep: targets) }
             }
         }
+        guard sent > 0 else { return }
+        logger.notice("PBX lines not delivered to their connection: sent to another PBX or kept for the next", metadata: [
+            "lines": "\(sent)", "session": "\(from.id)", "pbx_sessions": "\(pbxSessions.count)",
+        ])
     }
 
     /// Sends what the pass produced; lines for a PBX whose session closed during
@@ -82,7 +91,7 @@ extension Engine {
     func sendOutbox() {
         var orphans = outbox.send()
         while !orphans.isEmpty {
-            reroute(orphans)
+            for orphan in orphans { reroute([orphan.line], from: orphan.from) }
             orphans = outbox.send()
         }
     }

@@ -29,11 +29,16 @@ extension Engine {
             outbox.release(session, reply: bytes)
         case let .inputClosed(session):
             // Its requests are all answered before this (they came first); a
-            // subscriber keeps hearing its topics until it closes.
-            if session.topics.isEmpty { outbox.close(session) }
+            // subscriber keeps hearing its topics until it closes. A PBX that is
+            // leaving gets no more routes: they go to the others.
+            if session.topics.isEmpty {
+                session.closing = true
+                pbxSessions.removeAll { $0 === session }
+                outbox.close(session)
+            }
         case let .undelivered(session, lines):
             forget(session)  // its connection is gone or going; `.closed` may come later
-            reroute(lines)
+            reroute(lines, from: session)
         }
     }
 
@@ -65,8 +70,8 @@ extension Engine {
                 if role == .pbx {
                     // Routes that found no PBX go to the first one that says hello, after its reply;
                     // those of this pass's changes only if they are committed.
-                    for line in pendingRoutes { outbox.event(session, line, causedByChange: false, keep: true) }
-                    for line in passRoutes { outbox.event(session, line, keep: true) }
+                    for line in pendingRoutes { outbox.event(session, line, causedByChange: false, keep: [session]) }
+                    for line in passRoutes { outbox.event(session, line, keep: [session]) }
                     pendingRoutes = []
                     passRoutes = []
                 }

@@ -27,7 +27,7 @@ final class Engine: @unchecked Sendable {
         case inputClosed(Session)
         /// Lines for a PBX (routes) its connection could not take (closed, failed
         /// write, overflow): they go to another PBX or wait for the next.
-        case undelivered(Session, [[UInt8]])
+        case undelivered(Session, [KeptLine])
     }
 
     /// Live figures for `STATUS=` and logs.

@@ -118,9 +118,13 @@ final class Gateway: @unchecked Sendable {
         }
     }
 
-    /// Stops accepting new connections.
+    /// Stops accepting new connections, and stops handing what clients send to the engine.
     func stopAccepting() async {
         try? await server?.close()
+        let channels = children.withLockedValue { Array($0.values) }
+        for channel in channels {
+            _ = try? await channel.pipeline.handler(type: ConnectionHandler.self).map { $0.stopReading() }.get()
+        }
     }
 
     /// One connection too many: an error line, then closed.
@@ -140,13 +144,11 @@ final class Gateway: @unchecked Sendable {
         await withTaskGroup(of: Void.self) { group in
             for channel in channels {
                 group.addTask {
-                    let deadline = channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
                     let closed = channel.pipeline.handler(type: ConnectionHandler.self).flatMap { handler in
-                        handler.closeAfterWrites(channel)
+                        handler.closeAfterWrites(channel, grace: grace)
                     }
                     _ = try? await closed.get()
                     try? await channel.close()
-                    deadline.cancel()
                 }
             }
         }

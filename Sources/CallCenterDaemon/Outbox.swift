@@ -13,9 +13,10 @@ struct Outbox {
         /// A pushed event caused by a change: dropped if the commit fails.
         var causedByChange: Bool
         var closeAfter: Bool
-        /// A line that must reach a PBX (a route, its cancel, a timeout): if the
-        /// session cannot take it, it goes back to the engine (`Delivery.kept`).
-        var keep = false
+        /// A line that must reach a PBX (a route, its cancel, a timeout), with the
+        /// sessions it is given to: if the session cannot take it, it goes back to
+        /// the engine (`Delivery.kept`). Nil: an ordinary event.
+        var keep: [Session]?
         /// A report's place in the session's output (`calls.report`): what follows
         /// `startHold` waits in the session until `release` brings the report's reply.
         var hold: Hold = .none
@@ -42,8 +43,8 @@ struct Outbox {
         items.append(Item(session: session, bytes: bytes, replies: 1, changeID: id, causedByChange: false, closeAfter: false))
     }
 
-    /// `keep`: a line for a PBX that must not be lost (see `Item.keep`).
-    mutating func event(_ session: Session, _ bytes: [UInt8], causedByChange: Bool = true, keep: Bool = false) {
+    /// `keep`: a line for a PBX that must not be lost, and every session it is given to (see `Item.keep`).
+    mutating func event(_ session: Session, _ bytes: [UInt8], causedByChange: Bool = true, keep: [Session]? = nil) {
         items.append(Item(session: session, bytes: bytes, replies: 0, changeID: nil, causedByChange: causedByChange, closeAfter: false, keep: keep))
     }
 
@@ -65,18 +66,21 @@ struct Outbox {
 
     /// Hands each session its bytes in one write, in order; a session behind a
     /// running report keeps them (`Session.heldOutput`) until its reply.
-    /// Returns the lines to keep that found their session closed or closing: the
-    /// engine gives them to another PBX (they are committed by now).
-    mutating func send() -> [[UInt8]] {
+    /// Returns the lines to keep that found their session closed or closing, with
+    /// that session: the engine gives them to another PBX (they are committed by now).
+    mutating func send() -> [(line: KeptLine, from: Session)] {
         guard !items.isEmpty else { return [] }
         var order: [Session] = []
         var pending: [Session: Delivery] = [:]
-        var orphans: [[UInt8]] = []
+        var orphans: [(line: KeptLine, from: Session)] = []
+        func orphan(_ lines: [KeptLine], of session: Session) {
+            orphans += lines.map { ($0, session) }
+        }
         func add(_ session: Session, _ d: Delivery) {
             // Nothing after a close: a session closed for a replaced token or a removed
             // agent hears no later event of the pass (a screen pop among them).
             if pending[session]?.close == true {
-                orphans += d.kept
+                orphan(d.kept, of: session)
                 return
             }
             if pending[session] == nil {
@@ -99,7 +103,7 @@ struct Outbox {
                 add(session, held)
             case .none:
                 guard session.isOpen || item.replies > 0 else {
-                    orphans += d.kept
+                    orphan(d.kept, of: session)
                     continue
                 }
                 guard var held = session.heldOutput else {
@@ -107,7 +111,7 @@ struct Outbox {
                     continue
                 }
                 guard !held.close else {  // closing, or overflowed: nothing more
-                    orphans += d.kept
+                    orphan(d.kept, of: session)
                     continue
                 }
                 held.append(d)
@@ -115,7 +119,7 @@ struct Outbox {
                     // A subscriber's events piled up behind a long report: overflow, as a slow reader would.
                     held.bytes = Array("{\"event\":\"overflow\"}\n".utf8)
                     held.close = true
-                    orphans += held.kept
+                    orphan(held.kept, of: session)
                     held.kept = []
                 }
                 session.heldOutput = held
@@ -138,7 +142,7 @@ struct Delivery: Sendable {
     var replies = 0
     /// The lines among the bytes that must reach a PBX: handed back to the engine
     /// (`Engine.Submission.undelivered`) if the connection cannot take them.
-    var kept: [[UInt8]] = []
+    var kept: [KeptLine] = []
     /// Close the connection once the bytes are written.
     var close = false
     /// The session subscribes to topics: any output past the bound overflows it
@@ -150,7 +154,7 @@ struct Delivery: Sendable {
     init(_ item: Outbox.Item) {
         bytes = item.bytes
         replies = item.replies
-        kept = item.keep ? [item.bytes] : []
+        kept = item.keep.map { [KeptLine(bytes: item.bytes, recipients: $0)] } ?? []
         close = item.closeAfter
     }
 
@@ -162,4 +166,12 @@ struct Delivery: Sendable {
     }
 
     var isEmpty: Bool { bytes.isEmpty && replies == 0 && !close }
+}
+
+/// A line that must reach one PBX (a route), and the sessions it was given to at
+/// once: when one of them hands it back, the engine sends it on only if none of
+/// the others can still take it (they have it, or will hand it back too).
+struct KeptLine: @unchecked Sendable {
+    var bytes: [UInt8]
+    var recipients: [Session]
 }

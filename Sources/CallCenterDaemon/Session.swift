@@ -23,6 +23,8 @@ final class Session: @unchecked Sendable, Hashable {
     var client: String?
     var topics: Set<Topic> = []
     var isOpen = true
+    /// The client half-closed: it is closed after its replies, and takes no routes meanwhile.
+    var closing = false
     /// A `calls.report` of this session runs off the engine thread.
     var reportRunning = false
     /// Meanwhile, what the session is sent after it, held so that replies stay in
@@ -37,6 +39,8 @@ final class Session: @unchecked Sendable, Hashable {
 
     // Event loop only.
     var unsentBytes = 0
+    /// Of those, bytes of writes that held only events (no reply).
+    var unsentEventBytes = 0
     var overflowed = false
 
     init(id: Int, channel: any Channel, uid: UInt32, gids: [UInt32], pid: Int32) {

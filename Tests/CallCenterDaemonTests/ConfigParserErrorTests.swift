@@ -46,6 +46,7 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[daemon]\nmax_in_flight = true", "daemon.max_in_flight", "expected a whole number from 1 to 1000000, got true"),
         ("[daemon]\nmax_connections = 0", "daemon.max_connections", "expected a whole number from 1 to 1000000, got 0"),
         ("[daemon]\nhello_timeout = -1", "daemon.hello_timeout", "expected seconds (a number ≥ 0), got -1"),
+        ("[daemon]\nhello_timeout = 1e10", "daemon.hello_timeout", "expected seconds from 0 to 86400 (0: no deadline), got 10000000000.0"),
         ("[daemon]\nsocket_mode = \"rw-rw----\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "rw-rw----""#),
         ("[daemon]\nsocket_mode = \"0999\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "0999""#),
         ("[daemon]\nsocket_mode = \"1777\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "1777""#),

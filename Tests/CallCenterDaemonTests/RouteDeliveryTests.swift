@@ -77,12 +77,44 @@ final class RouteDeliveryTests: XCTestCase {
         XCTAssertEqual(b.routes.map { $0["call"] }, ["c1"])
     }
 
+    /// A route given to every PBX (the call has no origin) and handed back by one
+    /// is not sent again to the others: they have it.
+    func testARouteHandedBackByOneOfSeveralPBXsIsNotRepeatedToTheOthers() throws {
+        let h = try Harness(store: CallCenterStore())
+        let a = Link(id: 2), b = Link(id: 3)
+        h.engine.pass([.opened(a.session), try a.request(#"{"id":1,"op":"hello","role":"pbx"}"#),
+                       .opened(b.session), try b.request(#"{"id":1,"op":"hello","role":"pbx"}"#)])
+        XCTAssertEqual(try h.pass(as: .admin, [#"{"id":9,"op":"call.offer","call":"c1","from":"13800001111"}"#] + makeReady).map { $0["ok"] },
+                       [true, true, true, true])
+        XCTAssertEqual(a.routes.count, 1)
+        XCTAssertEqual(b.routes.count, 1)
+        h.engine.pass([.undelivered(a.session, a.heard.withLockedValue { $0.flatMap(\.kept) })])
+        XCTAssertEqual(b.routes.count, 1, "B took it the first time")
+        // B fails too: now nobody has it, and the next PBX gets it.
+        h.engine.pass([.undelivered(b.session, b.heard.withLockedValue { $0.flatMap(\.kept) })])
+        let c = Link(id: 4)
+        h.engine.pass([.opened(c.session), try c.request(#"{"id":1,"op":"hello","role":"pbx"}"#)])
+        XCTAssertEqual(c.routes.map { $0["call"] }, ["c1"])
+    }
+
+    /// A PBX that half-closed (it is leaving) gets no route; the others do, once.
+    func testAHalfClosedPBXTakesNoRoutes() throws {
+        let a = Link(id: 2)
+        let h = try harnessWithCallWaiting(from: a)
+        let b = Link(id: 3)
+        h.engine.pass([.opened(b.session), try b.request(#"{"id":1,"op":"hello","role":"pbx"}"#), .inputClosed(a.session)])
+        XCTAssertTrue(a.heard.withLockedValue { $0.last?.close ?? false }, "closed after its replies")
+        XCTAssertEqual(try h.pass(as: .admin, makeReady).map { $0["ok"] }, [true, true, true])
+        XCTAssertEqual(a.routes, [])
+        XCTAssertEqual(b.routes.map { $0["call"] }, ["c1"])
+    }
+
     func testAPositionAnnouncementIsNotKept() throws {
         var outbox = Outbox()
         let a = Link(id: 2)
         a.session.isOpen = false
         outbox.event(a.session, Array("{\"event\":\"call.position\"}\n".utf8))
-        outbox.event(a.session, Array("{\"event\":\"route\"}\n".utf8), keep: true)
-        XCTAssertEqual(outbox.send(), [Array("{\"event\":\"route\"}\n".utf8)], "only the route comes back")
+        outbox.event(a.session, Array("{\"event\":\"route\"}\n".utf8), keep: [a.session])
+        XCTAssertEqual(outbox.send().map(\.line.bytes), [Array("{\"event\":\"route\"}\n".utf8)], "only the route comes back")
     }
 }

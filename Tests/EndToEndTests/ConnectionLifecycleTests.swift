@@ -98,27 +98,71 @@ final class ConnectionLifecycleTests: XCTestCase {
         daemon.stop()
     }
 
-    /// A PBX that stops reading while its replies pile up: a route for one of its
-    /// calls is not queued behind them for ever. The PBX is sent `overflow` and
-    /// closed, and the route goes to the PBX that is connected.
-    func testARouteForAPBXThatStoppedReadingGoesToAnotherPBX() throws {
-        let daemon = try DaemonProcess(config: "[daemon]\nmax_output_bytes = 4096\n")
-        try daemon.start()
-        let stuck = try RawClient(path: daemon.socketPath)
+    /// A PBX that offers the call "first", then 4,000 more without reading the
+    /// replies, until the daemon has taken nothing of it for `seconds` (its
+    /// unsent replies are past the bound and it is no longer read).
+    func pbxBehindOnReplies(_ daemon: DaemonProcess, sendingFor seconds: Double) throws -> RawClient {
+        let pbx = try RawClient(path: daemon.socketPath)
         var lines = [#"{"id":"h","op":"hello","role":"pbx"}"#, #"{"id":"first","op":"call.offer","call":"first","from":"13800000000"}"#]
         for i in 0..<4000 { lines.append(#"{"id":"o\#(i)","op":"call.offer","call":"c\#(i)","from":"13800000001"}"#) }
-        stuck.sendWhileTaken(lines.map { $0 + "\n" }.joined(), for: 3)  // until the daemon stops reading it
+        pbx.sendWhileTaken(lines.map { $0 + "\n" }.joined(), for: seconds)
+        return pbx
+    }
+
+    /// A PBX that hangs (connected, reading nothing) while its replies pile up: a
+    /// route for one of its calls is not left behind them. After 10 s without the
+    /// client taking anything the connection is cut, and the route goes to the PBX
+    /// that is connected.
+    func testARouteForAPBXThatHungGoesToAnotherPBX() throws {
+        let daemon = try DaemonProcess(config: "[daemon]\nmax_output_bytes = 4096\n")
+        try daemon.start()
+        let stuck = try pbxBehindOnReplies(daemon, sendingFor: 2)
         let other = try daemon.session("pbx")
         let admin = try daemon.session("admin")
         try admin.readyAgent("a1", seat: "SIP/201")
-        let route = try other.event(named: "route", timeout: 10)
+        let route = try other.event(named: "route", timeout: 25)
         XCTAssertEqual(route["call"] as? String, "first")
         XCTAssertEqual(route["agent"] as? String, "a1")
         let cut = try stuck.readToEnd(timeout: 20)
         XCTAssertTrue(cut.closed)
-        XCTAssertEqual(cut.lines.last, #"{"event":"overflow"}"#)
         XCTAssertFalse(cut.lines.contains { $0.contains(#""event":"route""#) }, "the route went to the other PBX only")
         daemon.stop()
+    }
+
+    /// A PBX with a backlog of its own replies that keeps reading is not cut when a
+    /// route comes: only events it did not ask for count against the bound.
+    func testAPBXBehindOnItsOwnRepliesStillGetsItsRoute() throws {
+        let daemon = try DaemonProcess(config: "[daemon]\nmax_output_bytes = 4096\n")
+        try daemon.start()
+        let pbx = try pbxBehindOnReplies(daemon, sendingFor: 1)
+        let admin = try daemon.session("admin")
+        try admin.readyAgent("a1", seat: "SIP/201")  // its route is written behind the replies
+        let read = try pbx.readToEnd(timeout: 3)
+        XCTAssertFalse(read.closed, "still connected")
+        XCTAssertFalse(read.lines.contains(#"{"event":"overflow"}"#))
+        XCTAssertTrue(read.lines.contains { $0.contains(#""event":"route""#) && $0.contains(#""call":"first""#) })
+        daemon.stop()
+    }
+
+    /// A stop ends even while clients send as fast as they can: what arrives after
+    /// SIGTERM is not read.
+    func testAStopEndsWhileAClientKeepsSending() throws {
+        let daemon = try DaemonProcess(config: "[daemon]\nsynchronous = \"normal\"\n")
+        try daemon.start()
+        let client = try RawClient(path: daemon.socketPath)
+        try client.send(#"{"id":"h","op":"hello","role":"admin"}"# + "\n")
+        let flood = Thread {
+            let line = Array(#"{"id":1,"op":"ping"}"#.utf8 + [10])
+            let batch = Array(repeating: line, count: 200).flatMap { $0 }
+            while batch.withUnsafeBytes({ Glibc.send(client.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) > 0 {}
+        }
+        flood.start()
+        let drain = Thread { _ = try? client.readToEnd(timeout: 60) }
+        drain.start()
+        usleep(500_000)
+        let started = Date()
+        XCTAssertEqual(daemon.stop(), 0)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 15, "the daemon stopped reading and exited")
     }
 
     /// The PBXs that offered calls disconnect just as agents become ready: every
