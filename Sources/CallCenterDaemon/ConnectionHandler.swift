@@ -1,6 +1,9 @@
 import CallCenterWire
 import Logging
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One client connection on its event loop: frames lines, parses JSON (off the
 /// engine thread), hands requests to the engine in order, writes what comes back,
@@ -28,10 +31,8 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     /// When the client last sent a `hello` (the hello deadline counts from there:
     /// a hello still waiting for a busy engine, or a refused one being retried).
     private var lastHelloAttempt: NIODeadline?
-    /// How long a close waits for the client to take what was written before it.
-    static let closeGrace = TimeAmount.seconds(5)
-    /// A client that takes nothing for this long while its unsent output is past
-    /// the bound is cut: a hung PBX must not sit on routes.
+    /// A client that takes nothing for this long while output waits for it is
+    /// cut: a hung PBX must not sit on routes. A client that reads, however slowly, is not.
     static let stallTimeout = TimeAmount.seconds(10)
     /// Bytes handed to the channel so far (what it has sent is this less what it still buffers).
     private var queuedTotal = 0
@@ -165,7 +166,7 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
                     if case .failure = result { handBack(delivery.kept, of: session) }
                     resumeIfDrained(channel, session)
                 }
-                if session.unsentBytes > limits.maxOutputBytes() { watchForStall(channel, session) }
+                if buffered(channel) > 0 { watchForStall(channel, session) }
             }
             inFlight -= delivery.replies
             if delivery.close { closeAfterWrites(channel) }
@@ -173,26 +174,49 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
-    /// Checks every `stallTimeout` while the output is past the bound that the
-    /// client took something; if not, closes the connection at once (its unsent
-    /// writes fail, and the routes among them are handed back to the engine).
+    /// While output waits in the channel (the socket's buffer is full), checks
+    /// every second that the client takes some of it; after `stallTimeout`
+    /// without progress the connection is closed at once (its unsent writes fail,
+    /// and the routes among them are handed back to the engine).
     private func watchForStall(_ channel: any Channel, _ session: Session) {
-        guard stallWatch == nil else { return }
-        let sentBefore = sent(channel)
-        stallWatch = channel.eventLoop.scheduleTask(in: Self.stallTimeout) { [self] in
-            stallWatch = nil
-            guard channel.isActive, session.unsentBytes > limits.maxOutputBytes() else { return }
-            guard sent(channel) == sentBefore else { return watchForStall(channel, session) }
-            session.overflowed = true
-            logger.warning("client took nothing of its output for 10 s, past the bound: closed", metadata: [
-                "session": "\(session.id)", "unsent": "\(session.unsentBytes)",
-            ])
-            channel.close(promise: nil)
+        guard stallWatch == nil, channel.isActive else { return }
+        var last = progress(channel)
+        var idle = TimeAmount.zero
+        let tick = TimeAmount.seconds(1)
+        func check() {
+            stallWatch = channel.eventLoop.scheduleTask(in: tick) { [self] in
+                stallWatch = nil
+                guard channel.isActive, buffered(channel) > 0 else { return }  // all handed to the kernel
+                let now = progress(channel)
+                idle = now.sent > last.sent || now.inKernel < last.inKernel ? .zero : idle + tick
+                last = now
+                guard idle >= Self.stallTimeout else { return check() }
+                session.overflowed = true
+                logger.warning("client took nothing of its output for 10 s: closed", metadata: [
+                    "session": "\(session.id)", "unsent": "\(session.unsentBytes)",
+                ])
+                channel.close(promise: nil)
+            }
         }
+        check()
     }
 
-    private func sent(_ channel: any Channel) -> Int {
-        queuedTotal - ((try? channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0)
+    /// Bytes the channel has handed to the kernel so far, and what of them the
+    /// client has not read yet (SO_MEMINFO's write allocation: it falls as the
+    /// client reads, even while the channel writes nothing more).
+    private func progress(_ channel: any Channel) -> (sent: Int, inKernel: UInt32) {
+        var inKernel = UInt32.max
+        if let provider = channel as? any SocketOptionProvider {
+            let info: EventLoopFuture<(UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)> =
+                provider.unsafeGetSocketOption(level: .init(SOL_SOCKET), name: .init(Self.soMeminfo))
+            info.whenSuccess { inKernel = $0.2 }  // SK_MEMINFO_WMEM_ALLOC; complete at once on the event loop
+        }
+        return (queuedTotal - buffered(channel), inKernel)
+    }
+    static let soMeminfo: Int32 = 55  // SO_MEMINFO (Linux 3.17)
+
+    private func buffered(_ channel: any Channel) -> Int {
+        (try? channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
     }
 
     @discardableResult
@@ -204,14 +228,17 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     /// Closes the connection once everything written so far has been sent (a close
-    /// of a channel drops its unsent writes), or after `grace` if the client does
-    /// not take it (its unsent routes are then handed back). Returns when it is closed.
+    /// of a channel drops its unsent writes); a client that stops taking it is
+    /// cut by the stall watch, and `limit`, if given, cuts any. Returns when it is closed.
     @discardableResult
-    func closeAfterWrites(_ channel: any Channel, grace: TimeAmount = ConnectionHandler.closeGrace) -> EventLoopFuture<Void> {
+    func closeAfterWrites(_ channel: any Channel, limit: TimeAmount? = nil) -> EventLoopFuture<Void> {
         channel.eventLoop.assertInEventLoop()
         closing = true
-        let cut = channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
-        channel.closeFuture.whenComplete { _ in cut.cancel() }
+        if let session, buffered(channel) > 0 { watchForStall(channel, session) }
+        if let limit {
+            let cut = channel.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) }
+            channel.closeFuture.whenComplete { _ in cut.cancel() }
+        }
         let sent = lastWrite ?? channel.eventLoop.makeSucceededVoidFuture()
         return sent.flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }.flatMap {
             channel.close().flatMapError { _ in channel.eventLoop.makeSucceededVoidFuture() }

@@ -53,9 +53,10 @@ extension Engine {
     /// (a route must not be lost; a position announcement is stale by then).
     private func toPBX(call: CallID, _ line: [UInt8], keep: Bool = true) {
         if let origin = callOrigin[call], takesRoutes(origin) {
-            outbox.event(origin, line, keep: keep ? [origin] : nil)
+            outbox.event(origin, line, keep: keep ? KeptLine(bytes: line, recipients: [origin]) : nil)
         } else if !pbxSessions.isEmpty {
-            for session in pbxSessions { outbox.event(session, line, keep: keep ? pbxSessions : nil) }
+            let kept = keep ? KeptLine(bytes: line, recipients: pbxSessions) : nil
+            for session in pbxSessions { outbox.event(session, line, keep: kept) }
         } else if keep {
             passRoutes.append(line)
         }
@@ -66,18 +67,20 @@ extension Engine {
         session.isOpen && !session.closing && pbxSessions.contains { $0 === session }
     }
 
-    /// Committed lines a PBX connection (`from`) could not take: unless another
-    /// session they were given to can still take them, to every PBX connected now,
-    /// else to the next that says hello. Never twice to a connection that has them.
+    /// Committed lines a PBX connection (`from`) could not take: once every
+    /// session a line was given to has handed it back (none wrote it), to every
+    /// PBX connected now, else to the next that says hello. A line one of them
+    /// wrote is never sent again.
     func reroute(_ lines: [KeptLine], from: Session) {
         var sent = 0
-        for line in lines where !line.recipients.contains(where: { $0 !== from && takesRoutes($0) }) {
+        for line in lines where line.cameBack(from: from) {
             sent += 1
-            let targets = pbxSessions.filter { $0 !== from && takesRoutes($0) }
+            let targets = pbxSessions.filter { takesRoutes($0) && !line.recipients.contains($0) }
             if targets.isEmpty {
                 pendingRoutes.append(line.bytes)
             } else {
-                for session in targets { outbox.event(session, line.bytes, causedByChange: false, keep: targets) }
+                let kept = KeptLine(bytes: line.bytes, recipients: targets)
+                for session in targets { outbox.event(session, line.bytes, causedByChange: false, keep: kept) }
             }
         }
         guard sent > 0 else { return }

@@ -70,8 +70,8 @@ extension Engine {
                 if role == .pbx {
                     // Routes that found no PBX go to the first one that says hello, after its reply;
                     // those of this pass's changes only if they are committed.
-                    for line in pendingRoutes { outbox.event(session, line, causedByChange: false, keep: [session]) }
-                    for line in passRoutes { outbox.event(session, line, keep: [session]) }
+                    for line in pendingRoutes { outbox.event(session, line, causedByChange: false, keep: KeptLine(bytes: line, recipients: [session])) }
+                    for line in passRoutes { outbox.event(session, line, keep: KeptLine(bytes: line, recipients: [session])) }
                     pendingRoutes = []
                     passRoutes = []
                 }

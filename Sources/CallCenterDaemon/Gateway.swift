@@ -137,15 +137,16 @@ final class Gateway: @unchecked Sendable {
         return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RefusalHandler(line: line)) }
     }
 
-    /// Closes every client connection once what was written to it is sent (up to
-    /// `grace`: a client that does not read is cut then), then the event loops.
-    func closeAll(grace: TimeAmount = .seconds(10)) async {
+    /// Closes every client connection once what was written to it is sent (a
+    /// client that takes nothing for 10 s is cut, and any after `limit`: systemd's
+    /// TimeoutStopSec is 30 s), then the event loops.
+    func closeAll(limit: TimeAmount = .seconds(25)) async {
         let channels = children.withLockedValue { Array($0.values) }
         await withTaskGroup(of: Void.self) { group in
             for channel in channels {
                 group.addTask {
                     let closed = channel.pipeline.handler(type: ConnectionHandler.self).flatMap { handler in
-                        handler.closeAfterWrites(channel, grace: grace)
+                        handler.closeAfterWrites(channel, limit: limit)
                     }
                     _ = try? await closed.get()
                     try? await channel.close()

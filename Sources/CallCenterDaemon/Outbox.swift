@@ -13,10 +13,10 @@ struct Outbox {
         /// A pushed event caused by a change: dropped if the commit fails.
         var causedByChange: Bool
         var closeAfter: Bool
-        /// A line that must reach a PBX (a route, its cancel, a timeout), with the
-        /// sessions it is given to: if the session cannot take it, it goes back to
-        /// the engine (`Delivery.kept`). Nil: an ordinary event.
-        var keep: [Session]?
+        /// A line that must reach a PBX (a route, its cancel, a timeout), shared by
+        /// the sessions it is given to: if the session cannot take it, it goes back
+        /// to the engine (`Delivery.kept`). Nil: an ordinary event.
+        var keep: KeptLine?
         /// A report's place in the session's output (`calls.report`): what follows
         /// `startHold` waits in the session until `release` brings the report's reply.
         var hold: Hold = .none
@@ -43,8 +43,8 @@ struct Outbox {
         items.append(Item(session: session, bytes: bytes, replies: 1, changeID: id, causedByChange: false, closeAfter: false))
     }
 
-    /// `keep`: a line for a PBX that must not be lost, and every session it is given to (see `Item.keep`).
-    mutating func event(_ session: Session, _ bytes: [UInt8], causedByChange: Bool = true, keep: [Session]? = nil) {
+    /// `keep`: a line for a PBX that must not be lost, the same object for every session it is given to (see `Item.keep`).
+    mutating func event(_ session: Session, _ bytes: [UInt8], causedByChange: Bool = true, keep: KeptLine? = nil) {
         items.append(Item(session: session, bytes: bytes, replies: 0, changeID: nil, causedByChange: causedByChange, closeAfter: false, keep: keep))
     }
 
@@ -154,7 +154,7 @@ struct Delivery: Sendable {
     init(_ item: Outbox.Item) {
         bytes = item.bytes
         replies = item.replies
-        kept = item.keep.map { [KeptLine(bytes: item.bytes, recipients: $0)] } ?? []
+        kept = item.keep.map { [$0] } ?? []
         close = item.closeAfter
     }
 
@@ -169,9 +169,27 @@ struct Delivery: Sendable {
 }
 
 /// A line that must reach one PBX (a route), and the sessions it was given to at
-/// once: when one of them hands it back, the engine sends it on only if none of
-/// the others can still take it (they have it, or will hand it back too).
-struct KeptLine: @unchecked Sendable {
-    var bytes: [UInt8]
-    var recipients: [Session]
+/// once (one object for all their copies). Each copy is either written or handed
+/// back; the engine sends the line on once every copy came back, and only then.
+final class KeptLine: @unchecked Sendable {
+    let bytes: [UInt8]
+    let recipients: [Session]
+    /// Recipients whose copy came back (engine thread only).
+    var handedBack: Set<ObjectIdentifier> = []
+
+    init(bytes: [UInt8], recipients: [Session]) {
+        self.bytes = bytes
+        self.recipients = recipients
+    }
+
+    /// Sent on already (a copy that comes back late changes nothing).
+    private var sentOn = false
+
+    /// Records that `session`'s copy came back; true, once, when no copy is left out.
+    func cameBack(from session: Session) -> Bool {
+        handedBack.insert(ObjectIdentifier(session))
+        guard !sentOn, recipients.allSatisfy({ handedBack.contains(ObjectIdentifier($0)) }) else { return false }
+        sentOn = true
+        return true
+    }
 }

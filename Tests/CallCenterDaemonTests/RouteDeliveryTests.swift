@@ -95,6 +95,25 @@ final class RouteDeliveryTests: XCTestCase {
         let c = Link(id: 4)
         h.engine.pass([.opened(c.session), try c.request(#"{"id":1,"op":"hello","role":"pbx"}"#)])
         XCTAssertEqual(c.routes.map { $0["call"] }, ["c1"])
+        // A copy that comes back again (a late failure) sends nothing more.
+        h.engine.pass([.undelivered(a.session, a.heard.withLockedValue { $0.flatMap(\.kept) })])
+        XCTAssertEqual(c.routes.count, 1)
+    }
+
+    /// Both PBXs holding a route hand it back (a half-closing one and a reset one):
+    /// the PBX connected after gets it once, not once per copy.
+    func testARouteBothHoldersHandBackReachesTheThirdOnce() throws {
+        let h = try Harness(store: CallCenterStore())
+        let a = Link(id: 2), b = Link(id: 3), c = Link(id: 4)
+        h.engine.pass([.opened(a.session), try a.request(#"{"id":1,"op":"hello","role":"pbx"}"#),
+                       .opened(b.session), try b.request(#"{"id":1,"op":"hello","role":"pbx"}"#)])
+        XCTAssertEqual(try h.pass(as: .admin, [#"{"id":9,"op":"call.offer","call":"c1","from":"13800001111"}"#] + makeReady).map { $0["ok"] },
+                       [true, true, true, true])
+        h.engine.pass([.opened(c.session), try c.request(#"{"id":1,"op":"hello","role":"pbx"}"#), .inputClosed(b.session)])
+        h.engine.pass([.undelivered(a.session, a.heard.withLockedValue { $0.flatMap(\.kept) })])
+        XCTAssertEqual(c.routes.count, 0, "B may still write it")
+        h.engine.pass([.undelivered(b.session, b.heard.withLockedValue { $0.flatMap(\.kept) })])
+        XCTAssertEqual(c.routes.map { $0["call"] }, ["c1"])
     }
 
     /// A PBX that half-closed (it is leaving) gets no route; the others do, once.
@@ -114,7 +133,7 @@ final class RouteDeliveryTests: XCTestCase {
         let a = Link(id: 2)
         a.session.isOpen = false
         outbox.event(a.session, Array("{\"event\":\"call.position\"}\n".utf8))
-        outbox.event(a.session, Array("{\"event\":\"route\"}\n".utf8), keep: [a.session])
+        outbox.event(a.session, Array("{\"event\":\"route\"}\n".utf8), keep: KeptLine(bytes: Array("{\"event\":\"route\"}\n".utf8), recipients: [a.session]))
         XCTAssertEqual(outbox.send().map(\.line.bytes), [Array("{\"event\":\"route\"}\n".utf8)], "only the route comes back")
     }
 }
