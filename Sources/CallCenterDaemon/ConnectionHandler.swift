@@ -147,10 +147,7 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
                     "session": "\(session.id)", "unsent": "\(session.unsentBytes)",
                 ])
                 handBack(delivery.kept, of: session)
-                var notice = channel.allocator.buffer(capacity: 24)
-                notice.writeString("{\"event\":\"overflow\"}\n")
-                write(notice, on: channel)
-                closeAfterWrites(channel)
+                say(Array("{\"event\":\"overflow\"}\n".utf8), thenCloseOn: channel)
                 return
             }
             if !delivery.bytes.isEmpty {
@@ -261,10 +258,13 @@ final class ConnectionHandler: ChannelDuplexHandler, @unchecked Sendable {
         logger.info("closing a connection that did not say hello", metadata: ["session": "\(session.id)", "uid": "\(session.uid)"])
         let shown = seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"
         let message = "no hello within \(shown) s; the connection is closed (send hello first, then your requests)"
-        var buffer = session.channel.allocator.buffer(capacity: 160)
-        buffer.writeBytes(Encode.error(id: .null, WireError(.unauthenticated, message)))
-        write(buffer, on: session.channel)
-        closeAfterWrites(session.channel)
+        say(Encode.error(id: .null, WireError(.unauthenticated, message)), thenCloseOn: session.channel)
+    }
+
+    /// A last line (why the connection ends), then the close once it is sent.
+    private func say(_ line: [UInt8], thenCloseOn channel: any Channel) {
+        write(channel.allocator.buffer(bytes: line), on: channel)
+        closeAfterWrites(channel)
     }
 
     /// Reading resumes once half the requests in flight are answered and half the

@@ -89,9 +89,12 @@ extension Engine {
         ])
     }
 
-    /// Sends what the pass produced; lines for a PBX whose session closed during
-    /// the pass go to another.
-    func sendOutbox() {
+    /// After the commit: the pass's routes that found no PBX wait for the next one,
+    /// and what the pass produced is sent; lines for a PBX whose session closed
+    /// during the pass go to another.
+    func sendCommitted() {
+        pendingRoutes += passRoutes
+        passRoutes = []
         var orphans = outbox.send()
         while !orphans.isEmpty {
             for orphan in orphans { reroute([orphan.line], from: orphan.from) }

@@ -301,9 +301,7 @@ extension Engine {
         }
         guard !log.entries.isEmpty else { return }
         try store.commit(commitBatch(log))
-        pendingRoutes += passRoutes
-        passRoutes = []
-        sendOutbox()
+        sendCommitted()
     }
 
     private func reload(_ newConfig: DaemonConfig, now: Instant, log: inout PassLog) -> [String] {

@@ -235,10 +235,8 @@ final class Engine: @unchecked Sendable {
                 reloadAfterFailedCommit()
             }
         }
-        pendingRoutes += passRoutes
-        passRoutes = []
         publishQueueChanges(seq: nextSeq - 1)
-        sendOutbox()
+        sendCommitted()
         if !entries.isEmpty || items.contains(where: { if case .heartbeat = $0 { return true } else { return false } }) {
             publishFigures(committed: entries.count)
         }
