@@ -130,24 +130,27 @@ public struct QueueConfig: Sendable, Equatable, Codable {
         return nil
     }
 
-    /// The first queue this one names (`on_timeout`, an overflow step's `add_queue`)
-    /// that `exists` does not know, with the field naming it; nil when all are known.
-    /// A timeout into the queue itself counts as unknown: the call would only end.
-    public func unknownQueue(exists: (QueueID) -> Bool) -> (field: String, queue: QueueID)? {
-        if case let .queue(target) = onTimeout, target == id || !exists(target) {
-            return ("on_timeout", target)
+    /// The first field naming a queue (`on_timeout`, an overflow step's `add_queue`)
+    /// that `exists` does not know, or that names this queue itself, with what is
+    /// wrong in words ending "…, not defined `place`"; nil when every name is good.
+    public func queueReferenceProblem(exists: (QueueID) -> Bool, notDefinedIn place: String) -> (field: String, message: String)? {
+        func unknown(_ target: QueueID) -> String {
+            "names queue '\(target)', which is not defined \(place); define it first, or name another queue"
+        }
+        if case let .queue(target) = onTimeout {
+            if target == id {
+                return ("on_timeout", "names queue '\(id)' itself; a timed-out call would only end there: use voicemail, callback or another queue")
+            }
+            if !exists(target) { return ("on_timeout", unknown(target)) }
         }
         for (i, step) in overflow.enumerated() {
-            if let add = step.addQueue, add != id, !exists(add) { return ("overflow[\(i)].add_queue", add) }
+            guard let add = step.addQueue else { continue }
+            if add == id {
+                return ("overflow[\(i)].add_queue", "names queue '\(id)' itself, whose agents already take its calls: name another queue, or use relax_skills")
+            }
+            if !exists(add) { return ("overflow[\(i)].add_queue", unknown(add)) }
         }
         return nil
-    }
-
-    /// Why `unknownQueue` refused a field, for an error message.
-    public func unknownQueueProblem(_ target: QueueID, notDefinedIn place: String) -> String {
-        target == id
-            ? "names queue '\(id)' itself; a timed-out call would only end there: use voicemail, callback or another queue"
-            : "names queue '\(target)', which is not defined \(place); define it first, or name another queue"
     }
 
     /// The queues a call timed out of this one passes through until it comes back

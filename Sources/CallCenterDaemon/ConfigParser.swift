@@ -227,8 +227,8 @@ public struct ConfigParser {
             ConfigError(file: file, key: key, message: "names queue '\(queue)', which is not defined in [queues]; define it, or \(what)")
         }
         for queue in config.queues {
-            if let (field, target) = queue.unknownQueue(exists: defined.contains) {
-                throw ConfigError(file: file, key: "queues.\(queue.id).\(field)", message: queue.unknownQueueProblem(target, notDefinedIn: "in [queues]"))
+            if let (field, message) = queue.queueReferenceProblem(exists: defined.contains, notDefinedIn: "in [queues]") {
+                throw ConfigError(file: file, key: "queues.\(queue.id).\(field)", message: message)
             }
         }
         let byID = Dictionary(config.queues.map { ($0.id, $0) }, uniquingKeysWith: { $1 })

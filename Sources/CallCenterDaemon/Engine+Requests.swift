@@ -97,8 +97,8 @@ extension Engine {
                            session: session, requestID: request.id, token: token, log: &log)
             case let .upsertQueue(patch):
                 let config = patch.applied(to: core.queues[patch.queue]?.config)
-                if let (field, target) = config.unknownQueue(exists: { core.queues[$0] != nil }) {
-                    throw WireError(.badRequest, "field '\(field)' of queue '\(config.id)' \(config.unknownQueueProblem(target, notDefinedIn: "yet"))")
+                if let (field, message) = config.queueReferenceProblem(exists: { core.queues[$0] != nil }, notDefinedIn: "yet") {
+                    throw WireError(.badRequest, "field '\(field)' of queue '\(config.id)' \(message)")
                 }
                 applyInput(.upsertQueue(config), now: now, op: request.op, actor: session.actor, payload: JSONWriter.string(.object(Encode.queue(config))),
                            session: session, requestID: request.id, log: &log)

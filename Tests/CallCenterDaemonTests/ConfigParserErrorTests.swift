@@ -129,6 +129,8 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[queues.general]\nmax_wait_no_agent = -1", "queues.general.max_wait_no_agent", "expected seconds (a number ≥ 0), got -1"),
         ("[queues.sales]\noverflow = [{ after = 60, add_queue = \"general\" }, { after = 90, add_queue = \"vip\" }]",
          "queues.sales.overflow[1].add_queue", "names queue 'vip', which is not defined in [queues]; define it first, or name another queue"),
+        ("[queues.sales]\noverflow = [{ after = 60, add_queue = \"sales\" }]", "queues.sales.overflow[0].add_queue",
+         "names queue 'sales' itself, whose agents already take its calls: name another queue, or use relax_skills"),
         ("[routing.numbers]\n\"4008001234\" = \"sales\"", "routing.numbers.4008001234",
          "names queue 'sales', which is not defined in [queues]; define it, or map the number to another queue"),
         ("[routing.intents]\ncomplaint = \"complaints\"", "routing.intents.complaint",

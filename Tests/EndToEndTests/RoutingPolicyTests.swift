@@ -58,6 +58,8 @@ final class RoutingPolicyTests: XCTestCase {
         XCTAssertEqual(overflow.message, "field 'overflow[0].add_queue' of queue 'general' names queue 'nope', which is not defined yet; define it first, or name another queue")
         let itself = try XCTUnwrap(admin.failure("queue.upsert", ["queue": "security", "on_timeout": "queue:security"]))
         XCTAssertTrue(itself.message.contains("names queue 'security' itself"), itself.message)
+        let ownAgents = try XCTUnwrap(admin.failure("queue.upsert", ["queue": "general", "overflow": [["after": 10, "add_queue": "general"]]]))
+        XCTAssertEqual(ownAgents.message, "field 'overflow[0].add_queue' of queue 'general' names queue 'general' itself, whose agents already take its calls: name another queue, or use relax_skills")
         let queues = try XCTUnwrap(try admin.call("queue.list")["queues"] as? [[String: Any]])
         XCTAssertEqual(queues.compactMap { $0["queue"] as? String }, ["general", "security"])
         XCTAssertEqual((queues.first?["overflow"] as? [Any])?.count, 0, "general's overflow is unchanged")
