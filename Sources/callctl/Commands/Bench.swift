@@ -7,7 +7,7 @@ import Histogram
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load generators (for benchmarks).",
-        subcommands: [Offers.self, Routes.self, Customers.self, Profiles.self, Ping.self, Reads.self])
+        subcommands: [Offers.self, Routes.self, Customers.self, Profiles.self, Ping.self, Reads.self, Replay.self])
 
     /// `callctl bench offers`: pipelined `call.offer`s, latency per request.
     struct Offers: ParsableCommand {
