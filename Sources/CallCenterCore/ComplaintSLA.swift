@@ -38,4 +38,6 @@ public struct ComplaintSLA: Sendable, Equatable {
 
     /// The tier names `set` accepts, in order.
     public static let tierNames = CustomerTier.allCases.map(\.rawValue) + ["unknown"]
+    /// The longest SLA a tier may have: 366 days.
+    public static let maximumSeconds = 366.0 * 86400
 }

@@ -10,8 +10,9 @@ extension ConfigParser {
         guard let sla = try complaints.table("sla") else { return }
         try sla.onlyKeys(ComplaintSLA.tierNames)
         for name in ComplaintSLA.tierNames {
-            guard let seconds = try sla.seconds(name) else { continue }
-            guard seconds > 0 else { throw sla.error(name, "expected seconds > 0, got 0") }
+            let most = ComplaintSLA.maximumSeconds
+            guard let seconds = try sla.seconds(name, allowed: Double.leastNonzeroMagnitude...most,
+                                                expected: "seconds more than 0, at most \(Int(most)) (366 days)") else { continue }
             config.core.complaintSLA.set(name, seconds: seconds)
         }
     }

@@ -364,11 +364,14 @@ public struct ConfigParser {
             return b
         }
 
-        func seconds(_ name: String) throws -> Double? {
+        /// A duration in seconds, in `allowed` (default: any finite number ≥ 0),
+        /// refused with `expected` and the value found.
+        func seconds(_ name: String, allowed: ClosedRange<Double> = 0...Double.greatestFiniteMagnitude,
+                     expected: String = "seconds (a number ≥ 0)") throws -> Double? {
             guard let v = entries[name] else { return nil }
-            guard let d = v.doubleValue, d >= 0, d.isFinite else {
+            guard let d = v.doubleValue, allowed.contains(d) else {
                 let shown = v.doubleValue.map { $0.isFinite ? JSONWriter.string(v) : "\($0)" } ?? JSONWriter.string(v)  // nan, inf: not "null"
-                throw error(name, "expected seconds (a number ≥ 0), got \(shown)")
+                throw error(name, "expected \(expected), got \(shown)")
             }
             return d
         }

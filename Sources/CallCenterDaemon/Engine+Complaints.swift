@@ -15,7 +15,10 @@ extension Engine {
         switch input {
         case let .openComplaint(call, agent, summary, nil):
             if let live = core.calls[call], live.agent == agent { return input }
-            let caller = try core.calls[call]?.caller ?? endedLeg(call, pending: pending)?.caller
+            // In the wrap-up of the call: its caller is the ended leg's (the id may
+            // already be offered again, by someone else: a new life of the call).
+            guard let held = core.agents[agent], held.state == .wrapUp, let wrap = held.wrapUp, wrap.call == call else { return input }
+            let caller = try endedLeg(call, serial: wrap.serial, pending: pending)?.caller
             return .openComplaint(call: call, agent: agent, summary: summary, caller: caller)
         case let .complaintStep(id, step, _, _, _) where core.complaints.open[id] == nil:
             if let closed = try storedComplaint(id, pending: pending) {
@@ -27,10 +30,10 @@ extension Engine {
         }
     }
 
-    /// The last leg of an ended call: from this pass, else from the call log.
-    private func endedLeg(_ call: CallID, pending: PassLog) throws -> Call? {
-        if let leg = pending.changes.legs.last(where: { $0.id == call }) { return leg }
-        return try store.callLog(call: call).last?.call
+    /// The last leg of one life (`serial`) of an ended call: from this pass, else from the call log.
+    private func endedLeg(_ call: CallID, serial: UInt64, pending: PassLog) throws -> Call? {
+        if let leg = pending.changes.legs.last(where: { $0.id == call && $0.serial == serial }) { return leg }
+        return try store.callLog(call: call).last { $0.call.serial == serial }?.call
     }
 
     /// A complaint the desk no longer holds: closed in this pass, or in the store.

@@ -159,7 +159,9 @@ final class Engine: @unchecked Sendable {
             condition.lock()
             while inbox.isEmpty && !stopRequested {
                 if let wake = [deadline, retentionDue].compactMap({ $0 }).min() {
-                    let wait = Double(wake.milliseconds - clock().milliseconds) / 1000
+                    // At most an hour at a time: a far deadline (a complaint's SLA, a
+                    // database from elsewhere) must not overflow the condition's clock.
+                    let wait = min(Double(wake.milliseconds - clock().milliseconds) / 1000, 3600)
                     if wait <= 0 { break }
                     if !condition.wait(until: Date(timeIntervalSinceNow: wait)) { break }
                 } else {

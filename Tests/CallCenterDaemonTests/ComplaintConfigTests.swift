@@ -35,9 +35,11 @@ final class ComplaintConfigTests: XCTestCase {
             ("[complaints.sla]\nvip = 60", "complaints.sla.vip", "unknown key; expected one of: high_value, potential, stable, risk, unknown"),
             ("[complaints]\nsla = 60", "complaints.sla", "expected a table, got a number"),
             ("complaints = \"yes\"", "complaints", "expected a table, got a string"),
-            ("[complaints.sla]\nhigh_value = \"2h\"", "complaints.sla.high_value", "expected seconds (a number ≥ 0), got \"2h\""),
-            ("[complaints.sla]\nrisk = -1", "complaints.sla.risk", "expected seconds (a number ≥ 0), got -1"),
-            ("[complaints.sla]\nstable = 0", "complaints.sla.stable", "expected seconds > 0, got 0"),
+            ("[complaints.sla]\nhigh_value = \"2h\"", "complaints.sla.high_value", "expected seconds more than 0, at most 31622400 (366 days), got \"2h\""),
+            ("[complaints.sla]\nrisk = -1", "complaints.sla.risk", "expected seconds more than 0, at most 31622400 (366 days), got -1"),
+            ("[complaints.sla]\nstable = 0", "complaints.sla.stable", "expected seconds more than 0, at most 31622400 (366 days), got 0"),
+            // Past a year a due time is no deadline (and 1e12 s once overflowed the engine's wait).
+            ("[complaints.sla]\nunknown = 1e12", "complaints.sla.unknown", "expected seconds more than 0, at most 31622400 (366 days), got 1000000000000"),
         ]
         for (toml, key, message) in cases {
             XCTAssertThrowsError(try ConfigFixture.parse(toml), toml) { error in

@@ -182,6 +182,33 @@ final class ComplaintTests: XCTestCase {
         XCTAssertEqual(got["sla_met"] as? Bool, false)
     }
 
+    /// A complaint opened in the wrap-up of a call whose id the PBX has already offered
+    /// again (a new life, another caller) is the wrap-up call's caller's.
+    func testComplaintInWrapUpIsTheEndedCallsCallerWhenTheIdIsReused() throws {
+        try startWithAgents(config: "[queues.general]\nwrap_up = 30")
+        let admin = try daemon.session("admin")
+        _ = try admin.call("customer.upsert", ["customer": ["id": "C001", "name": "Zhang Wei", "phones": ["13800001111"],
+                                                            "r_score": 90, "f_score": 85, "m_score": 88, "custom_score": 95]])
+        _ = try admin.call("customer.upsert", ["customer": ["id": "C002", "name": "Li Si", "phones": ["13900002222"],
+                                                            "r_score": 60, "f_score": 70, "m_score": 65, "custom_score": 80]])
+        let a1 = try agent("a1")
+        _ = try a1.call("agent.state", ["state": "ready"])
+        let pbx = try daemon.session("pbx")
+        try connect("c1", to: "a1", pbx: pbx)  // from 13800001111: C001
+        _ = try pbx.call("call.hangup", ["call": "c1", "by": "caller"])
+        let again = try pbx.call("call.offer", ["call": "c1", "from": "13900002222"])  // a new life of c1, waiting: a1 wraps up
+        XCTAssertEqual((again["customer"] as? [String: Any])?["id"] as? String, "C002")
+
+        let opened = try a1.call("complaint.open", ["call": "c1", "summary": "charged twice"])
+        XCTAssertEqual(opened["customer"] as? String, "C001", "the wrap-up's caller, not the new life's")
+        XCTAssertEqual(opened["customer_name"] as? String, "Zhang Wei")
+        XCTAssertEqual(opened["tier"] as? String, "high_value")
+        daemon.crash()
+        try daemon.start()
+        let got = try daemon.session("supervisor").call("complaint.get", ["complaint": "CP-000001"])
+        XCTAssertEqual(got["customer"] as? String, "C001")
+    }
+
     static func date(_ value: Any?) -> Date? {
         guard let text = value as? String else { return nil }
         let formatter = ISO8601DateFormatter()
