@@ -52,8 +52,12 @@ public struct DaemonConfig: Equatable, Sendable {
         next.maxConnections = other.maxConnections
         next.helloTimeout = other.helloTimeout
         next.access = other.access
-        next.queues = other.queues
-        next.declaresDefaultQueue = other.declaresDefaultQueue
+        // default_queue changes only at restart: the queue the parser added as the new
+        // file's default, undeclared, is not one to create or reset now; what counts is
+        // whether the file declares the running default queue.
+        let running = core.defaultQueue, named = other.core.defaultQueue
+        next.queues = other.queues.filter { other.declaresDefaultQueue || $0.id != named || named == running }
+        next.declaresDefaultQueue = named == running ? other.declaresDefaultQueue : other.queues.contains { $0.id == running }
         next.core.shortAbandon = other.core.shortAbandon
         next.core.defaultHandleTime = other.core.defaultHandleTime
         next.core.routing = other.core.routing

@@ -105,6 +105,25 @@ final class RetentionEngineTests: XCTestCase {
         XCTAssertNil(h.engine.retentionDue)
     }
 
+    /// A reload whose file names another default queue, without declaring it, changes
+    /// nothing until the restart: not the running default, not the queue it names
+    /// (whose settings queue.upsert gave it).
+    func testAReloadWithAnotherDefaultQueueLeavesThatQueueAlone() throws {
+        let h = try Harness(retention: RetentionPolicy())
+        h.session.role = .admin
+        let upsert = try Request.parse(Array(#"{"id":1,"op":"queue.upsert","queue":"sales","skills":{"sales":5},"wrap_up":42}"#.utf8)).get()
+        h.engine.pass([.request(h.session, upsert)])
+        let next = try ConfigFixture.parse("[routing]\ndefault_queue = \"sales\"\n[queues.vip]\nwrap_up = 7", over: h.engine.config)
+        let notes = NIOLockedValueBox<[String]>([])
+        h.engine.pass([.reload(next, { got in notes.withLockedValue { $0 = got } })])
+        XCTAssertEqual(notes.withLockedValue { $0 },
+                       ["socket, socket_mode, database, synchronous, max_line_bytes, log_level and default_queue change only at restart", "queue vip updated"])
+        XCTAssertEqual(h.engine.core.queues["sales"]?.config.wrapUp, 42)
+        XCTAssertEqual(h.engine.core.queues["sales"]?.config.skills, ["sales": 5])
+        XCTAssertEqual(h.engine.core.queues["vip"]?.config.wrapUp, 7)
+        XCTAssertEqual(h.engine.config.core.defaultQueue, "general")
+    }
+
     /// A key that changes only at restart is named in the reload's note, log_level too.
     func testARestartOnlyKeyIsNamedAtAReload() throws {
         let h = try Harness(retention: RetentionPolicy())
