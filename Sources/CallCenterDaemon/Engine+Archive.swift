@@ -183,25 +183,37 @@ extension Engine {
         }
         let readable = PhoneNumber(call.from, country: archiveSettings.country)
         let handler = session.role == .agent ? session.agent : (core.calls[id]?.agent ?? call.agents.last)
+        // The customer the call leads to now: a record created during the call counts.
+        let customer = try self.customer(of: call, ArchiveView(store: store, pass: log.archive))
         journal(request, session, now: now, log: &log, payload: request.raw)
         log.archive.changes.append(.register(Registration(
-            call: id, serial: call.serial, customer: call.caller?.customer, number: readable?.e164 ?? call.from, category: category,
+            call: id, serial: call.serial, customer: customer, number: readable?.e164 ?? call.from, category: category,
             summary: summary, agent: handler, registeredBy: session.actor, at: now, offeredAt: call.offeredAt
         )))
         var result: [String: JSONValue] = [
             "call": .string(id), "category": .string(category.rawValue), "summary": .string(summary),
-            "customer": .from(call.caller?.customer), "registered_at": Encode.time(now), "flagged": .null,
+            "customer": .from(customer), "registered_at": Encode.time(now), "flagged": .null,
         ]
-        if let flag = category.numberFlag {
-            if let readable {
-                log.archive.changes.append(.flagNumber(NumberFlag(number: readable.e164, flag: flag, by: session.actor, at: now,
-                                                                  reason: summary, call: id)))
-                result["flagged"] = .object(["number": .string(readable.e164), "flag": .string(flag.rawValue)])
-                logger.warning("number flagged", metadata: ["number": "\(archiveSettings.logged(readable.e164))", "flag": "\(flag.rawValue)",
-                                                            "by": "\(session.actor)", "call": "\(id)"])
-            } else {
-                result["note"] = .string("the number \"\(call.from)\" cannot be read, so it was not flagged")
+        if let readable {
+            // Registering again replaces the registration, and with it the flag it set.
+            let source = FlagSource(call: id, since: call.offeredAt)
+            let set = Set(try flagsAsOfPass(readable.e164, log: log).filter { $0.cleared == nil && source.set($0) }.map(\.flag))
+            let withdrawn = NumberFlagKind.allCases.filter { set.contains($0) && $0 != category.numberFlag }
+            if !withdrawn.isEmpty {
+                log.archive.changes.append(.clearFlags(number: readable.e164, flags: withdrawn, by: session.actor, at: now,
+                                                       reason: "call \(id) registered again as \(category.rawValue)", setBy: source))
             }
+            if let flag = category.numberFlag {
+                if !set.contains(flag) {
+                    log.archive.changes.append(.flagNumber(NumberFlag(number: readable.e164, flag: flag, by: session.actor, at: now,
+                                                                      reason: summary, call: id)))
+                    logger.warning("number flagged", metadata: ["number": "\(archiveSettings.logged(readable.e164))", "flag": "\(flag.rawValue)",
+                                                                "by": "\(session.actor)", "call": "\(id)"])
+                }
+                result["flagged"] = .object(["number": .string(readable.e164), "flag": .string(flag.rawValue)])
+            }
+        } else if category.numberFlag != nil {
+            result["note"] = .string("the number \"\(call.from)\" cannot be read, so it was not flagged")
         }
         reply(request, session, result)
     }
@@ -230,8 +242,9 @@ extension Engine {
             switch change {
             case let .flagNumber(f) where numbers.contains(f.number):
                 flags.append(f)
-            case let .clearFlags(n, kinds, by, at, reason) where numbers.contains(n):
-                for i in flags.indices where flags[i].number == n && flags[i].cleared == nil && kinds.contains(flags[i].flag) {
+            case let .clearFlags(n, kinds, by, at, reason, setBy) where numbers.contains(n):
+                for i in flags.indices where flags[i].number == n && flags[i].cleared == nil && kinds.contains(flags[i].flag)
+                    && setBy?.set(flags[i]) != false {
                     flags[i].cleared = NumberFlag.Clearing(by: by, at: at, reason: reason)
                 }
             default:

@@ -15,8 +15,9 @@ public enum ArchiveChange: Sendable, Equatable {
     /// The agent registered the call: its category and summary.
     case register(Registration)
     case flagNumber(NumberFlag)
-    /// Clears the number's flags of these kinds that are not cleared yet.
-    case clearFlags(number: String, flags: [NumberFlagKind], by: String, at: Instant, reason: String)
+    /// Clears the number's flags of these kinds that are not cleared yet: all of
+    /// them, or only those one life of a call set (`setBy`).
+    case clearFlags(number: String, flags: [NumberFlagKind], by: String, at: Instant, reason: String, setBy: FlagSource? = nil)
     case audit(AuditEntry)
     /// New scores and tier from `customers regrade`.
     case grade(customer: String, scores: Scores, tier: CustomerTier?, at: Instant)
@@ -93,6 +94,19 @@ public struct Registration: Sendable, Equatable {
 }
 
 /// A mark on a number: who put it, when and why.
+/// One life of a call that flagged a number: the call id and when that life was offered.
+public struct FlagSource: Sendable, Equatable {
+    public var call: CallID
+    public var since: Instant
+
+    public init(call: CallID, since: Instant) {
+        self.call = call
+        self.since = since
+    }
+
+    public func set(_ flag: NumberFlag) -> Bool { flag.call == call && flag.at >= since }
+}
+
 public struct NumberFlag: Sendable, Equatable {
     public var number: String
     public var flag: NumberFlagKind

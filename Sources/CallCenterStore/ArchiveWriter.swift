@@ -15,12 +15,15 @@ enum ArchiveWriter {
             case let .flagNumber(f):
                 try db.cachedStatement(sql: "INSERT INTO number_flags (number, flag, flagged_by, flagged_at, reason, call) VALUES (?, ?, ?, ?, ?, ?)")
                     .execute(arguments: [f.number, f.flag.rawValue, f.by, f.at.milliseconds, f.reason, f.call])
-            case let .clearFlags(number, flags, by, at, reason):
+            case let .clearFlags(number, flags, by, at, reason, setBy):
                 let clear = try db.cachedStatement(sql: """
                     UPDATE number_flags SET cleared_at = ?, cleared_by = ?, cleared_reason = ?
                     WHERE number = ? AND flag = ? AND cleared_at IS NULL
+                      AND (?6 IS NULL OR (call = ?6 AND flagged_at >= ?7))
                     """)
-                for flag in flags { try clear.execute(arguments: [at.milliseconds, by, reason, number, flag.rawValue]) }
+                for flag in flags {
+                    try clear.execute(arguments: [at.milliseconds, by, reason, number, flag.rawValue, setBy?.call, setBy?.since.milliseconds])
+                }
             case let .audit(a):
                 // One per `caller.profile`: bound through the C API (FastStatement).
                 var row = FastStatement(try db.cachedStatement(sql: "INSERT INTO audit_log (at, role, agent, customer, call, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"))

@@ -189,6 +189,43 @@ final class ArchivePrivacyTests: XCTestCase {
         XCTAssertTrue(listed.stdout.contains("threat") && listed.stdout.contains("it was the TV"), listed.stdout)
     }
 
+    /// Registering a call again replaces its registration and the flag it set: no
+    /// second flag for the same category, and another category clears this call's
+    /// flag (never one another call set).
+    func testRegisteringAgainReplacesTheFlagOfThatCall() throws {
+        let (a1, pbx) = try callServedByA1(from: "13900002222")
+        _ = try a1.call("call.register", ["call": "p1", "category": "threat", "summary": "shouted"])
+        _ = try a1.call("call.register", ["call": "p1", "category": "threat", "summary": "shouted, and hung up"])
+        let supervisor = try daemon.session("supervisor")
+        func flags() throws -> [[String: Any]] { try XCTUnwrap(supervisor.call("number.flags", ["number": "13900002222"])["flags"] as? [[String: Any]]) }
+        XCTAssertEqual(try flags().count, 1, "the same registration again: one flag")
+
+        _ = try pbx.call("call.offer", ["call": "p2", "from": "13900002222", "to": "4008001234"])
+        _ = try daemon.session("admin").call("call.register", ["call": "p2", "category": "threat", "summary": "again"])
+        let replaced = try a1.call("call.register", ["call": "p1", "category": "inquiry", "summary": "it was the TV"])
+        XCTAssertTrue(replaced["flagged"] is NSNull)
+        let now = try flags()
+        XCTAssertEqual(now.count, 2)
+        XCTAssertEqual(now.map { $0["call"] as? String }, ["p2", "p1"])
+        XCTAssertNil(now[0]["cleared"] as? [String: Any], "p2's flag stays")
+        XCTAssertEqual((now[1]["cleared"] as? [String: Any])?["reason"] as? String, "call p1 registered again as inquiry")
+        let next = try pbx.call("call.offer", ["call": "p3", "from": "13900002222", "to": "4008001234"])
+        XCTAssertEqual(next["flags"] as? [String], ["threat"])
+    }
+
+    /// A call from a number no record held, whose record was created during the call:
+    /// its registration goes into that customer's history.
+    func testRegistrationReachesARecordCreatedDuringTheCall() throws {
+        let (a1, _) = try callServedByA1(from: "13700003333")
+        _ = try daemon.session("admin").call("customer.upsert", ["customer": ["id": "C077", "name": "New", "phones": ["137 0000 3333"]]])
+        let registered = try a1.call("call.register", ["call": "p1", "category": "sales", "summary": "wants a quote"])
+        XCTAssertEqual(registered["customer"] as? String, "C077")
+        let record = try daemon.session("supervisor").call("caller.profile", ["customer": "C077"])
+        let history = try XCTUnwrap(record["interactions"] as? [[String: Any]])
+        XCTAssertEqual(history.map { $0["call"] as? String }, ["p1"])
+        XCTAssertEqual(history.first?["category"] as? String, "sales")
+    }
+
     /// While wrapping up a call the agent still reads its caller's record, by call, number or id.
     func testWrapUpKeepsAccessToTheCaller() throws {
         _ = try daemon.session("admin").call("queue.upsert", ["queue": "care", "wrap_up": 60])
