@@ -53,11 +53,17 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
     /// The number for logs: `138****1111` for a number of `country`, `+155****4567` otherwise.
     public func masked(country: PhoneCountry = .china) -> String {
         let digits = e164.dropFirst()
-        if digits.hasPrefix(country.callingCode) {
-            let national = digits.dropFirst(country.callingCode.count)
-            return national.count >= 8 ? "\(national.prefix(3))****\(national.suffix(4))" : "\(national.prefix(2))****\(national.suffix(2))"
-        }
-        return "+\(digits.prefix(max(1, digits.count - 8)))****\(digits.suffix(4))"
+        if digits.hasPrefix(country.callingCode) { return Self.hidingMiddle(digits.dropFirst(country.callingCode.count)) }
+        return "+" + Self.hidingMiddle(digits)
+    }
+
+    /// `digits` with a `*` for each hidden one: at least 4 hidden, and all but 7
+    /// (`138****1111`), the rest shown at both ends (`21****67` for 8 digits).
+    static func hidingMiddle(_ digits: Substring) -> String {
+        let hidden = min(digits.count, max(4, digits.count - 7))
+        let shown = digits.count - hidden
+        let tail = min(4, (shown + 1) / 2)
+        return "\(digits.prefix(shown - tail))\(String(repeating: "*", count: hidden))\(digits.suffix(tail))"
     }
 
     /// Masks whatever the PBX sent, for logs: a readable number as `masked(country:)`,

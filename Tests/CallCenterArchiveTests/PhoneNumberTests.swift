@@ -1,4 +1,4 @@
-import CallCenterArchive
+@testable import CallCenterArchive
 import XCTest
 
 /// Phone numbers in any usual spelling become E.164; unreadable ones are nil.
@@ -57,7 +57,13 @@ final class PhoneNumberTests: XCTestCase {
     /// Logs show 138****1111 for home numbers, a masked international form for others.
     func testMasking() {
         XCTAssertEqual(PhoneNumber("13800001111")!.masked(), "138****1111")
-        XCTAssertEqual(PhoneNumber("010-12345678")!.masked(), "101****5678")
+        XCTAssertEqual(PhoneNumber("010-12345678")!.masked(), "101****678")
+        // Shorter national numbers keep at least four digits hidden, at least half of them.
+        let hk = PhoneCountry(code: "HK")!
+        XCTAssertEqual(PhoneNumber("2123 4567", country: hk)!.masked(country: hk), "21****67")
+        XCTAssertEqual(PhoneNumber("+852 2123 4567")!.masked(), "+852****4567")
+        XCTAssertEqual(PhoneNumber.hidingMiddle("12345"), "****5")
+        XCTAssertEqual(PhoneNumber.hidingMiddle("123456789012345"), "123********2345")
         XCTAssertEqual(PhoneNumber("+1 555 123 4567")!.masked(), "+155****4567")
         XCTAssertEqual(PhoneNumber.masked("+86 138-0000-1111"), "138****1111")
         XCTAssertEqual(PhoneNumber.masked("anonymous"), "anonymous")
