@@ -11,13 +11,13 @@ public enum CSV {
 
     /// The records of `text`, each a list of cells; blank lines are skipped.
     /// Record `i` of the result is row `i + 1` as a spreadsheet numbers it
-    /// (unless blank lines or multi-line cells come before it: see `rows`).
+    /// (unless blank lines come before it: see `rows`).
     public static func parse(_ text: String) throws(ParseError) -> [[String]] {
         try rows(text).map(\.cells)
     }
 
-    /// The records of `text` with their row numbers (1-based; a record's row is
-    /// the line it starts on, counting lines as a spreadsheet shows records).
+    /// The records of `text` with their row numbers as a spreadsheet shows them
+    /// (1-based): a blank line is a row, a line break inside a quoted cell is not.
     public static func rows(_ text: String) throws(ParseError) -> [(row: Int, cells: [String])] {
         var scalars = Substring(text).unicodeScalars[...]
         if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
@@ -56,8 +56,7 @@ public enum CSV {
                         afterQuote = true
                     }
                 } else {
-                    if c == "\n" { row += 1 }
-                    cell.append(c)
+                    cell.append(c)  // a line break in a quoted cell stays in the row, as a spreadsheet shows it
                 }
                 continue
             }

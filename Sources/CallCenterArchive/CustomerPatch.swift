@@ -54,6 +54,7 @@ public struct CustomerPatch: Sendable, Equatable {
         }
         for field in CustomerField.allCases {
             guard let value = values[field] else { continue }
+            if field == .name, value == nil, base == nil { continue }  // an empty name cell: named by company or contact above
             try set(field, value, on: &record, country: country)
         }
         record.regrade(rules)

@@ -27,12 +27,19 @@ extension CustomerField {
         case (.amount, _), (.score, _):
             let n = try number(input)
             if kind == .score, !(0...100).contains(n) { throw error("expected a score from 0 to 100, got \(Self.numberText(n))") }
-            if kind == .amount, !(n >= 0 && n < 1e12) { throw error("expected an amount in 万元 ≥ 0, got \(Self.numberText(n))") }
+            if kind == .amount, !(n >= 0 && n < 1e12) {
+                throw error("expected an amount in 万元 from 0 to below 1000000000000 (10¹² 万元), got \(Self.numberText(n))")
+            }
             return .number(n)
         case (.list, _), (.phones, _):
             let items: [String]
             switch input {
-            case let .list(list): items = list
+            case let .list(list):
+                // A CSV cell holds the items joined: an item holding a separator would come back as two.
+                if kind == .list, let item = list.first(where: { $0.contains(where: { Self.separators.contains($0) }) }) {
+                    throw error("an item cannot hold ; , ， 、 ； | / or a line break (they separate items in a CSV cell): got \(quoted(item))")
+                }
+                items = list
             case let .text(t): items = Self.split(t)
             default: throw error("expected \(kind == .phones ? "phone numbers" : "a list of strings"), got a number")
             }
@@ -57,7 +64,7 @@ extension CustomerField {
         case let .number(n): return n
         case let .text(raw):
             let text = raw.trimmingCharacters(in: " \t\u{3000}")
-            let numeric = text.prefix { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }
+            let numeric = text.prefix { $0.isASCII && ($0.isNumber || ".-+eE".contains($0)) }
             let rest = String(text.dropFirst(numeric.count)).trimmingCharacters(in: " ")
             let unitOK = rest.isEmpty || rest.hasPrefix("(") || rest.hasPrefix("（") || (kind == .amount && ["万元", "万"].contains(rest))
             guard let n = Double(numeric), n.isFinite, unitOK else {
@@ -83,8 +90,10 @@ extension CustomerField {
 
     /// Splits a cell holding several items: `;`, `,`, `，`, `、`, `；`, `|`, `/` or new lines.
     static func split(_ text: String) -> [String] {
-        text.split(whereSeparator: { ";,，、；|/\n\r".contains($0) }).map(String.init)
+        text.split(whereSeparator: { separators.contains($0) }).map(String.init)
     }
+
+    static let separators: Set<Character> = [";", ",", "，", "、", "；", "|", "/", "\n", "\r", "\r\n"]
 
     static func numberText(_ n: Double) -> String {
         n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)

@@ -72,14 +72,14 @@ public struct GradingRules: Sendable, Equatable {
             return Grade(tier: .highValue, composite: composite, reason: "R, F and M all ≥ \(Self.text(highValueMin))")
         }
         if let r = s.r, r < riskRecencyBelow {
-            return Grade(tier: .risk, composite: composite, reason: "R \(Self.text(r)) < \(Self.text(riskRecencyBelow)): no recent cooperation")
+            return Grade(tier: .risk, composite: composite, reason: "R \(Self.text(r, beside: riskRecencyBelow)) < \(Self.text(riskRecencyBelow)): no recent cooperation")
         }
         if let composite, composite < riskCompositeBelow {
-            return Grade(tier: .risk, composite: composite, reason: "composite \(Self.text(composite)) < \(Self.text(riskCompositeBelow))")
+            return Grade(tier: .risk, composite: composite, reason: "composite \(Self.text(composite, beside: riskCompositeBelow)) < \(Self.text(riskCompositeBelow))")
         }
         let named: [(String, Double?)] = [("R", s.r), ("F", s.f), ("M", s.m), ("custom", s.custom)]
         if let (name, score) = named.first(where: { ($0.1 ?? -1) >= potentialAnyMin }) {
-            return Grade(tier: .potential, composite: composite, reason: "\(name) \(Self.text(score!)) ≥ \(Self.text(potentialAnyMin))")
+            return Grade(tier: .potential, composite: composite, reason: "\(name) \(Self.text(score!, beside: potentialAnyMin)) ≥ \(Self.text(potentialAnyMin))")
         }
         return Grade(tier: .stable, composite: composite, reason: "no rule for high value, risk or potential matched")
     }
@@ -95,9 +95,19 @@ public struct GradingRules: Sendable, Equatable {
         return nil
     }
 
-    static func text(_ v: Double) -> String {
-        let rounded = (v * 100).rounded() / 100
+    static func text(_ v: Double, decimals: Int = 2) -> String {
+        let scale = Double(Array(repeating: 10.0, count: decimals).reduce(1, *))
+        let rounded = (v * scale).rounded() / scale
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+
+    /// `v` as a reason compares it with `limit`: with more decimals when two would
+    /// show them equal (59.9975 is "59.998 < 60", not "60 < 60").
+    static func text(_ v: Double, beside limit: Double) -> String {
+        for decimals in 2...6 where v == limit || text(v, decimals: decimals) != text(limit, decimals: decimals) {
+            return text(v, decimals: decimals)
+        }
+        return String(v)
     }
 }
 

@@ -77,7 +77,7 @@ enum ArchiveWriter {
         try db.cachedStatement(sql: """
             UPDATE customers SET
                 last_cooperation = CASE WHEN last_cooperation IS NULL OR last_cooperation < ?1 THEN ?1 ELSE last_cooperation END,
-                amount = coalesce(amount, 0) + ?2, updated_at = max(updated_at, ?3)
+                amount = round(coalesce(amount, 0) + ?2, 6), updated_at = max(updated_at, ?3)
             WHERE id = ?4
             """).execute(arguments: [c.date.description, c.amount, c.recordedAt.milliseconds, c.customer])
     }

@@ -4,11 +4,12 @@ import XCTest
 /// RFC 4180 reading and writing, as spreadsheets produce it.
 final class CSVTests: XCTestCase {
     /// Quotes, doubled quotes, commas and line breaks inside cells; CRLF; a byte order mark.
+    /// Rows are numbered as a spreadsheet shows them.
     func testQuotedCells() throws {
         let text = "\u{FEFF}id,notes\r\nC001,\"a, b\"\r\nC002,\"say \"\"hi\"\"\nnext line\"\r\n\r\nC003,\n"
         let rows = try CSV.rows(text)
         XCTAssertEqual(rows.map(\.cells), [["id", "notes"], ["C001", "a, b"], ["C002", "say \"hi\"\nnext line"], ["C003", ""]])
-        XCTAssertEqual(rows.map(\.row), [1, 2, 3, 6])
+        XCTAssertEqual(rows.map(\.row), [1, 2, 3, 5], "a spreadsheet's rows: the blank line is row 4, C002's two lines one row")
     }
 
     /// Tab-separated files are recognised by their header.

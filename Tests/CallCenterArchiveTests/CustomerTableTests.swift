@@ -60,6 +60,26 @@ final class CustomerTableTests: XCTestCase {
         }
     }
 
+    /// What a file writes comes back the same: an item holding a separator is refused
+    /// (it would come back as two), numbers in exponent form are read, an empty name
+    /// cell names a new customer by its company, and an amount out of range says the range.
+    func testValuesThatMustSurviveAFile() throws {
+        XCTAssertThrowsError(try CustomerPatch.read([(.id, .text("C1")), (.tags, .list(["B2B/SaaS"]))])) { error in
+            XCTAssertEqual("\(error)", "field 'tags': an item cannot hold ; , ， 、 ； | / or a line break (they separate items in a CSV cell): got \"B2B/SaaS\"")
+        }
+        XCTAssertEqual(try CustomerField.tags.read(.text("a;b\r\nc")), .list(["a", "b", "c"]))
+        XCTAssertEqual(try CustomerField.amount.read(.text("1e-05")), .number(0.00001))
+        XCTAssertEqual(try CustomerField.amount.read(.text("1.5E3万元")), .number(1500))
+        XCTAssertThrowsError(try CustomerField.amount.read(.text("1e12"))) { error in
+            XCTAssertEqual("\(error)", "field 'amount': expected an amount in 万元 from 0 to below 1000000000000 (10¹² 万元), got 1000000000000")
+        }
+        let table = try CustomerTable(header: ["id", "name", "company"])
+        XCTAssertEqual(try record(table, ["A3", "", "SomeCo"]).name, "SomeCo")
+        XCTAssertThrowsError(try record(table, ["A4", "", ""])) { error in
+            XCTAssertEqual((error as? FieldError)?.field, "name")
+        }
+    }
+
     /// Unknown, repeated and missing id columns are refused before any row is read.
     func testBadHeaders() {
         XCTAssertThrowsError(try CustomerTable(header: ["id", "colour"])) { XCTAssertEqual(($0 as? FieldError)?.field, "colour") }

@@ -34,6 +34,14 @@ final class GradingTests: XCTestCase {
         }
     }
 
+    /// A reason shows the score with the decimals that make its comparison true.
+    func testReasonsShowTheDecimalsThatDecided() {
+        XCTAssertEqual(rules.grade(Scores(r: 75, f: 50, m: 54.99, custom: 60))?.reason, "composite 59.998 < 60")
+        XCTAssertEqual(rules.grade(Scores(r: 75, f: 50, m: 50, custom: 50))?.reason, "composite 56.25 < 60")
+        XCTAssertEqual(rules.grade(Scores(r: 69.999, f: 95, m: 95, custom: 95))?.reason, "R 69.999 < 70: no recent cooperation")
+        XCTAssertEqual(rules.grade(Scores(r: 75, f: 60, m: 60, custom: 86))?.reason, "custom 86 ≥ 85")
+    }
+
     /// Weights change the composite; unknown scores are left out of the mean.
     func testWeightsAndUnknownScores() {
         var weighted = GradingRules()

@@ -175,4 +175,22 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(c002["amount"] as? Double, 200)
         XCTAssertEqual(c002["last_cooperation"] as? String, "2023-11-10")
     }
+
+    /// Amounts survive the file: sums kept to 6 decimals (0.1 + 0.2 is 0.3), tiny
+    /// amounts written without an exponent, and the file read back as it was written.
+    func testAmountsSurviveExportAndImport() throws {
+        let admin = try daemon.session("admin")
+        _ = try admin.call("customer.upsert", ["customer": ["id": "A1", "name": "Sum", "amount": 0.1]])
+        _ = try admin.call("customer.cooperation", ["customer": "A1", "date": "2023-10-01", "amount": 0.2])
+        _ = try admin.call("customer.upsert", ["customer": ["id": "A2", "name": "Tiny", "amount": 0.00001]])
+        XCTAssertEqual(try admin.call("caller.profile", ["customer": "A1"])["amount"] as? Double, 0.3)
+        let exported = try callctl(["customers", "export", "--english"])
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        let rows = try XCTUnwrap(String?(exported.stdout)).split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let amount = try XCTUnwrap(rows.first?.firstIndex(of: "amount"))
+        XCTAssertEqual(rows.dropFirst().map { String($0[amount]) }, ["0.3", "0.00001"])
+        let again = try callctl(["customers", "import", file("again.csv", exported.stdout)])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try admin.call("caller.profile", ["customer": "A2"])["amount"] as? Double, 0.00001)
+    }
 }

@@ -32,8 +32,18 @@ enum Format {
         if isBoolean(number) { return number.boolValue ? "true" : "false" }
         let double = number.doubleValue
         if double.rounded() == double, abs(double) < 1e15 { return String(Int64(double)) }
-        return String(double)
+        let text = String(double)
+        return text.contains("e") ? plainDecimal.string(from: number) ?? text : text  // 0.00001, not 1e-05: files read back
     }
+
+    private static let plainDecimal: NumberFormatter = {
+        let formatter = NumberFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.numberStyle = .decimal
+        formatter.usesGroupingSeparator = false
+        formatter.maximumFractionDigits = 20
+        return formatter
+    }()
 
     /// True for an `NSNumber` that JSONSerialization made from `true`/`false`.
     static func isBoolean(_ number: NSNumber) -> Bool {
