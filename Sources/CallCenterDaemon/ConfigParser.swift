@@ -45,7 +45,7 @@ public struct ConfigParser {
             if let v = try daemon.string("socket") { config.socket = v }
             if let v = try daemon.string("database") { config.database = v }
             if let v = try daemon.string("socket_mode") {
-                guard let mode = UInt32(v, radix: 8), mode <= 0o777 else {
+                guard !v.isEmpty, v.allSatisfy({ ("0"..."7").contains($0) }), let mode = UInt32(v, radix: 8), mode <= 0o777 else {
                     throw daemon.error("socket_mode", "expected an octal permission string like \"0660\", got \"\(v)\"")
                 }
                 config.socketMode = mode

@@ -201,7 +201,9 @@ public struct StartError: Error, CustomStringConvertible {
 func lockDatabase(_ database: String) throws {
     let path = database + ".lock"
     let directory = (path as NSString).deletingLastPathComponent
-    if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+    if !directory.isEmpty, let (made, why) = makeDirectories(directory) {
+        throw StartError("cannot create the database's directory \(made): \(why)")
+    }
     let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard fd >= 0 else {
         throw StartError("cannot open the lock file \(path): \(String(cString: strerror(errno)))")
@@ -215,4 +217,17 @@ func lockDatabase(_ database: String) throws {
         throw StartError("cannot lock \(path): \(String(cString: strerror(reason)))")
     }
     // The descriptor stays open on purpose: closing it would release the lock.
+}
+
+/// `mkdir -p` (mode 0755, less the umask): nil once `path` is a directory, else
+/// the directory that could not be made and why.
+func makeDirectories(_ path: String) -> (String, String)? {
+    var info = stat()
+    if stat(path, &info) == 0 {
+        return info.st_mode & mode_t(S_IFMT) == mode_t(S_IFDIR) ? nil : (path, "it exists and is not a directory")
+    }
+    let parent = (path as NSString).deletingLastPathComponent
+    if !parent.isEmpty, parent != path, let failed = makeDirectories(parent) { return failed }
+    if mkdir(path, 0o755) != 0 && errno != EEXIST { return (path, String(cString: strerror(errno))) }
+    return nil
 }

@@ -67,7 +67,11 @@ final class Gateway: @unchecked Sendable {
             logger.info("serving the socket passed by systemd", metadata: ["fd": "\(fd)"])
         case let .path(path, mode):
             try Self.prepare(path: path)
-            server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            do {
+                server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            } catch {
+                throw GatewayError(message: "cannot listen on \(path): \(Self.why(error))")
+            }
             chmod(path, mode_t(mode))
             boundPath = path
             logger.info("listening", metadata: ["socket": "\(path)"])
@@ -92,20 +96,27 @@ final class Gateway: @unchecked Sendable {
     static let reservedDescriptors = 64
 
     /// Makes the socket's directory and refuses to steal a socket another daemon serves.
+    /// Refuses a directory another user could use to replace the socket (a
+    /// fallback like `/tmp/callcenterd-UID` made by someone else first).
     static func prepare(path: String) throws {
+        var address = sockaddr_un()
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw GatewayError(message: "cannot listen on \(path): the path is \(bytes.count) bytes, and a Unix socket's path holds at most \(MemoryLayout.size(ofValue: address.sun_path) - 1); choose a shorter --socket")
+        }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            if let (made, why) = makeDirectories(directory) {
+                throw GatewayError(message: "cannot create the socket's directory \(made): \(why)")
+            }
+            if let why = unsafeDirectory(directory) {
+                throw GatewayError(message: "the socket's directory \(directory) \(why), who could replace the socket; use a directory of your own (--socket)")
+            }
         }
         guard FileManager.default.fileExists(atPath: path) else { return }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw GatewayError(message: "socket path too long (\(bytes.count) bytes): \(path)")
-        }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (i, b) in bytes.enumerated() { raw[i] = b }
             raw[bytes.count] = 0
@@ -115,6 +126,27 @@ final class Gateway: @unchecked Sendable {
         }
         if connected == 0 {
             throw GatewayError(message: "another process is already serving \(path); stop it or choose another --socket")
+        }
+    }
+
+    /// Why a directory is no safe place for our socket: another user owns it, or
+    /// others may write in it without the sticky bit (`/tmp` has it); nil if safe.
+    static func unsafeDirectory(_ directory: String) -> String? {
+        var info = stat()
+        guard stat(directory, &info) == 0 else { return nil }  // bind will say what is wrong
+        if info.st_uid != getuid() && info.st_uid != 0 { return "belongs to another user (uid \(info.st_uid))" }
+        if info.st_mode & 0o022 != 0 && info.st_mode & mode_t(S_ISVTX) == 0 {
+            return "can be written by other users (mode \(String(info.st_mode & 0o7777, radix: 8)))"
+        }
+        return nil
+    }
+
+    /// What a failed bind means, in words.
+    static func why(_ error: any Error) -> String {
+        switch error {
+        case let error as IOError: return String(cString: strerror(error.errnoCode))
+        case is UnixDomainSocketPathWrongType: return "it exists and is not a socket; remove it or choose another --socket"
+        default: return "\(error)"
         }
     }
 

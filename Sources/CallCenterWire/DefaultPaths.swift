@@ -52,7 +52,13 @@ public struct DefaultPaths: Sendable, Equatable {
     }
 
     /// The defaults for the running process.
+    /// Without `HOME` (`env -i`, some service managers) the home directory is the
+    /// user's entry in the password database, never a shared `/tmp`.
     public static func current(environment: [String: String]) -> DefaultPaths {
-        resolve(environment: environment, uid: UInt32(getuid()))
+        var environment = environment
+        if environment["HOME"]?.isEmpty ?? true, let entry = getpwuid(getuid()), let home = entry.pointee.pw_dir {
+            environment["HOME"] = String(cString: home)
+        }
+        return resolve(environment: environment, uid: UInt32(getuid()))
     }
 }

@@ -49,6 +49,7 @@ final class ConfigParserErrorTests: XCTestCase {
         ("[daemon]\nhello_timeout = 1e10", "daemon.hello_timeout", "expected seconds from 0 to 86400 (0: no deadline), got 10000000000.0"),
         ("[daemon]\nsocket_mode = \"rw-rw----\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "rw-rw----""#),
         ("[daemon]\nsocket_mode = \"0999\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "0999""#),
+        ("[daemon]\nsocket_mode = \"+660\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "+660""#),
         ("[daemon]\nsocket_mode = \"1777\"", "daemon.socket_mode", #"expected an octal permission string like "0660", got "1777""#),
         ("[daemon]\nsocket_mode = 660", "daemon.socket_mode", "expected a non-empty string, got a number"),
         ("[daemon]\nsynchronous = \"off\"", "daemon.synchronous", #"expected "full" or "normal", got "off""#),

@@ -27,6 +27,9 @@ final class BenchCommandTests: XCTestCase {
         let refused = try runCommand(DaemonProcess.callctlBinary, ["bench", "ping", "--count", "0", "--socket", daemon.socketPath])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("--count and --window must be at least 1"), refused.stderr)
+        let role = try runCommand(DaemonProcess.callctlBinary, ["ping", "--role", "bogus", "--socket", daemon.socketPath])
+        XCTAssertEqual(role.status, 64, "a usage error, found before connecting")
+        XCTAssertTrue(role.stderr.contains(#"--role must be admin, supervisor, pbx or agent, not "bogus""#), role.stderr)
     }
 
     /// `bench reads`: every read answered while the calls waited, and the calls hung up after.

@@ -24,6 +24,12 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print the raw JSON results instead of text.")
     var json = false
 
+    func validate() throws {
+        if let role, Role(rawValue: role) == nil {
+            throw ValidationError("--role must be admin, supervisor, pbx or agent, not \"\(role)\"")
+        }
+    }
+
     /// The socket path by the daemon's own rule: flag, environment, default path.
     var socketPath: String {
         let environment = ProcessInfo.processInfo.environment
