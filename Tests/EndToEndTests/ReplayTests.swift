@@ -13,9 +13,10 @@ final class ReplayTests: XCTestCase {
         "AA0101\t2\t0\t0\tPS\t990301\t8:00:00\t8:00:10\t10\t8:00:10\t8:01:00\t50\tAGENT\t8:01:00\t8:01:30\t30\tANNA",
         "AA0101\t3\t7\t2\tPS\t990301\t8:00:10\t8:00:20\t10\t8:00:20\t8:00:35\t15\tHANG\t0:00:00\t0:00:00\t0\tNO_SERVER",
         "AA0101\t4\t0\t0\tNW\t990301\t8:00:20\t8:00:30\t10\t0:00:00\t0:00:00\t0\tAGENT\t8:00:30\t8:00:50\t20\tBEN",
-        // Not offered: hung up in the voice menu, a phantom, another day.
+        // Not offered: hung up in the voice menu, a phantom, served by no named agent, another day.
         "AA0101\t5\t0\t0\tNW\t990301\t8:04:50\t8:05:00\t10\t0:00:00\t0:00:00\t0\tHANG\t0:00:00\t0:00:00\t0\tNO_SERVER",
         "AA0101\t6\t0\t0\tPS\t990301\t8:04:50\t8:05:00\t10\t8:05:00\t8:05:00\t0\tPHANTOM\t0:00:00\t0:00:00\t0\tNO_SERVER",
+        "AA0101\t8\t0\t0\tPS\t990301\t8:05:50\t8:06:00\t10\t0:00:00\t0:00:00\t0\tAGENT\t8:06:00\t8:06:05\t5\tNO_SERVER",
         "AA0101\t7\t0\t0\tPS\t990302\t9:00:00\t9:00:10\t10\t0:00:00\t0:00:00\t0\tAGENT\t9:00:10\t9:01:00\t50\tCARL",
     ].joined(separator: "\n") + "\n"
 

@@ -21,9 +21,11 @@ struct RecordedCall {
     /// The agent's first name, or `NO_SERVER`.
     var server: String
 
-    /// A call that reached an agent or waited in line: the calls the replay offers.
-    /// (A `HANG` that never queued hung up in the voice menu; a `PHANTOM` never was.)
-    var reachedQueue: Bool { outcome == "AGENT" || (outcome == "HANG" && queued) }
+    /// The calls the replay offers: answered by a named agent (the answered calls of
+    /// DOMAIN.md §8's reference figures), or hung up while waiting in the queue. Not:
+    /// a `HANG` that never queued (it hung up in the voice menu), an `AGENT` call with
+    /// `NO_SERVER`, a `PHANTOM`.
+    var reachedQueue: Bool { agent != nil || (outcome == "HANG" && queued) }
     var queued: Bool
     var answered: Bool { outcome == "AGENT" }
     var agent: String? { answered && server != "NO_SERVER" && !server.isEmpty ? server : nil }
