@@ -210,7 +210,7 @@ public struct ConfigParser {
         try parseComplaints(reader, into: &config)
         try parseArchive(reader, into: &config)
         try parseRetention(reader, into: &config)
-        config.declaresDefaultQueue = declaredDefault
+        config.createdIfMissing = declaredDefault ? nil : config.core.defaultQueue
         if !config.queues.contains(where: { $0.id == config.core.defaultQueue }) {
             config.queues.append(QueueConfig(id: config.core.defaultQueue))
         }

@@ -29,9 +29,9 @@ public struct DaemonConfig: Equatable, Sendable {
     /// Queues declared in the file, created or updated at start and on reload,
     /// and the default queue (created if missing).
     public var queues: [QueueConfig] = []
-    /// Whether the file declares the default queue. If not, the default queue is
-    /// only created when missing: `queue.upsert` may have changed it since.
-    public var declaresDefaultQueue = false
+    /// The default queue when the file does not declare it: created when missing,
+    /// never changed (`queue.upsert` may have changed it since); nil when declared.
+    public var createdIfMissing: QueueID?
     public var access = AccessPolicy()
     /// `[archive]`: phone country, number masking in logs, grading rules. Restart to change.
     public var archive = ArchiveSettings()
@@ -42,6 +42,7 @@ public struct DaemonConfig: Equatable, Sendable {
         socket = paths.socket
         database = paths.database
         queues = [QueueConfig(id: core.defaultQueue)]
+        createdIfMissing = core.defaultQueue
     }
 
     /// What SIGHUP can change without a restart.
@@ -52,12 +53,10 @@ public struct DaemonConfig: Equatable, Sendable {
         next.maxConnections = other.maxConnections
         next.helloTimeout = other.helloTimeout
         next.access = other.access
-        // default_queue changes only at restart: the queue the parser added as the new
-        // file's default, undeclared, is not one to create or reset now; what counts is
-        // whether the file declares the running default queue.
-        let running = core.defaultQueue, named = other.core.defaultQueue
-        next.queues = other.queues.filter { other.declaresDefaultQueue || $0.id != named || named == running }
-        next.declaresDefaultQueue = named == running ? other.declaresDefaultQueue : other.queues.contains { $0.id == running }
+        // A new default_queue applies at restart; its queue, undeclared, is only
+        // created if missing (so the names that lead to it work), never reset.
+        next.queues = other.queues
+        next.createdIfMissing = other.createdIfMissing
         next.core.shortAbandon = other.core.shortAbandon
         next.core.defaultHandleTime = other.core.defaultHandleTime
         next.core.routing = other.core.routing

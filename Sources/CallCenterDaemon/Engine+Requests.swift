@@ -287,8 +287,7 @@ extension Engine {
     func queuesFromConfig() -> [QueueConfig] {
         config.queues.filter { queue in
             guard let current = core.queues[queue.id]?.config else { return true }
-            if queue.id == config.core.defaultQueue && !config.declaresDefaultQueue { return false }
-            return current != queue
+            return queue.id != config.createdIfMissing && current != queue
         }
     }
 

@@ -83,7 +83,7 @@ final class DaemonConfigurationTests: XCTestCase {
         next.core.defaultHandleTime = 60
         next.core.utcOffsetSeconds = 3600
         next.queues = [QueueConfig(id: "support", wrapUp: 3)]
-        next.declaresDefaultQueue = true  // [queues.support] in the file
+        next.createdIfMissing = nil  // [queues.support] in the file
         next.access.grants[.supervisor] = [.init(.uid(1001))]
         next.access.agentsByUID = [1001: "a1"]
         next.core.routing.agingPerSecond = 0

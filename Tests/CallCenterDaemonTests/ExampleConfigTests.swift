@@ -28,7 +28,7 @@ final class ExampleConfigTests: XCTestCase {
 
         var expected = ConfigFixture.base
         expected.queues = config.queues
-        expected.declaresDefaultQueue = true  // [queues.general] is in the file
+        expected.createdIfMissing = nil  // [queues.general] is in the file
         XCTAssertEqual(config, expected, "a value written in the file differs from the default it claims")
     }
 

@@ -113,7 +113,7 @@ final class RetentionEngineTests: XCTestCase {
         h.session.role = .admin
         let upsert = try Request.parse(Array(#"{"id":1,"op":"queue.upsert","queue":"sales","skills":{"sales":5},"wrap_up":42}"#.utf8)).get()
         h.engine.pass([.request(h.session, upsert)])
-        let next = try ConfigFixture.parse("[routing]\ndefault_queue = \"sales\"\n[queues.vip]\nwrap_up = 7", over: h.engine.config)
+        let next = try ConfigFixture.parse("[routing]\ndefault_queue = \"sales\"\n[queues.vip]\nwrap_up = 7")
         let notes = NIOLockedValueBox<[String]>([])
         h.engine.pass([.reload(next, { got in notes.withLockedValue { $0 = got } })])
         XCTAssertEqual(notes.withLockedValue { $0 },
@@ -122,6 +122,13 @@ final class RetentionEngineTests: XCTestCase {
         XCTAssertEqual(h.engine.core.queues["sales"]?.config.skills, ["sales": 5])
         XCTAssertEqual(h.engine.core.queues["vip"]?.config.wrapUp, 7)
         XCTAssertEqual(h.engine.config.core.defaultQueue, "general")
+
+        // A new default queue that does not exist yet is created, so the numbers
+        // the file sends to it work before the restart.
+        let other = try ConfigFixture.parse("[routing]\ndefault_queue = \"night\"\n[routing.numbers]\n\"4001\" = \"night\"")
+        h.engine.pass([.reload(other, { _ in })])
+        XCTAssertEqual(h.engine.core.queues["night"]?.config, QueueConfig(id: "night"))
+        XCTAssertEqual(h.engine.core.queues["sales"]?.config.wrapUp, 42, "the earlier one stays as queue.upsert left it")
     }
 
     /// A key that changes only at restart is named in the reload's note, log_level too.
