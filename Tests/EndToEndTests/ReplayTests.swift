@@ -13,6 +13,8 @@ final class ReplayTests: XCTestCase {
         "AA0101\t2\t0\t0\tPS\t990301\t8:00:00\t8:00:10\t10\t8:00:10\t8:01:00\t50\tAGENT\t8:01:00\t8:01:30\t30\tANNA",
         "AA0101\t3\t7\t2\tPS\t990301\t8:00:10\t8:00:20\t10\t8:00:20\t8:00:35\t15\tHANG\t0:00:00\t0:00:00\t0\tNO_SERVER",
         "AA0101\t4\t0\t0\tNW\t990301\t8:00:20\t8:00:30\t10\t0:00:00\t0:00:00\t0\tAGENT\t8:00:30\t8:00:50\t20\tBEN",
+        // The recording uses id 4 again while BEN still talks on the first.
+        "AA0101\t4\t0\t0\tNW\t990301\t8:00:30\t8:00:40\t10\t8:00:40\t8:00:50\t10\tAGENT\t8:00:50\t8:01:10\t20\tBEN",
         // Not offered: hung up in the voice menu, a phantom, served by no named agent, another day.
         "AA0101\t5\t0\t0\tNW\t990301\t8:04:50\t8:05:00\t10\t0:00:00\t0:00:00\t0\tHANG\t0:00:00\t0:00:00\t0\tNO_SERVER",
         "AA0101\t6\t0\t0\tPS\t990301\t8:04:50\t8:05:00\t10\t8:05:00\t8:05:00\t0\tPHANTOM\t0:00:00\t0:00:00\t0\tNO_SERVER",
@@ -26,11 +28,11 @@ final class ReplayTests: XCTestCase {
         defer { daemon.stop() }
         let file = daemon.directory.appendingPathComponent("day.txt")
         try Self.recording.write(to: file, atomically: true, encoding: .utf8)
-        let run = try runCommand(DaemonProcess.callctlBinary, ["bench", "replay", file.path, "--speed", "50", "--json", "--socket", daemon.socketPath])
+        let run = try runCommand(DaemonProcess.callctlBinary, ["bench", "replay", file.path, "--speed", "20", "--json", "--socket", daemon.socketPath])
         XCTAssertEqual(run.status, 0, run.stderr)
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], run.stdout)
         XCTAssertEqual(report["day"] as? String, "990301", "the first day of the recording")
-        XCTAssertEqual(report["calls"] as? Int, 4, "calls 1–4 reached the queue")
+        XCTAssertEqual(report["calls"] as? Int, 5, "calls 1–4 and the second 4 reached the queue")
         XCTAssertEqual(report["agents"] as? Int, 2, "ANNA and BEN worked that day; CARL did not")
         XCTAssertEqual((report["errors"] as? [Any])?.count, 0, "\(report)")
         let queues = try XCTUnwrap(report["queues"] as? [[String: Any]])
@@ -54,14 +56,15 @@ final class ReplayTests: XCTestCase {
         XCTAssertEqual(counted["abandoned"] as? Int, 1)
         XCTAssertEqual(counted["service_level"] as? Double, 0.5)
         let nw = try XCTUnwrap(queues.first?["replayed"] as? [String: Any])
-        XCTAssertEqual(nw["answered"] as? Int, 1)
-        XCTAssertEqual(nw["answered_within_threshold"] as? Int, 1)
+        XCTAssertEqual(nw["answered"] as? Int, 2, "both calls with id 4")
+        XCTAssertEqual(nw["answered_within_threshold"] as? Int, 2, "the second waited 10 s for BEN")
 
         let supervisor = try daemon.session("supervisor")
         let agents = try XCTUnwrap(try supervisor.call("agent.list")["agents"] as? [[String: Any]])
         let anna = try XCTUnwrap(agents.first { $0["agent"] as? String == "replay-anna" })
         XCTAssertEqual(anna["skills"] as? [String: Int], ["ps": 5])
-        XCTAssertEqual(anna["state"] as? String, "not_ready", "her shift ended with her last call")
+        XCTAssertTrue(agents.filter { ($0["agent"] as? String)?.hasPrefix("replay-") == true }.allSatisfy { $0["state"] as? String == "logged_out" },
+                      "the replay is over: its agents take no calls of another")
         XCTAssertEqual(anna["answered_today"] as? Int, 2)
         let stats = try XCTUnwrap(try supervisor.call("stats")["queues"] as? [[String: Any]])
         XCTAssertEqual(stats.reduce(0) { $0 + ($1["waiting"] as? Int ?? 0) }, 0, "every replayed call ended")
@@ -84,6 +87,13 @@ final class ReplayTests: XCTestCase {
         let day = try runCommand(DaemonProcess.callctlBinary, ["bench", "replay", file.path, "--day", "990401", "--socket", daemon.socketPath])
         XCTAssertEqual(day.status, 64, day.stderr)
         XCTAssertTrue(day.stderr.contains("no calls on 990401; the recording has 990301…990302 (2 days)"), day.stderr)
+        let window = try runCommand(DaemonProcess.callctlBinary, ["bench", "replay", file.path, "--from", "11:00", "--to", "10:00", "--socket", daemon.socketPath])
+        XCTAssertEqual(window.status, 64, window.stderr)
+        XCTAssertTrue(window.stderr.contains("--from 11:00 is after --to 10:00"), window.stderr)
+        try "".write(to: file, atomically: true, encoding: .utf8)
+        let empty = try runCommand(DaemonProcess.callctlBinary, ["bench", "replay", file.path, "--day", "990301", "--socket", daemon.socketPath])
+        XCTAssertEqual(empty.status, 64, empty.stderr)
+        XCTAssertTrue(empty.stderr.contains("the recording holds no calls"), empty.stderr)
         let queues = try XCTUnwrap(try daemon.session("supervisor").call("queue.list")["queues"] as? [[String: Any]])
         XCTAssertFalse(queues.contains { ($0["queue"] as? String)?.hasPrefix("replay-") == true }, "nothing was created")
     }

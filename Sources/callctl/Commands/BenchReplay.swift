@@ -49,8 +49,9 @@ extension Bench {
         func validate() throws {
             guard (1...1000).contains(speed) else { throw ValidationError("--speed must be from 1 to 1000 (the daemon keeps time to the millisecond)") }
             guard (0...3600).contains(wrapUp) else { throw ValidationError("--wrap-up must be from 0 to 3600 seconds") }
-            _ = try Self.clock(from, "--from")
-            _ = try Self.clock(to, "--to")
+            guard try Self.clock(from, "--from") <= (try Self.clock(to, "--to")) else {
+                throw ValidationError("--from \(from) is after --to \(to): the window is one day's hours, from before to")
+            }
         }
 
         static func clock(_ text: String, _ option: String) throws -> Int {

@@ -94,7 +94,8 @@ struct ReplayPlan {
         let ofDay = recording.filter { $0.day == chosen }
         guard !ofDay.isEmpty else {
             let days = Array(Set(recording.map(\.day))).sorted()
-            throw ReplayError("no calls on \(chosen); the recording has \(days.first!)…\(days.last!) (\(days.count) days)")
+            guard let first = days.first, let last = days.last else { throw ReplayError("the recording holds no calls") }
+            throw ReplayError("no calls on \(chosen); the recording has \(first)…\(last) (\(days.count) days)")
         }
         self.day = chosen
         calls = ofDay.filter { $0.reachedQueue && window.contains($0.arrival) }.sorted { ($0.arrival, $0.id) < ($1.arrival, $1.id) }

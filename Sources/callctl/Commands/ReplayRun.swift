@@ -11,6 +11,8 @@ struct ReplayRun {
 
     /// Recorded seconds a service level counts (the daemon's default `service_level`).
     static let threshold = 20.0
+    /// Calls still waiting this long (recorded seconds) after the last arrival are hung up.
+    static let sweepAfter = 1800
 
     let plan: ReplayPlan
     let speed: Double
@@ -76,13 +78,21 @@ struct ReplayRun {
                 "on_timeout": "voicemail", "max_wait_no_agent": NSNull(),
             ])
         }
+        // Agents of an earlier replay on this daemon take no calls in this one.
+        for agent in try admin.call("agent.list")["agents"] as? [[String: Any]] ?? [] {
+            if let id = agent["agent"] as? String, id.hasPrefix("replay-"), agent["state"] as? String != "logged_out" {
+                _ = try? admin.call("agent.logout", ["agent": id])
+            }
+        }
         for name in Set(plan.shifts.map(\.agent)).sorted() {
             let id = Self.agent(name)
             let skills = Dictionary(uniqueKeysWithValues: plan.skills[name, default: []].map { ($0.lowercased(), 5) })
             _ = try admin.call("agent.upsert", ["agent": id, "name": name, "seat": id, "skills": skills, "languages": [Any](), "tiers": [Any]()])
-            _ = try? admin.call("agent.logout", ["agent": id])
         }
     }
+
+    /// A recording may use a call id twice in a day: the replay's ids are by place in the plan.
+    private func callID(_ i: Int) -> String { "\(prefix)-\(i + 1)-\(plan.calls[i].id)" }
 
     private func at(_ recordedSecond: Int) -> UInt64 {
         start + UInt64(max(0, Double(recordedSecond - origin)) / speed * 1e9)
@@ -105,13 +115,11 @@ struct ReplayRun {
             schedule(.shiftStart(shift.agent), at: at(shift.start))
             schedule(.shiftEnd(shift.agent), at: at(shift.end))
         }
-        var last = plan.shifts.map(\.end).max() ?? origin
         for (i, call) in plan.calls.enumerated() {
             schedule(.offer(i), at: at(call.arrival))
             if !call.answered { schedule(.callerHangsUp(i), at: at(call.arrival + call.wait)) }
-            last = max(last, call.arrival)
         }
-        schedule(.sweep, at: at(last + 600))
+        schedule(.sweep, at: at((plan.calls.last?.arrival ?? origin) + Self.sweepAfter))
         // Until every call has ended: shifts that end later do not matter.
         while let next = timeline.last, ended < state.count {
             try drain(until: next.at)
@@ -122,6 +130,9 @@ struct ReplayRun {
             }
         }
         try drain(until: monotonicNow() + 500_000_000)
+        // Shifts that end later would leave agents ready: the replay is over.
+        for name in Set(plan.shifts.map(\.agent)) { try admin.send("agent.logout", ["agent": Self.agent(name)]) }
+        try drain(until: monotonicNow() + 200_000_000)
     }
 
     private mutating func perform(_ step: Step) throws {
@@ -133,7 +144,7 @@ struct ReplayRun {
             shiftEnds[try admin.send("agent.state", ["agent": Self.agent(name), "state": "not_ready", "reason": "end_of_shift"])] = step
         case let .offer(i):
             let call = plan.calls[i]
-            let id = "\(prefix)-\(call.id)"
+            let id = callID(i)
             indexOfCall[id] = i
             var fields: [String: Any] = ["call": id, "from": "anonymous", "queue": Self.queue(call.type)]
             if Self.callers(call) == "callers:high_value" { fields["attributes"] = ["tier": "high_value"] }
@@ -145,7 +156,7 @@ struct ReplayRun {
             guard state[i] == .waiting else { return }
             try hangUp(i, by: "caller")
         case let .agentHangsUp(i):
-            try pbx.send("call.hangup", ["call": "\(prefix)-\(plan.calls[i].id)", "by": "agent"])
+            try pbx.send("call.hangup", ["call": callID(i), "by": "agent"])
             state[i] = .ended
             ended += 1
         case .sweep:
@@ -157,7 +168,7 @@ struct ReplayRun {
     }
 
     private mutating func hangUp(_ i: Int, by: String) throws {
-        try pbx.send("call.hangup", ["call": "\(prefix)-\(plan.calls[i].id)", "by": by])
+        try pbx.send("call.hangup", ["call": callID(i), "by": by])
         state[i] = .ended
         ended += 1
         let wait = recordedSeconds(since: offeredAt[i])
