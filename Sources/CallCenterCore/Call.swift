@@ -85,6 +85,9 @@ public struct Call: Sendable, Equatable {
     public var routeReason: String?
     /// Offers made to agents that did not answer.
     public var attempts: Int = 0
+    /// The agent of the last of those: a `call.answered` from them that raced the
+    /// end of the ring is still taken.
+    public var lastRang: AgentID?
 
     public var offeredAt: Instant
     /// When this leg entered its queue (the start of its wait).

@@ -3,11 +3,17 @@ extension CallCenter {
     mutating func answer(_ id: CallID, by agentID: AgentID, now: Instant) throws -> Outcome {
         guard var call = calls[id] else { throw CoreError.noSuchCall(id) }
         guard var agent = agents[agentID] else { throw noSuchAgent(agentID) }
-        guard call.state == .ringing else {
-            throw CoreError(.invalidTransition, "call '\(id)' is \(call.state.rawValue), not ringing: only a ringing call can be answered")
-        }
-        guard call.agent == agentID else {
-            throw CoreError(.conflict, "call '\(id)' is ringing on agent '\(call.agent ?? "?")', not '\(agentID)'")
+        var freed: AgentID?
+        if call.state != .ringing || call.agent != agentID {
+            // The seat was picked up as its ring ended (ring timeout, no answer): the
+            // PBX knows better. The call is theirs, wherever it has gone since.
+            if call.state != .connected, call.lastRang == agentID, agent.call == nil, agent.state != .loggedOut {
+                freed = takeBack(&call, for: &agent, now: now)
+            } else if call.state != .ringing {
+                throw CoreError(.invalidTransition, "call '\(id)' is \(call.state.rawValue), not ringing: only a ringing call can be answered")
+            } else {
+                throw CoreError(.conflict, "call '\(id)' is ringing on agent '\(call.agent ?? "?")', not '\(agentID)'")
+            }
         }
         call.state = .connected
         call.answeredAt = now
@@ -24,7 +30,27 @@ extension CallCenter {
         agent.answeredToday += 1
         transition(&agent, to: .busy, now: now)
         publish("call.connected", id)
+        if let freed { offerWork(to: freed, now: now) }
         return .call(call)
+    }
+
+    /// A late answer: the call leaves its line, or the ring on another agent is
+    /// cancelled (that agent is ready again, keeping their place: returned, to be
+    /// offered work once this call is connected), and it is `agent`'s.
+    private mutating func takeBack(_ call: inout Call, for agent: inout Agent, now: Instant) -> AgentID? {
+        var freed: AgentID?
+        if call.state == .queued {
+            leaveLines(call)
+        } else if let other = call.agent, var rung = agents[other] {
+            effects.append(.cancelRoute(call: call.id, agent: other, seat: rung.seat, reason: "answered_elsewhere"))
+            transition(&rung, to: .ready, keepingIdle: rung.idleSince, now: now)
+            freed = other
+        }
+        call.agent = agent.id
+        call.ringingAt = call.ringingAt ?? now
+        call.routeReason = "answered by \(agent.id) as its ring ended"
+        agent.call = call.id
+        return freed
     }
 
     mutating func noAnswer(_ id: CallID, agent agentID: AgentID, now: Instant) throws -> Outcome {
@@ -222,6 +248,7 @@ extension CallCenter {
         call.ringingAt = nil
         call.routeReason = nil  // it names the agent who did not answer; the journal keeps it
         call.attempts += 1
+        call.lastRang = agentID
         call.holdUntil = nil
         calls[id] = call
         touch(id)

@@ -32,7 +32,7 @@ enum Projections {
     /// The call-log columns a leg changes as it goes (the UPDATE's, and the INSERT's last ones).
     static let legLiveColumns = """
         queue, agent, state, ticket, priority, attempts, ringing_at, answered_at, ended_at, wait, talk, outcome, hangup_by, cause, \
-        hold_until, overflow_stage, overflow, route_reason, hold, on_hold_since
+        hold_until, overflow_stage, overflow, route_reason, hold, on_hold_since, last_rang
         """
     static let updateLegSQL = "UPDATE calls SET " + assignments(legLiveColumns) + " WHERE serial = ? AND leg = ?"
     static let insertLegSQL = insertSQL("calls", "serial, leg, call, caller, dialed, attributes, caller_info, offered_at, queued_at, language, account_manager, " + legLiveColumns)
@@ -78,7 +78,7 @@ enum Projections {
                     row.bind(c.attempts); row.bind(c.ringingAt?.milliseconds); row.bind(c.answeredAt?.milliseconds); row.bind(ended?.milliseconds)
                     row.bind(wait); row.bind(talk); row.bind(c.outcome?.rawValue); row.bind(c.hangupBy?.rawValue); row.bind(c.cause)
                     row.bind(c.holdUntil?.milliseconds); row.bind(c.overflowStage); row.bind(overflow); row.bind(c.routeReason)
-                    row.bind(c.heldBefore); row.bind(c.onHoldSince?.milliseconds)
+                    row.bind(c.heldBefore); row.bind(c.onHoldSince?.milliseconds); row.bind(c.lastRang)
                 }
                 bindLive(&update)
                 update.bind(Int64(c.serial)); update.bind(c.leg)
@@ -233,7 +233,7 @@ enum Projections {
     static let callColumns = """
         call, caller, dialed, queue, attributes, ticket, offered_at, serial, caller_info, language, account_manager, \
         hold_until, overflow_stage, overflow, route_reason, leg, state, agent, priority, attempts, queued_at, ringing_at, \
-        answered_at, ended_at, outcome, hangup_by, cause, wrap_up, hold, on_hold_since
+        answered_at, ended_at, outcome, hangup_by, cause, wrap_up, hold, on_hold_since, last_rang
         """
 
     /// A call-log row selected with `callColumns`.
@@ -268,6 +268,7 @@ enum Projections {
         call.cause = row[26]
         call.heldBefore = row[28]
         call.onHoldSince = instant(29)
+        call.lastRang = row[30]
         return CallLogEntry(call: call, wrapUp: row[27])
     }
 }

@@ -145,6 +145,10 @@ enum Schema {
             // counting from the moment the last agent stopped working.
             try db.execute(sql: "ALTER TABLE queues ADD COLUMN unstaffed_since INTEGER")  // ms since 1970, or NULL
         }
+        migrator.registerMigration("v12: the agent a call last rang on unanswered") { db in
+            // So an answer that races the ring timeout is taken after a restart too.
+            try db.execute(sql: "ALTER TABLE calls ADD COLUMN last_rang TEXT")
+        }
         return migrator
     }
 }

@@ -116,6 +116,28 @@ final class RoutingEngineTests: XCTestCase {
         XCTAssertEqual(sleepy?["reason"] as? String, "no_answer")
     }
 
+    /// The seat was picked up as its ring timed out: the PBX's late call.answered
+    /// connects the call to that agent, cancelling the ring it moved on to, and a
+    /// restart in between changes nothing.
+    func testAnAnswerThatRacedTheRingTimeoutIsTaken() throws {
+        try agent("slow", skills: ["billing": 9])
+        _ = try pbx.call("call.offer", ["call": "t2", "from": "13800000005", "queue": "billing"])
+        XCTAssertEqual(try routeOf("t2"), "slow")
+        try agent("next", skills: ["billing": 9], ready: false)
+        _ = try admin.call("agent.state", ["agent": "next", "state": "ready"])
+        XCTAssertEqual(try routeOf("t2"), "next", "the ring timed out and moved on")
+        _ = try admin.call("queue.upsert", ["queue": "billing", "ring_timeout": 60])  // next's ring outlasts the restart
+        daemon.crash()
+        try daemon.start()
+        pbx = try daemon.session("pbx")
+        let answered = try pbx.call("call.answered", ["call": "t2", "agent": "slow"])
+        XCTAssertEqual(answered["state"] as? String, "connected")
+        XCTAssertEqual(answered["agent"] as? String, "slow")
+        let agents = try daemon.session("admin").call("agent.list")["agents"] as? [[String: Any]] ?? []
+        XCTAssertEqual(agents.first { $0["agent"] as? String == "slow" }?["state"] as? String, "busy")
+        XCTAssertEqual(agents.first { $0["agent"] as? String == "next" }?["state"] as? String, "ready")
+    }
+
     /// A queue nobody staffs (its only agent on a break) sends its caller on after
     /// `max_wait_no_agent`, with a pushed call.timeout; a staffed one keeps them.
     func testAQueueNobodyStaffsSendsCallersOn() throws {
