@@ -45,7 +45,10 @@ extension CallCenter {
         ticket: UInt64, now: Instant
     ) throws -> (call: Call, flagged: String?) {
         if let existing = calls[id] {
-            throw CoreError(.conflict, "call '\(id)' is already known (it is \(existing.state.rawValue)); call ids must be unique")
+            let whereNow = existing.agent.map { agent in
+                " on agent '\(agent)' at seat '\(agents[agent].map { $0.activeSeat ?? $0.seat } ?? "?")'"
+            } ?? ""
+            throw CoreError(.conflict, "call '\(id)' is already live (it is \(existing.state.rawValue)\(whereNow)): an offer sent again after a reconnect landed the first time; a new call needs an id not in use")
         }
         let policy = settings.routing
         var queueID = requested ?? attributes["intent"].flatMap { policy.intents[$0] } ?? policy.numbers[to] ?? settings.defaultQueue

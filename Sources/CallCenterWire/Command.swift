@@ -71,6 +71,9 @@ extension Command {
         case .ping:
             return .ping
         case .callOffer:
+            if case .string("")? = f.present("from") {
+                throw .badRequest("field 'from' must be a non-empty string, not an empty string: send \"anonymous\" for a caller without a number")
+            }
             return .input(.offerCall(
                 call: try f.string("call"), from: try f.string("from"), to: try f.optionalString("to") ?? "",
                 queue: try f.optionalString("queue"), attributes: try f.optionalStringMap("attributes") ?? [:], caller: nil
@@ -81,7 +84,7 @@ extension Command {
             return .input(.callNoAnswer(call: try f.string("call"), agent: try f.string("agent")))
         case .callHangup:
             let by = try f.choice("by", HangupSide.self, among: HangupSide.allCases)
-            return .input(.callHangup(call: try f.string("call"), by: by, cause: try f.optionalString("cause")))
+            return .input(.callHangup(call: try f.string("call"), by: by, cause: try f.optionalText("cause")))
         case .callHold, .callUnhold:
             return .input(.callHold(call: try f.string("call"), onHold: op == .callHold))
         case .callTransfer:

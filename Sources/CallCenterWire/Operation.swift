@@ -51,7 +51,8 @@ public enum Operation: String, Sendable, CaseIterable {
         case .hello, .ping: return Set(Role.allCases)
         case .callOffer, .callAnswered, .callNoAnswer, .callHangup, .callTransfer, .callHold, .callUnhold: return [.pbx, .admin]
         case .agentLogin, .agentLogout, .agentState: return [.agent, .admin]
-        case .subscribe, .stats, .agentList, .callGet, .queueList: return [.supervisor, .admin]
+        case .subscribe, .stats, .agentList, .queueList: return [.supervisor, .admin]
+        case .callGet: return [.pbx, .supervisor, .admin]  // a PBX resyncs its calls after a reconnect
         case .queueUpsert, .queueRemove, .agentUpsert, .agentRemove: return [.admin]
         case .complaintOpen, .complaintStep: return [.agent, .admin]
         case .complaintList, .complaintGet, .complaintAssign, .complaintReport, .callsReport: return [.supervisor, .admin]

@@ -97,6 +97,17 @@ public struct Fields: Sendable, Equatable {
         return try string(key)
     }
 
+    /// Free text a PBX may send as it has it: a string (empty: none), or a number
+    /// (Asterisk's numeric hangup causes) kept as its text; null is none.
+    public func optionalText(_ key: String) throws(WireError) -> String? {
+        switch present(key) {
+        case nil, .null?: return nil
+        case let .string(s)?: return s.isEmpty ? nil : s
+        case let .number(n)?: return JSONWriter.string(.number(n))
+        case let v?: throw .badRequest("field '\(name(key))' must be a string or a number, not \(v.typeDescription)")
+        }
+    }
+
     public func number(_ key: String) throws(WireError) -> Double {
         guard let v = present(key) else { throw .badRequest("field '\(name(key))' is missing: expected a number") }
         guard case let .number(n) = v else { throw .badRequest("field '\(name(key))' must be a number, not \(v.typeDescription)") }

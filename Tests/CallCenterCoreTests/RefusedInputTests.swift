@@ -10,10 +10,13 @@ final class RefusedInputTests: XCTestCase {
         try desk.offer("c1")
         let error = try XCTUnwrap(desk.refuse(.offerCall(call: "c1", from: "+862", to: "400", queue: nil, attributes: [:])))
         XCTAssertEqual(error.code, .conflict)
-        XCTAssertTrue(error.message.contains("call 'c1' is already known"), error.message)
-        XCTAssertTrue(error.message.contains("must be unique"), error.message)
+        XCTAssertEqual(error.message, "call 'c1' is already live (it is queued): an offer sent again after a reconnect landed the first time; a new call needs an id not in use")
         XCTAssertEqual(desk.call("c1")?.from, "+86-c1", "the first call is untouched")
         XCTAssertEqual(try desk.stats().counters.offered, 1)
+        // Ringing: where, so an adapter resending after a reconnect knows what it has.
+        try desk.loginReady("a1")
+        let ringing = try XCTUnwrap(desk.refuse(.offerCall(call: "c1", from: "+862", to: "400", queue: nil, attributes: [:])))
+        XCTAssertEqual(ringing.message, "call 'c1' is already live (it is ringing on agent 'a1' at seat '\(desk.agent("a1").activeSeat ?? desk.agent("a1").seat)'): an offer sent again after a reconnect landed the first time; a new call needs an id not in use")
     }
 
     /// Offering to a queue that does not exist is not_found and says how to create it.

@@ -128,6 +128,7 @@ final class CommandDecodeTests: XCTestCase {
             (["call": "c1"], "field 'from' is missing: expected a non-empty string", #line),
             (["call": "c1", "from": nil], "field 'from' is missing: expected a non-empty string", #line),
             (["call": "c1", "from": ["+861"]], "field 'from' must be a non-empty string, not an array", #line),
+            (["call": "c1", "from": ""], #"field 'from' must be a non-empty string, not an empty string: send "anonymous" for a caller without a number"#, #line),
             (["call": "c1", "from": "+861", "queue": 3], "field 'queue' must be a non-empty string, not a number", #line),
             (["call": "c1", "from": "+861", "attributes": ["language"]], "field 'attributes' must be an object, not an array", #line),
             (["call": "c1", "from": "+861", "attributes": ["x": ["y": 1]]], "field 'attributes.x' must be a string, not an object", #line),
@@ -148,6 +149,19 @@ final class CommandDecodeTests: XCTestCase {
         XCTAssertEqual(bad.message, #"field 'by' must be one of "caller", "agent", "system", not "pbx""#)
         XCTAssertEqual(refusal("call.hangup", ["call": "c1"], as: pbx)?.message, "field 'by' is missing: expected a non-empty string")
         XCTAssertEqual(refusal("call.hangup", ["call": "c1", "by": 1], as: pbx)?.message, "field 'by' must be a non-empty string, not a number")
+        // A cause as PBXs send it: Asterisk's numeric HANGUPCAUSE, or nothing.
+        XCTAssertEqual(try decode("call.hangup", ["call": "c1", "by": "caller", "cause": 16], as: pbx),
+                       .input(.callHangup(call: "c1", by: .caller, cause: "16")))
+        XCTAssertEqual(try decode("call.hangup", ["call": "c1", "by": "caller", "cause": ""], as: pbx),
+                       .input(.callHangup(call: "c1", by: .caller, cause: nil)))
+        XCTAssertEqual(refusal("call.hangup", ["call": "c1", "by": "caller", "cause": ["x"]], as: pbx)?.message,
+                       "field 'cause' must be a string or a number, not an array")
+    }
+
+    /// A PBX may read a call (to resync after a reconnect), not list the center.
+    func testPBXMayReadACall() throws {
+        XCTAssertEqual(try decode("call.get", ["call": "c1"], as: pbx), .query(.callGet("c1")))
+        XCTAssertEqual(refusal("agent.list", as: pbx)?.code, .forbidden)
     }
 
     /// call.transfer needs exactly one of queue or agent.

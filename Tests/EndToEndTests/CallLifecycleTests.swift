@@ -113,6 +113,7 @@ final class CallLifecycleTests: XCTestCase {
         XCTAssertEqual(late["state"] as? String, "connected")
         XCTAssertEqual(late["agent"] as? String, "a3")
         XCTAssertEqual(pbx.failure("call.answered", ["call": "n1", "agent": "a3"])?.code, "invalid_transition", "connected already")
+        XCTAssertEqual(try pbx.call("call.get", ["call": "n1"])["state"] as? String, "connected", "a PBX reads its call to resync")
     }
 
     /// With no PBX connected, a route waits for the next PBX that says hello.
