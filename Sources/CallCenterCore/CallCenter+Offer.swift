@@ -69,12 +69,13 @@ extension CallCenter {
     }
 
     /// The agent a call offered now with these fields would ring at once, and
-    /// why; nil when it would wait, be held for its account manager, or be
-    /// refused. The decision alone, as `call.offer` takes it: it changes nothing.
+    /// why; nil when it would wait (no PBX to ring the seat too), be held for its
+    /// account manager, or be refused. The decision alone, as `call.offer` takes it: it changes nothing.
     public func agentForArrival(
         _ id: CallID, from: String, to: String = "", queue: QueueID? = nil, attributes: [String: String] = [:], caller: CallerInfo? = nil,
         now: Instant
     ) -> (agent: AgentID, reason: String)? {
+        guard routesTaken else { return nil }  // no PBX: nothing rings
         var call: Call
         let flagged: String?
         do {

@@ -67,6 +67,10 @@ public struct CallCenter: Sendable {
     var servedCache: IDMap<[QueueID]> = [:]
     /// The agent who last served each caller (`Call.callerKey`), for `preferLastAgent`.
     public internal(set) var lastAgentByCaller: IDMap<LastService> = [:]
+    /// Whether a PBX is there to ring seats. Not part of the snapshot: the shell
+    /// sets it after a restore (nothing is routed then), and changes it with
+    /// `Input.routesTaken` as PBXs come and go (an opening routes the lines).
+    public var routesTaken = true
     /// Where `rememberLastAgent` goes on forgetting callers not served for 30 days.
     var lastAgentSweep = 0
     var deadlines = Heap<Deadline>()
@@ -175,6 +179,11 @@ public struct CallCenter: Sendable {
             return try assignComplaint(complaint, to: agent, now: now)
         case .tick:
             fireDeadlines(now: now)
+            return .none
+        case let .routesTaken(taken):
+            guard taken != routesTaken else { return .none }
+            routesTaken = taken
+            if taken { for queue in lines.keys.sorted() { rebalance(queue, now: now) } }
             return .none
         }
     }

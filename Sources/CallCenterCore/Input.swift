@@ -40,6 +40,11 @@ public enum Input: Sendable, Equatable {
     // MARK: Time
     /// Time has passed: fire every deadline due at or before the input's instant.
     case tick
+
+    // MARK: The shell
+    /// Whether a PBX is connected to ring seats: without one no ring starts (calls
+    /// wait in line, agents stay ready); when one comes, the lines are routed.
+    case routesTaken(Bool)
 }
 
 /// Where `call.transfer` sends a call.

@@ -241,7 +241,7 @@ extension CallCenter {
 
     /// Tries to place one waiting call now.
     mutating func place(_ id: CallID, now: Instant) {
-        guard let call = calls[id], call.state == .queued, let (agent, reason) = chooseAgent(for: call, now: now) else { return }
+        guard routesTaken, let call = calls[id], call.state == .queued, let (agent, reason) = chooseAgent(for: call, now: now) else { return }
         ring(id, on: agent, reason: reason, now: now)
     }
 
@@ -249,7 +249,7 @@ extension CallCenter {
 
     /// Gives a ready agent the best waiting call it may take, if any (`nextCall`).
     mutating func offerWork(to agentID: AgentID, now: Instant) {
-        guard agents[agentID]?.state == .ready else { return }
+        guard routesTaken, agents[agentID]?.state == .ready else { return }
         if heldFor[agentID] != nil {
             let live = liveHeldCalls(for: agentID, now: now).map(\.id)
             heldFor[agentID] = live.isEmpty ? nil : live

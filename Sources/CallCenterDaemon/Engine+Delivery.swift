@@ -62,6 +62,16 @@ extension Engine {
         }
     }
 
+    /// Rings start only while a PBX can ring the seat: the core hears when the
+    /// first PBX comes (the waiting lines are routed then) and when the last goes
+    /// (calls wait, agents stay ready, rather than ring on seats nobody dials).
+    func syncRoutesTaken(now: Instant, log: inout PassLog) {
+        let taken = pbxSessions.contains { takesRoutes($0) }
+        guard taken != core.routesTaken else { return }
+        applyInput(.routesTaken(taken), now: now, op: taken ? "pbx.routing" : "pbx.none", actor: "daemon", payload: "{}",
+                   session: nil, requestID: nil, log: &log)
+    }
+
     /// A PBX session still taking route commands (not closed, not closing after a half-close).
     func takesRoutes(_ session: Session) -> Bool {
         session.isOpen && !session.closing && pbxSessions.contains { $0 === session }

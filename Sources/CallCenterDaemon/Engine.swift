@@ -97,6 +97,7 @@ final class Engine: @unchecked Sendable {
         self.daemonUID = daemonUID
         let snapshot = try store.loadSnapshot()
         core = CallCenter(settings: config.core, restoring: snapshot)
+        core.routesTaken = false  // no PBX has said hello yet: no ring can start
         nextSeq = try store.lastSequence() + 1
         retentionDue = config.retention.keepsEverything ? nil : clock()
         logger.info("journal recovered", metadata: [
@@ -221,6 +222,7 @@ final class Engine: @unchecked Sendable {
         }
         for item in items {
             handle(item, now: now, log: &log)
+            syncRoutesTaken(now: now, log: &log)
         }
         let entries = log.entries
         if !entries.isEmpty {
@@ -266,6 +268,7 @@ final class Engine: @unchecked Sendable {
     private func reloadAfterFailedCommit() {
         do {
             core = CallCenter(settings: config.core, restoring: try store.loadSnapshot())
+            core.routesTaken = pbxSessions.contains { takesRoutes($0) }
             readMemo = ReadMemo()
             core.armAnnouncements(now: lastNow)  // not part of the snapshot
             lastOffsetMinute = -1  // the local time's offset is looked up again at the next pass

@@ -116,7 +116,8 @@ final class CallLifecycleTests: XCTestCase {
         XCTAssertEqual(try pbx.call("call.get", ["call": "n1"])["state"] as? String, "connected", "a PBX reads its call to resync")
     }
 
-    /// With no PBX connected, a route waits for the next PBX that says hello.
+    /// With no PBX connected nothing rings (no seat would): the call waits, the agent
+    /// stays ready, and the call is routed when the next PBX says hello.
     func testRouteWaitsForAPBX() throws {
         let admin = try daemon.session("admin")
         _ = try admin.call("agent.upsert", ["agent": "a4", "seat": "204"])
@@ -131,8 +132,12 @@ final class CallLifecycleTests: XCTestCase {
         }
         Thread.sleep(forTimeInterval: 0.2)
         _ = try admin.call("agent.state", ["agent": "a4", "state": "ready"])
+        let a4 = try XCTUnwrap((try admin.call("agent.list")["agents"] as? [[String: Any]])?.first { $0["agent"] as? String == "a4" })
+        XCTAssertEqual(a4["state"] as? String, "ready", "no PBX to ring the seat: r1 waits, a4 is not rung")
+        XCTAssertEqual(try admin.call("call.get", ["call": "r1"])["state"] as? String, "queued")
         let late = try daemon.session("pbx")
         let route = try late.event(named: "route")
         XCTAssertEqual(route["call"] as? String, "r1")
+        XCTAssertEqual(route["agent"] as? String, "a4")
     }
 }

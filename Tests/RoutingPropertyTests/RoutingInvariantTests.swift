@@ -37,6 +37,8 @@ struct World {
     /// Set when a removed agent's id was given out again, or a seat's agent went missing.
     var reuseMismatch: String?
     var lastAction = ""
+    /// Set when a ring started while no PBX could ring the seat.
+    var ringWithoutPBX: String?
     /// The eight seats' agents; one who leaves (`agent.remove`) is replaced by a
     /// newcomer under a new id (`a3` → `a3.1`), as ids are not given out again.
     var agents = (1...8).map { "a\($0)" }
@@ -86,6 +88,11 @@ struct World {
     }
 
     mutating func perform(_ step: Int) {
+        let ringingBefore = Set(center.calls.values.filter { $0.state == .ringing }.map(\.id))
+        defer {
+            let started = center.calls.values.filter { $0.state == .ringing && !ringingBefore.contains($0.id) }
+            if !center.routesTaken, let call = started.first { ringWithoutPBX = "\(call.id) started to ring on \(call.agent ?? "?") with no PBX" }
+        }
         let pick = step / 16
         switch step % 16 {
         case 0, 1, 2:
@@ -135,6 +142,10 @@ struct World {
             agents[pick % 8] = newcomer
             lastAction += ", \(newcomer) joins"
             _ = center.apply(.upsertAgent(Self.profile(newcomer), tokenHash: nil), at: now)
+        case 7 where pick % 8 == 1:
+            // The PBX goes away (nothing rings while it is gone) or comes back (the lines are routed).
+            lastAction = center.routesTaken ? "the PBX goes away" : "a PBX comes back"
+            _ = center.apply(.routesTaken(!center.routesTaken), at: now)
         case 7:
             lastAction = "logout \(agents[pick % 8])"
             _ = center.apply(.agentLogout(agent: agents[pick % 8]), at: now)
@@ -250,6 +261,7 @@ struct World {
     }
 
     mutating func makeEveryoneReady() {
+        apply(.routesTaken(true))
         for _ in 0..<40 {
             for agent in agents {
                 apply(.agentLogin(agent: agent, seat: nil))
@@ -278,6 +290,7 @@ struct World {
         if let arrivalMismatch { return arrivalMismatch }
         if let noAgentMismatch { return noAgentMismatch }
         if let reuseMismatch { return reuseMismatch }
+        if let ringWithoutPBX { return ringWithoutPBX }
         var holder: [CallID: AgentID] = [:]
         for agent in center.agents.values {
             switch agent.state {
@@ -311,9 +324,10 @@ struct World {
                 return "call \(call.id): talk \(call.talkSeconds(now: now)) + hold \(call.holdSeconds(now: now)) is not its connected time"
             }
         }
-        // Nobody eligible idles while a call it may take waits (holds aside).
+        // Nobody eligible idles while a call it may take waits (holds aside), while a
+        // PBX is there to ring the seat; without one, nothing starts to ring.
         let waiting = center.calls.values.filter { $0.state == .queued }
-        for agent in center.agents.values where agent.state == .ready {
+        for agent in center.agents.values where agent.state == .ready && center.routesTaken {
             for call in waiting where center.isEligible(agent, for: call, now: now) {
                 return "agent \(agent.id) is ready while \(call.id) (\(call.queue)) waits for it"
             }
