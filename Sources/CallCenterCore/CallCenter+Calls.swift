@@ -239,10 +239,12 @@ extension CallCenter {
     /// A ringing call was not answered: the agent goes `not_ready` (reason
     /// `no_answer`) and the call goes back to its original place in line, or
     /// times out after the queue's maximum attempts.
-    mutating func unanswered(_ id: CallID, reason: String, now: Instant) {
+    /// `due`: when the ring ended (a ring timeout that came due while the daemon
+    /// was down ends the agent's ringing then, not at the restart).
+    mutating func unanswered(_ id: CallID, reason: String, now: Instant, due: Instant? = nil) {
         guard var call = calls[id], let agentID = call.agent, var agent = agents[agentID] else { return }
         agent.call = nil
-        transition(&agent, to: .notReady, reason: "no_answer", now: now)
+        transition(&agent, to: .notReady, reason: "no_answer", now: min(due ?? now, now))
         call.state = .queued
         call.agent = nil
         call.ringingAt = nil

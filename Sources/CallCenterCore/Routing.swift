@@ -320,7 +320,7 @@ extension CallCenter {
                 if let c = calls[call], let agentID = c.agent, let agent = agents[agentID] {
                     effects.append(.cancelRoute(call: call, agent: agentID, seat: agent.seat, reason: "ring_timeout"))
                 }
-                unanswered(call, reason: "ring_timeout", now: now)
+                unanswered(call, reason: "ring_timeout", now: now, due: top.at)
             case let .wrapUpEnd(agentID):
                 guard var agent = agents[agentID] else { continue }
                 endWrapUp(&agent, now: now, due: top.at)

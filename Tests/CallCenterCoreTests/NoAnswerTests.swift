@@ -116,4 +116,20 @@ final class NoAnswerTests: XCTestCase {
             XCTAssertEqual(desk.call("c1")?.attempts, attempt)
         }
     }
+
+    /// A ring timeout that came due while the daemon was down ends the agent's
+    /// ringing when it was due: their not-ready time starts there, as if the
+    /// daemon had been up (their available time is not stretched by the outage).
+    func testARingTimeoutDueDuringAnOutageEndsTheRingWhenDue() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", ringTimeout: 15)], agents: [profile("a1")])
+        try desk.loginReady("a1")
+        try desk.offer("c1")
+        let rangAt = desk.now
+        desk.restart()
+        desk.advance(60)  // down for a minute
+        try desk.tick()
+        XCTAssertEqual(desk.state("a1"), .notReady)
+        XCTAssertEqual(desk.agent("a1").since, rangAt.adding(seconds: 15))
+        XCTAssertEqual(desk.call("c1")?.state, .queued)
+    }
 }
