@@ -63,7 +63,10 @@ extension CallCenter {
 
     /// `endedBy`: who closed the leg and why, when it was not `call.transfer` (a
     /// timeout sent on to another queue: the system, and the timeout's reason).
-    mutating func transfer(_ id: CallID, to target: TransferTarget, endedBy: (HangupSide, String)? = nil, now: Instant) throws -> Outcome {
+    /// `legStart`: when the leg ends and the next begins (a timeout that came due
+    /// while the daemon was down); routing is done `now`.
+    mutating func transfer(_ id: CallID, to target: TransferTarget, endedBy: (HangupSide, String)? = nil, now: Instant,
+                           legStart: Instant? = nil) throws -> Outcome {
         guard let call = calls[id] else { throw CoreError.noSuchCall(id) }
         var targetQueue = call.queue
         switch target {
@@ -80,8 +83,9 @@ extension CallCenter {
         var closed = call
         closed.state = .ended
         closed.outcome = .transferred
-        closed.endHold(at: now)
-        closed.endedAt = now
+        let switched = legStart ?? now
+        closed.endHold(at: switched)
+        closed.endedAt = switched
         if let (side, cause) = endedBy {
             closed.hangupBy = side
             closed.cause = cause
@@ -108,7 +112,7 @@ extension CallCenter {
         next.queue = targetQueue
         next.state = .queued
         next.agent = nil
-        next.queuedAt = now
+        next.queuedAt = switched
         next.ringingAt = nil
         next.answeredAt = nil
         next.onHoldSince = nil
@@ -148,15 +152,19 @@ extension CallCenter {
 
     /// A waiting call reached its queue's limit: tell the PBX, then end the call
     /// (voicemail, callback) or move it to another queue.
-    mutating func timeOut(_ id: CallID, reason: String, now: Instant) {
+    /// `due`: when the limit was reached. One that came due while the daemon was
+    /// down ends the leg then, and the next leg (`queue:NAME`) starts then, as if
+    /// the daemon had been up; only routing happens now.
+    mutating func timeOut(_ id: CallID, reason: String, now: Instant, due: Instant? = nil) {
         guard let call = calls[id], call.state == .queued, let queue = queues[call.queue]?.config else { return }
+        let at = max(min(due ?? now, now), call.queuedAt)
         effects.append(.timeout(call: id, queue: call.queue, action: queue.onTimeout, reason: reason))
         count(in: call.queue, now: now) { $0.timedOut += 1 }
         if case let .queue(target) = queue.onTimeout, target != call.queue, queues[target] != nil {
-            _ = try? transfer(id, to: .queue(target), endedBy: (.system, "\(reason): \(queue.onTimeout.text)"), now: now)
+            _ = try? transfer(id, to: .queue(target), endedBy: (.system, "\(reason): \(queue.onTimeout.text)"), now: now, legStart: at)
         } else {
             leaveLines(call)
-            end(id, outcome: .timedOut, by: .system, cause: "\(reason): \(queue.onTimeout.text)", now: now)
+            end(id, outcome: .timedOut, by: .system, cause: "\(reason): \(queue.onTimeout.text)", now: at)
         }
     }
 

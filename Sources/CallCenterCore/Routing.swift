@@ -332,7 +332,7 @@ extension CallCenter {
             case let .overflow(call, _, stage):
                 applyOverflow(call, stage: stage, now: now)
             case let .maxWait(call, _):
-                timeOut(call, reason: "max_wait", now: now)
+                timeOut(call, reason: "max_wait", now: now, due: top.at)
             case let .noAgent(queue):
                 timeOutUnstaffed(queue, now: now)
             case let .complaintDue(complaint):

@@ -123,4 +123,25 @@ final class QueueTimerTests: XCTestCase {
         desk.advance(0.5)
         XCTAssertEqual(timeouts(try desk.tick()), ["k1"])
     }
+
+    /// A maximum wait that came due while the daemon was down ends the leg when it
+    /// was due, and the next queue's wait counts from then: the caller reaches
+    /// voicemail when they would have without the restart, not later by the outage.
+    func testATimeoutDueDuringAnOutageCountsFromWhenItWasDue() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", maxWait: 1, onTimeout: .queue("b")),
+                                     QueueConfig(id: "b", maxWait: 3, onTimeout: .voicemail)])
+        try desk.offer("c1")
+        let offered = desk.now
+        desk.restart()
+        desk.advance(2.5)  // down from before the first limit to after it
+        let moved = try desk.tick()
+        XCTAssertEqual(moved.changes.legs.first { $0.leg == 1 }?.endedAt, offered.adding(seconds: 1), "leg 1 ended when it was due")
+        XCTAssertEqual(desk.call("c1")?.queue, "b")
+        XCTAssertEqual(desk.call("c1")?.queuedAt, offered.adding(seconds: 1), "b's wait counts from then")
+        desk.advance(1.5)  // offered + 4: b's maximum wait, as without the restart
+        let ended = try desk.tick()
+        XCTAssertEqual(ended.changes.legs.last?.endedAt, offered.adding(seconds: 4))
+        XCTAssertEqual(ended.changes.legs.last?.outcome, .timedOut)
+        XCTAssertNil(desk.call("c1"))
+    }
 }
