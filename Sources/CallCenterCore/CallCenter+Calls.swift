@@ -75,6 +75,9 @@ extension CallCenter {
             targetQueue = queueID
         case let .agent(agentID):
             guard let agent = agents[agentID] else { throw noSuchAgent(agentID) }
+            guard routesTaken else {
+                throw CoreError(.conflict, "no PBX is connected to ring agent '\(agentID)''s seat: transfer to a queue instead")
+            }
             guard agent.state == .ready else {
                 throw CoreError(.conflict, "agent '\(agentID)' is \(agent.state.rawValue), not ready: transfer to a queue instead")
             }
@@ -118,6 +121,7 @@ extension CallCenter {
         next.onHoldSince = nil
         next.heldBefore = 0
         next.attempts = 0
+        next.lastRang = nil  // a new leg: no earlier ring of it can be answered late
         next.holdUntil = nil
         next.overflowStage = 0
         next.relaxedSkills = nil

@@ -7,7 +7,9 @@ extension CallCenter {
         if call.state != .ringing || call.agent != agentID {
             // The seat was picked up as its ring ended (ring timeout, no answer): the
             // PBX knows better. The call is theirs, wherever it has gone since.
-            if call.state != .connected, call.lastRang == agentID, agent.call == nil, agent.state != .loggedOut {
+            // Only while the agent is as that ring's end left them (not ready, no
+            // answer): once they are ready again, busy or wrapping up, it is stale.
+            if call.state != .connected, call.lastRang == agentID, agent.call == nil, agent.state == .notReady, agent.reason == "no_answer" {
                 freed = takeBack(&call, for: &agent, now: now)
             } else if call.state != .ringing {
                 throw CoreError(.invalidTransition, "call '\(id)' is \(call.state.rawValue), not ringing: only a ringing call can be answered")

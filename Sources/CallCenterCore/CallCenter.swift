@@ -183,7 +183,12 @@ public struct CallCenter: Sendable {
         case let .routesTaken(taken):
             guard taken != routesTaken else { return .none }
             routesTaken = taken
-            if taken { for queue in lines.keys.sorted() { rebalance(queue, now: now) } }
+            // As if every ready agent had just become ready, in the order they did:
+            // each takes the best call of the lines it serves (nextCall).
+            if taken {
+                let ready = readyAgents.compactMap { agents[$0] }.sorted { ($0.idleSince ?? now, $0.id) < ($1.idleSince ?? now, $1.id) }
+                for agent in ready { offerWork(to: agent.id, now: now) }
+            }
             return .none
         }
     }

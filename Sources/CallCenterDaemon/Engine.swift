@@ -222,8 +222,9 @@ final class Engine: @unchecked Sendable {
         }
         for item in items {
             handle(item, now: now, log: &log)
-            syncRoutesTaken(now: now, log: &log)
         }
+        // Once per pass: a PBX that said hello and left in one pass changes nothing.
+        syncRoutesTaken(now: now, log: &log)
         let entries = log.entries
         if !entries.isEmpty {
             let batch = commitBatch(log)
@@ -268,7 +269,7 @@ final class Engine: @unchecked Sendable {
     private func reloadAfterFailedCommit() {
         do {
             core = CallCenter(settings: config.core, restoring: try store.loadSnapshot())
-            core.routesTaken = pbxSessions.contains { takesRoutes($0) }
+            core.routesTaken = false  // the next pass opens routing again if a PBX is there, routing the lines
             readMemo = ReadMemo()
             core.armAnnouncements(now: lastNow)  // not part of the snapshot
             lastOffsetMinute = -1  // the local time's offset is looked up again at the next pass

@@ -37,18 +37,39 @@ final class LateAnswerTests: XCTestCase {
         XCTAssertEqual(desk.state("a2"), .ringing)
     }
 
-    /// Only the last agent the call rang on may answer late; nobody else, and not
-    /// an agent on another call.
+    /// Only the last agent the call rang on may answer late, and only while that
+    /// ring's end still leaves them not ready (no answer).
     func testOnlyTheLastRingMayBeAnsweredLate() throws {
-        var desk = try Self.timedOut(agents: ["a1", "a2"])
+        var desk = try Self.timedOut(agents: ["a1", "a2", "a3"])
+        XCTAssertEqual(desk.call("c1")?.agent, "a2")
         desk.advance(15)
-        try desk.tick()  // a2's ring times out too
+        try desk.tick()  // a2's ring times out too, and c1 rings on a3
         XCTAssertEqual(desk.call("c1")?.lastRang, "a2")
+        XCTAssertEqual(desk.call("c1")?.agent, "a3")
+        XCTAssertEqual(desk.refuse(.callAnswered(call: "c1", agent: "a1"))?.code, .conflict, "a1's ring is not the last")
+        let applied = try desk.answer("c1", by: "a2")
+        XCTAssertEqual(applied.cancels.map(\.agent), ["a3"])
+        XCTAssertEqual(desk.call("c1")?.agent, "a2")
+    }
+
+    /// Once the agent has moved on (another state, another reason), a late answer is stale.
+    func testALateAnswerAfterTheAgentMovedOnIsRefused() throws {
+        var desk = try Self.timedOut(agents: ["a1"])
+        try desk.notReady("a1", reason: "break")
+        XCTAssertEqual(desk.refuse(.callAnswered(call: "c1", agent: "a1"))?.code, .invalidTransition, "not ready for a break, not from c1's ring")
+    }
+
+    /// A transfer starts a new leg: no ring of the earlier one can be answered late.
+    func testATransferClearsTheLastRing() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "general", ringTimeout: 15), QueueConfig(id: "other", skills: ["x": 1])],
+                            agents: [profile("a1")])
+        try desk.loginReady("a1")
+        try desk.offer("c1")
+        desk.advance(15)
+        try desk.tick()
+        try desk.apply(.callTransfer(call: "c1", target: .queue("other")))
+        XCTAssertNil(desk.call("c1")?.lastRang)
         XCTAssertEqual(desk.refuse(.callAnswered(call: "c1", agent: "a1"))?.code, .invalidTransition)
-        try desk.ready("a1")  // c1 rings on a1 again; a third agent cannot take it
-        XCTAssertEqual(desk.refuse(.callAnswered(call: "c1", agent: "a3"))?.code, .notFound)
-        try desk.offer("c2")
-        XCTAssertEqual(desk.refuse(.callAnswered(call: "c2", agent: "a1"))?.code, .invalidTransition, "never rang on a1")
     }
 
     /// a1 logged in and ready; c1 rang on a1 for the queue's ring timeout and went back in line.

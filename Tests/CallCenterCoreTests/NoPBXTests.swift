@@ -24,4 +24,30 @@ final class NoPBXTests: XCTestCase {
         XCTAssertEqual(desk.call("c1")?.agent, "a2")
         XCTAssertEqual(desk.waiting(), ["c2"])
     }
+
+    /// When a PBX comes, each ready agent takes the best call of the lines it
+    /// serves, as if it had just become ready: the older call first, whatever the
+    /// queues' names.
+    func testTheLinesAreRoutedInTheirOrderAcrossQueues() throws {
+        var desk = try Desk(queues: [QueueConfig(id: "alpha"), QueueConfig(id: "zeta")], agents: [profile("a1")])
+        try desk.apply(.routesTaken(false))
+        try desk.loginReady("a1")
+        try desk.offer("z1", queue: "zeta")
+        desk.advance(1)
+        try desk.offer("a1c", queue: "alpha")
+        try desk.apply(.routesTaken(true))
+        XCTAssertEqual(desk.call("z1")?.agent, "a1", "z1 waited longer")
+    }
+
+    /// A transfer to an agent needs a PBX to ring the seat.
+    func testATransferToAnAgentNeedsAPBX() throws {
+        var desk = try Desk(agents: [profile("a1"), profile("a2")])
+        try desk.loginReady("a1")
+        try desk.offer("c1")
+        try desk.answer("c1", by: "a1")
+        try desk.loginReady("a2")
+        try desk.apply(.routesTaken(false))
+        let refused = try XCTUnwrap(desk.refuse(.callTransfer(call: "c1", target: .agent("a2"))))
+        XCTAssertEqual(refused.message, "no PBX is connected to ring agent 'a2''s seat: transfer to a queue instead")
+    }
 }

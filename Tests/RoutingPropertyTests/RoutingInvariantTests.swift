@@ -184,8 +184,14 @@ struct World {
             let live = center.calls.values.filter { $0.state != .ended }.sorted { $0.ticket < $1.ticket }
             guard !live.isEmpty else { return advance(4) }
             let call = live[pick % live.count]
-            lastAction = "transfer \(call.id) to \(queues[pick % 3])"
-            _ = center.apply(.callTransfer(call: call.id, target: .queue(queues[pick % 3])), at: now)
+            if pick % 5 == 0 {
+                // To an agent (refused unless they are ready, and while no PBX is there).
+                lastAction = "transfer \(call.id) to agent \(agents[pick % 8])"
+                _ = center.apply(.callTransfer(call: call.id, target: .agent(agents[pick % 8])), at: now)
+            } else {
+                lastAction = "transfer \(call.id) to \(queues[pick % 3])"
+                _ = center.apply(.callTransfer(call: call.id, target: .queue(queues[pick % 3])), at: now)
+            }
         case 14 where pick % 3 == 1 && pick % 2 == 0:
             // The general queue changes strategy (its ready line is put in the new order).
             let strategy = [RoutingStrategy.longestIdle, .fewestCalls, .leastTalk, .mostSkilled, .roundRobin][pick % 5]
