@@ -8,10 +8,10 @@ final class ReplayTests: XCTestCase {
     /// vru_exit vru_time q_start q_exit q_time outcome ser_start ser_exit ser_time server.
     static let recording = [
         "vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\tvru_time\tq_start\tq_exit\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver",
-        // ANNA takes c1 at once and c2 after it waited 50 s; the caller of c3 gives up after 15 s.
+        // ANNA takes c1 at once and c2 after it waited 50 s; the caller of c3 gives up after 10 s.
         "AA0101\t1\t0\t0\tPS\t990301\t7:59:50\t8:00:00\t10\t0:00:00\t0:00:00\t0\tAGENT\t8:00:00\t8:01:00\t60\tANNA",
         "AA0101\t2\t0\t0\tPS\t990301\t8:00:00\t8:00:10\t10\t8:00:10\t8:01:00\t50\tAGENT\t8:01:00\t8:01:30\t30\tANNA",
-        "AA0101\t3\t7\t2\tPS\t990301\t8:00:10\t8:00:20\t10\t8:00:20\t8:00:35\t15\tHANG\t0:00:00\t0:00:00\t0\tNO_SERVER",
+        "AA0101\t3\t7\t2\tPS\t990301\t8:00:10\t8:00:20\t10\t8:00:20\t8:00:30\t10\tHANG\t0:00:00\t0:00:00\t0\tNO_SERVER",
         "AA0101\t4\t0\t0\tNW\t990301\t8:00:20\t8:00:30\t10\t0:00:00\t0:00:00\t0\tAGENT\t8:00:30\t8:00:50\t20\tBEN",
         // The recording uses id 4 again while BEN still talks on the first.
         "AA0101\t4\t0\t0\tNW\t990301\t8:00:30\t8:00:40\t10\t8:00:40\t8:00:50\t10\tAGENT\t8:00:50\t8:01:10\t20\tBEN",
@@ -44,7 +44,7 @@ final class ReplayTests: XCTestCase {
             XCTAssertEqual(figures["answered"] as? Int, 2, side)
             XCTAssertEqual(figures["answered_within_threshold"] as? Int, 1, "\(side): c2 waited 50 s for ANNA")
             XCTAssertEqual(figures["abandoned"] as? Int, 1, "\(side): c3's caller gave up")
-            XCTAssertEqual(figures["abandoned_after_threshold"] as? Int, 0, "\(side): after 15 s, within 20")
+            XCTAssertEqual(figures["abandoned_after_threshold"] as? Int, 0, "\(side): after 10 s, within 20")
             XCTAssertEqual(figures["service_level"] as? Double, 0.5, side)
         }
         let replayedWait = try XCTUnwrap((ps["replayed"] as? [String: Any])?["asa"] as? Double)
