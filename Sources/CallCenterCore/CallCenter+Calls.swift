@@ -161,7 +161,7 @@ extension CallCenter {
     /// the daemon had been up; only routing happens now.
     mutating func timeOut(_ id: CallID, reason: String, now: Instant, due: Instant? = nil) {
         guard let call = calls[id], call.state == .queued, let queue = queues[call.queue]?.config else { return }
-        let at = max(min(due ?? now, now), call.queuedAt)
+        let at = Instant.effective(due: due, now: now, notBefore: call.queuedAt)
         effects.append(.timeout(call: id, queue: call.queue, action: queue.onTimeout, reason: reason))
         count(in: call.queue, now: now) { $0.timedOut += 1 }
         if case let .queue(target) = queue.onTimeout, target != call.queue, queues[target] != nil {
@@ -223,7 +223,7 @@ extension CallCenter {
         // A wrap-up ends when it was due, even if the daemon was down then: the
         // agent's handle time stops there and their next state (ready: their idle
         // time) starts there, as without the restart.
-        let end = due.map { max(min($0, now), agent.since) } ?? now
+        let end = Instant.effective(due: due, now: now, notBefore: agent.since)
         if let wrap = agent.wrapUp {
             let wrapSeconds = max(0, end.seconds(since: wrap.start))
             // A wrap-up that ended on an earlier day (the daemon was down over

@@ -100,7 +100,7 @@ extension CallCenter {
     mutating func unanswered(_ id: CallID, reason: String, now: Instant, due: Instant? = nil) {
         guard var call = calls[id], let agentID = call.agent, var agent = agents[agentID] else { return }
         agent.call = nil
-        transition(&agent, to: .notReady, reason: "no_answer", now: min(due ?? now, now))
+        transition(&agent, to: .notReady, reason: "no_answer", now: Instant.effective(due: due, now: now, notBefore: agent.since))
         call.state = .queued
         call.agent = nil
         call.ringingAt = nil

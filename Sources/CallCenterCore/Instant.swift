@@ -26,5 +26,12 @@ public struct Instant: Comparable, Hashable, Sendable, Codable, CustomStringConv
         Double(milliseconds - earlier.milliseconds) / 1000
     }
 
+    /// When a timer due at `due` takes effect, applied at `now`: when it was due
+    /// (it may have come due while the daemon was down), never later than `now`
+    /// nor earlier than `floor` (when what it ends began); `now` with no due time.
+    static func effective(due: Instant?, now: Instant, notBefore floor: Instant) -> Instant {
+        due.map { max(min($0, now), floor) } ?? now
+    }
+
     public var description: String { "\(milliseconds)ms" }
 }
